@@ -1,0 +1,167 @@
+"""Save and load a trained model as plain arrays and JSON, with a manifest that is verified on load.
+
+Nothing here unpickles: arrays are `.npy` files read with allow_pickle=False and the rest is JSON,
+so a model file from someone else cannot run code. Every artefact's sha256 is in the manifest and
+a model whose files do not match is refused.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from datetime import datetime, timezone
+from importlib import metadata
+from pathlib import Path
+
+import numpy as np
+
+from pipeline.errors import ModelError, StaleModelError
+from pipeline.model import TagModel
+from pipeline.taxonomy import Taxonomy
+
+FORMAT_VERSION = 1
+ARRAYS = ("idf", "coef", "intercept", "thresholds")
+PACKAGES = ("taxotag", "scikit-learn", "spacy", "numpy", "scipy", "pandas", "pyyaml", "pydantic")
+
+
+def sha256_file(path: str | Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def package_versions() -> dict[str, str]:
+    versions = {}
+    for name in PACKAGES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "not installed"
+    return versions
+
+
+def save_model(model: TagModel, directory: str | Path, taxonomy: Taxonomy, extra: dict | None = None) -> Path:
+    """Write the model into `directory`, replacing an old one only once the new one is complete."""
+    directory = Path(directory)
+    directory.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{directory.name}.partial-", dir=directory.parent))
+    try:
+        files = {}
+        for name in ARRAYS:
+            file_name = f"{name}.npy"
+            np.save(staging / file_name, np.asarray(getattr(model, name), dtype=np.float32), allow_pickle=False)
+            files[name] = file_name
+        (staging / "vocabulary.json").write_text(json.dumps(model.vocabulary, ensure_ascii=False), "utf-8")
+        files["vocabulary"] = "vocabulary.json"
+        manifest = {
+            "format_version": FORMAT_VERSION,
+            "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "tags": model.tag_ids,
+            "taxonomy_fingerprint": taxonomy.fingerprint(),
+            "tag_fingerprints": taxonomy.tag_fingerprints(),
+            "thresholds": dict(zip(model.tag_ids, map(float, model.thresholds))),
+            "vectorizer": model.params,
+            "notes": model.notes,
+            "packages": package_versions(),
+            **(extra or {}),
+            "artifacts": {name: {"file": file_name, "sha256": sha256_file(staging / file_name)}
+                          for name, file_name in files.items()},
+        }
+        with open(staging / "manifest.json", "w", encoding="utf-8") as handle:
+            json.dump(manifest, handle, indent=2)
+            handle.flush()
+            os.fsync(handle.fileno())
+        _swap_in(staging, directory)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return directory
+
+
+def _swap_in(staging: Path, directory: Path) -> None:
+    """Move the finished staging folder into place; the old model survives until then."""
+    if directory.exists():
+        retired = Path(tempfile.mkdtemp(prefix=f".{directory.name}.old-", dir=directory.parent))
+        retired.rmdir()
+        directory.rename(retired)
+        staging.rename(directory)
+        shutil.rmtree(retired, ignore_errors=True)
+    else:
+        staging.rename(directory)
+
+
+def read_manifest(directory: str | Path) -> dict:
+    directory = Path(directory)
+    path = directory / "manifest.json"
+    if not path.is_file():
+        raise ModelError(f"{directory}: no trained model here (manifest.json is missing); "
+                         "run `taxotag run` or `taxotag train` first")
+    try:
+        manifest = json.loads(path.read_text("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ModelError(f"{path}: manifest is not valid JSON ({exc})") from None
+    if not isinstance(manifest, dict) or manifest.get("format_version") != FORMAT_VERSION:
+        raise ModelError(f"{path}: unsupported model format (expected format_version {FORMAT_VERSION})")
+    return manifest
+
+
+def load_model(directory: str | Path, taxonomy: Taxonomy | None = None, allow_stale: bool = False) -> TagModel:
+    """Load a verified model; refuse tampered files and, unless allow_stale, a changed taxonomy."""
+    directory = Path(directory)
+    manifest = read_manifest(directory)
+    if taxonomy is not None:
+        check_fresh(manifest, taxonomy, directory, allow_stale)
+    artifacts = manifest.get("artifacts", {})
+    expected = set(ARRAYS) | {"vocabulary"}
+    if set(artifacts) != expected:
+        raise ModelError(f"{directory}: manifest lists artefacts {sorted(artifacts)}, expected {sorted(expected)}")
+    paths = {}
+    for name, entry in artifacts.items():
+        path = directory / Path(str(entry.get("file", ""))).name
+        if not path.is_file():
+            raise ModelError(f"{path}: artefact '{name}' is missing")
+        if sha256_file(path) != entry.get("sha256"):
+            raise ModelError(f"{path}: sha256 does not match the manifest; the file was changed or "
+                             "truncated, refusing to load it")
+        paths[name] = path
+    try:
+        arrays = {name: np.load(paths[name], allow_pickle=False) for name in ARRAYS}
+        vocabulary = json.loads(paths["vocabulary"].read_text("utf-8"))
+    except (ValueError, OSError, json.JSONDecodeError) as exc:
+        raise ModelError(f"{directory}: cannot read model arrays ({exc})") from None
+    tags = manifest["tags"]
+    if arrays["coef"].shape != (len(tags), len(vocabulary)) or arrays["idf"].shape != (len(vocabulary),):
+        raise ModelError(f"{directory}: array shapes do not fit {len(tags)} tags and "
+                         f"{len(vocabulary)} terms")
+    return TagModel(tag_ids=tags, vocabulary=vocabulary, params=manifest["vectorizer"],
+                    notes=manifest.get("notes", {}), **arrays)
+
+
+def changed_tags(manifest: dict, taxonomy: Taxonomy) -> dict[str, list[str]]:
+    """Tags added, removed or edited since the model was trained."""
+    old, new = manifest.get("tag_fingerprints", {}), taxonomy.tag_fingerprints()
+    return {
+        "added": [tag for tag in new if tag not in old],
+        "removed": [tag for tag in old if tag not in new],
+        "edited": [tag for tag in new if tag in old and old[tag] != new[tag]],
+    }
+
+
+def check_fresh(manifest: dict, taxonomy: Taxonomy, directory, allow_stale: bool = False) -> None:
+    """Raise StaleModelError when the taxonomy changed since training (unless allowed)."""
+    if manifest.get("taxonomy_fingerprint") == taxonomy.fingerprint():
+        return
+    changes = changed_tags(manifest, taxonomy)
+    described = "; ".join(f"{kind}: {', '.join(tags)}" for kind, tags in changes.items() if tags)
+    described = described or "the shared context settings or tag order changed"
+    message = (f"{directory}: the model was trained with another version of {taxonomy.path} "
+               f"({described}); run `taxotag retrain`")
+    if not allow_stale:
+        raise StaleModelError(message + ", or pass --allow-stale to use it anyway")
+    if set(manifest.get("tags", [])) != set(taxonomy.tag_ids):
+        raise StaleModelError(message + "; --allow-stale cannot help when tags were added or removed")

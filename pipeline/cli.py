@@ -1,0 +1,259 @@
+"""The `taxotag` command: parses arguments and calls the library; user mistakes print `Error: ...`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from pathlib import Path
+
+from pipeline import workflow
+from pipeline.artifacts import load_model
+from pipeline.corpus import ReadReport, import_listings, read_all, write_jsonl_text
+from pipeline.errors import TaxotagError
+from pipeline.evaluation import format_table, load_gold
+from pipeline.export import write_csv, write_text
+from pipeline.rules import RuleSet
+from pipeline.tagging import Tagger
+from pipeline.taxonomy import load_taxonomy
+from pipeline.training import label_corpus, train_and_save
+from pipeline.weak_labels import rule_summary
+
+MAX_REPORTED_PROBLEMS = 20
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not hasattr(args, "handler"):
+        parser.print_help()
+        return 2
+    try:
+        return args.handler(args) or 0
+    except TaxotagError as exc:
+        print(f"Error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("Interrupted; no partial output was kept.", file=sys.stderr)
+        return 130
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="taxotag", description="Tag research abstracts with an editable taxonomy.")
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    def command(name: str, handler, help_text: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help_text, description=help_text)
+        sub.set_defaults(handler=handler)
+        return sub
+
+    def taxonomy_option(sub):
+        sub.add_argument("--taxonomy", default=workflow.DEFAULT_TAXONOMY, help="taxonomy file (default: %(default)s)")
+
+    def model_options(sub):
+        taxonomy_option(sub)
+        sub.add_argument("--model", default=workflow.DEFAULT_MODEL, help="model folder (default: %(default)s)")
+        sub.add_argument("--allow-stale", action="store_true",
+                         help="use a model trained with an older taxonomy (its tags must be the same)")
+
+    sub = command("run", cmd_run, "The main job: label the corpus, train, evaluate on gold, tag the seed papers.")
+    taxonomy_option(sub)
+    sub.add_argument("--corpus", default=workflow.DEFAULT_CORPUS, help="training corpus (default: %(default)s)")
+    sub.add_argument("--model", default=workflow.DEFAULT_MODEL, help="where to save the model (default: %(default)s)")
+    sub.add_argument("--gold", nargs="+", default=list(workflow.DEFAULT_GOLD), help="gold CSV files")
+    sub.add_argument("--papers", default=workflow.DEFAULT_SEED_PAPERS, help="papers to tag (default: %(default)s)")
+    sub.add_argument("--out", default=workflow.DEFAULT_OUT, help="output folder (default: %(default)s)")
+
+    sub = command("train", cmd_train, "Label a corpus with the rules and train the model on those labels.")
+    taxonomy_option(sub)
+    sub.add_argument("--corpus", default=workflow.DEFAULT_CORPUS, help="training corpus (default: %(default)s)")
+    sub.add_argument("--model", default=workflow.DEFAULT_MODEL, help="where to save the model (default: %(default)s)")
+
+    sub = command("tag", cmd_tag, "Tag abstracts from JSONL, CSV, Parquet or listing text files into a CSV.")
+    sub.add_argument("inputs", nargs="+", metavar="INPUT", help="input files (.jsonl, .csv, .parquet, .txt, optionally .gz)")
+    sub.add_argument("-o", "--output", required=True, help="output CSV")
+    sub.add_argument("--errors", help="also write the skipped rows (file, line, problem) to this CSV")
+    sub.add_argument("--chunk-size", type=int, default=2000, help="records per chunk (default: %(default)s)")
+    model_options(sub)
+
+    sub = command("evaluate", cmd_evaluate, "Per-tag precision, recall, F1 and support on a gold CSV.")
+    sub.add_argument("--gold", required=True, help="gold CSV: id, title, abstract and one 0/1 column per tag")
+    sub.add_argument("--json", action="store_true", help="print machine-readable JSON")
+    model_options(sub)
+
+    sub = command("rules", cmd_rules, "One row per rule: coverage, overlaps, conflicts; with --gold, precision.")
+    taxonomy_option(sub)
+    sub.add_argument("--corpus", default=workflow.DEFAULT_CORPUS, help="corpus for coverage (default: %(default)s)")
+    sub.add_argument("--gold", help="gold CSV for correct / incorrect / empirical precision")
+
+    sub = command("explain", cmd_explain, "Show why one paper got its tags: rule mentions and model terms.")
+    sub.add_argument("id", help="the paper's id")
+    sub.add_argument("--input", required=True, help="the file that holds the paper")
+    model_options(sub)
+
+    sub = command("validate", cmd_validate, "Check a taxonomy file and list every problem with its line.")
+    sub.add_argument("taxonomy", nargs="?", default=workflow.DEFAULT_TAXONOMY, help="default: %(default)s")
+
+    sub = command("import", cmd_import, "Import papers-listing text files (title line, abstract paragraph).")
+    sub.add_argument("inputs", nargs="+", metavar="FILE")
+    sub.add_argument("-o", "--output", required=True, help="output .jsonl or .csv")
+    sub.add_argument("--id-prefix", default="s", help="id prefix, numbered in reading order (default: %(default)s)")
+    return parser
+
+
+def cmd_run(args) -> int:
+    workflow.run_default(args.taxonomy, args.corpus, args.model, args.gold, args.papers, args.out)
+    return 0
+
+
+def cmd_train(args) -> int:
+    taxonomy = load_taxonomy(args.taxonomy)
+    _, corpus = train_and_save(taxonomy, args.corpus, args.model)
+    positives = ", ".join(f"{t} {int(n)}" for t, n in zip(taxonomy.tag_ids, corpus.labels.sum(axis=0)))
+    print(f"trained on {len(corpus.documents):,} abstracts (weak positives: {positives}) -> {args.model}/")
+    _print_problems(corpus.report)
+    return 0
+
+
+def cmd_tag(args) -> int:
+    taxonomy = load_taxonomy(args.taxonomy)
+    model = load_model(args.model, taxonomy, allow_stale=args.allow_stale)
+    if args.allow_stale:
+        print(f"Warning: --allow-stale: {args.model} may not reflect the current {args.taxonomy}", file=sys.stderr)
+    run = workflow.tag_files(taxonomy, model, args.inputs, args.output, chunk_size=args.chunk_size)
+    rate = run.documents / run.seconds if run.seconds else math.inf
+    print(f"tagged {run.documents:,} abstracts in {run.seconds:.1f} s ({rate:,.0f}/s) -> {args.output}")
+    _print_problems(run.report)
+    if args.errors:
+        import pandas as pd
+
+        rows = [{"file": p.path, "line": p.line, "problem": p.message} for p in run.report.problems]
+        write_csv(args.errors, pd.DataFrame(rows, columns=["file", "line", "problem"]))
+    return 0
+
+
+def _print_problems(report: ReadReport) -> None:
+    if not report.problems:
+        return
+    print(f"skipped {len(report.problems)} record(s):", file=sys.stderr)
+    for problem in report.problems[:MAX_REPORTED_PROBLEMS]:
+        print(f"  {problem}", file=sys.stderr)
+    if len(report.problems) > MAX_REPORTED_PROBLEMS:
+        print(f"  ... and {len(report.problems) - MAX_REPORTED_PROBLEMS} more (use --errors FILE)", file=sys.stderr)
+
+
+def cmd_evaluate(args) -> int:
+    taxonomy = load_taxonomy(args.taxonomy)
+    model = load_model(args.model, taxonomy, allow_stale=args.allow_stale)
+    evaluation = workflow.evaluate_gold(taxonomy, model, args.gold)
+    if args.json:
+        print(json.dumps(_evaluation_json(evaluation), indent=2))
+        return 0
+    print(f"{args.gold}: {len(evaluation.gold)} abstracts\n")
+    print(format_table(evaluation.results))
+    if evaluation.ignored_columns:
+        print(f"\ngold columns not in the taxonomy, ignored: {', '.join(evaluation.ignored_columns)}")
+    return 0
+
+
+def _evaluation_json(evaluation) -> dict:
+    tags: dict = {}
+    for _, row in evaluation.results.iterrows():
+        metrics = {key: _json_number(row[key]) for key in ("precision", "recall", "f1", "support", "tp", "fp", "fn")}
+        tags.setdefault(row["tag"], {})[row["system"]] = metrics
+    return {"gold": evaluation.path, "documents": len(evaluation.gold),
+            "ignored_columns": evaluation.ignored_columns, "tags": tags}
+
+
+def _json_number(value):
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return int(value) if float(value).is_integer() and not isinstance(value, float) else float(value)
+
+
+def cmd_rules(args) -> int:
+    taxonomy = load_taxonomy(args.taxonomy)
+    corpus = label_corpus(taxonomy, args.corpus)
+    table = rule_summary(corpus.votes)
+    if args.gold:
+        gold = load_gold(args.gold, taxonomy.tag_ids)[0]
+        votes = RuleSet(taxonomy).apply(gold["title"].tolist(), gold["abstract"].tolist())
+        on_gold = rule_summary(votes, gold)
+        columns = [c for c in ("correct", "incorrect", "precision", "precision_low", "precision_high") if c in on_gold]
+        table = table.merge(on_gold[["rule", *columns]], on="rule", how="left")
+    print(f"rules on {args.corpus} ({len(corpus.documents):,} abstracts)"
+          + (f"; precision on {args.gold}" if args.gold else ""))
+    print(_rules_text(table))
+    return 0
+
+
+def _rules_text(table) -> str:
+    shown = table.copy()
+    for column in ("coverage", "passing", "overlaps", "conflicts"):
+        shown[column] = (shown[column] * 100).map(lambda v: f"{v:.2f}%")
+    if "precision" in shown:
+        shown["precision"] = [
+            "n/a" if math.isnan(p) else f"{p:.2f} [{lo:.2f}, {hi:.2f}]"
+            for p, lo, hi in zip(shown["precision"], shown["precision_low"], shown["precision_high"])
+        ]
+        shown = shown.drop(columns=["precision_low", "precision_high"])
+        for column in ("correct", "incorrect"):
+            shown[column] = shown[column].astype("Int64")
+    return shown.to_string(index=False)
+
+
+def cmd_explain(args) -> int:
+    taxonomy = load_taxonomy(args.taxonomy)
+    model = load_model(args.model, taxonomy, allow_stale=args.allow_stale)
+    documents = read_all(args.input)
+    match = documents[documents["id"] == args.id]
+    if match.empty:
+        raise TaxotagError(f"{args.input}: no record with id {args.id!r}")
+    tagger = Tagger(taxonomy, model)
+    predictions = tagger.predict(match["title"].tolist(), match["abstract"].tolist())
+    print(explain_text(tagger, predictions, match.iloc[0]))
+    return 0
+
+
+def explain_text(tagger: Tagger, predictions, record) -> str:
+    """A readable account of one paper's rule mentions, model scores and tags."""
+    votes, tag_ids = predictions.votes, tagger.taxonomy.tag_ids
+    lines = [f"{record['id']}: {record['title']}",
+             f"tags: {';'.join(t for t, on in zip(tag_ids, predictions.combined[0]) if on) or '(none)'}", ""]
+    for j, tag_id in enumerate(tag_ids):
+        state = "GIVEN" if predictions.combined[0, j] else "not given"
+        lines.append(f"{tag_id}: {state} (score {predictions.scores[0, j]:.2f}; rules "
+                     f"{'yes' if predictions.rules[0, j] else 'no'}; model {predictions.probabilities[0, j]:.2f}"
+                     f" vs threshold {tagger.thresholds[j]:.2f})")
+        for mention in votes.mentions[0]:
+            info = votes.rules[mention.rule]
+            if tag_id in (info.tag, *info.rule.implies):
+                lines.append(f"    rule {info.id}: {mention.describe()}")
+        terms = tagger.model.top_features(predictions.features[0], j, 5)
+        if terms:
+            lines.append(f"    model terms: {', '.join(terms)}")
+    return "\n".join(lines)
+
+
+def cmd_validate(args) -> int:
+    taxonomy = load_taxonomy(args.taxonomy)
+    rules = sum(len(tag.rules) for tag in taxonomy.tags)
+    print(f"{args.taxonomy}: OK ({len(taxonomy.tags)} tags, {rules} rules)")
+    return 0
+
+
+def cmd_import(args) -> int:
+    frame, report = import_listings(args.inputs, id_prefix=args.id_prefix)
+    output = Path(args.output)
+    if output.name.lower().endswith(".csv"):
+        write_csv(output, frame)
+    else:
+        write_text(output, write_jsonl_text(frame))
+    print(f"imported {len(frame)} papers from {len(args.inputs)} file(s) -> {output}")
+    _print_problems(report)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

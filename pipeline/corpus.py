@@ -1,0 +1,302 @@
+"""Read abstracts from JSONL, CSV, Parquet (each optionally .gz) and the papers-listing text format.
+
+Readers stream: they yield pandas DataFrames of at most `chunk_size` records with the columns
+`id`, `title`, `abstract` first and any other columns after. A file that cannot be read at all
+raises InputFileError; a single bad record is skipped and reported as a RowProblem with its line.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from pipeline.errors import InputFileError
+
+REQUIRED_COLUMNS = ("id", "title", "abstract")
+MAX_FIELD_CHARS = 64 << 20
+"""The longest single CSV field accepted (a 5 MB abstract is fine)."""
+MIN_ABSTRACT_CHARS = 200
+"""In the listing format, a paragraph at least this long is an abstract; shorter ones are titles."""
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """A record that was skipped, with where it was."""
+
+    path: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}, line {self.line}: {self.message}"
+
+
+@dataclass
+class ReadReport:
+    """What a reader skipped; filled in while the reader runs."""
+
+    problems: list[RowProblem] = field(default_factory=list)
+    records: int = 0
+
+    def skip(self, path, line: int, message: str) -> None:
+        self.problems.append(RowProblem(str(path), line, message))
+
+
+def detect_format(path: str | Path) -> str:
+    """`jsonl`, `csv`, `parquet` or `listing`, from the file name (a trailing .gz is allowed)."""
+    name = Path(path).name.lower().removesuffix(".gz")
+    for suffix, kind in ((".jsonl", "jsonl"), (".ndjson", "jsonl"), (".csv", "csv"),
+                         (".parquet", "parquet"), (".txt", "listing")):
+        if name.endswith(suffix):
+            return kind
+    raise InputFileError(f"{path}: unknown input format; use .jsonl, .csv, .parquet or .txt "
+                         "(optionally .gz)")
+
+
+def read_documents(path: str | Path, chunk_size: int = 5000, report: ReadReport | None = None,
+                   id_prefix: str = "p") -> Iterator[pd.DataFrame]:
+    """Stream the records of one input file as DataFrames; skipped rows go into `report`."""
+    path = Path(path)
+    report = report if report is not None else ReadReport()
+    if not path.is_file():
+        raise InputFileError(f"{path}: no such file")
+    kind = detect_format(path)
+    if kind == "parquet":
+        records = _parquet_records(path)
+    elif kind == "listing":
+        records = _listing_records(path, report, id_prefix)
+    else:
+        records = (_jsonl_records if kind == "jsonl" else _csv_records)(path, report)
+    seen_ids: set[str] = set()
+    chunk: list[dict] = []
+    for line, record in records:
+        document = _clean_record(record, path, line, report, seen_ids)
+        if document is None:
+            continue
+        chunk.append(document)
+        if len(chunk) >= chunk_size:
+            report.records += len(chunk)
+            yield _frame(chunk)
+            chunk = []
+    if chunk:
+        report.records += len(chunk)
+        yield _frame(chunk)
+
+
+def read_all(paths, report: ReadReport | None = None, id_prefix: str = "p") -> pd.DataFrame:
+    """Every record of one or more files in one DataFrame (for small inputs such as gold sets)."""
+    frames = [frame for path in ([paths] if isinstance(paths, (str, Path)) else paths)
+              for frame in read_documents(path, report=report, id_prefix=id_prefix)]
+    if not frames:
+        return pd.DataFrame({column: pd.Series(dtype=object) for column in REQUIRED_COLUMNS})
+    return pd.concat(frames, ignore_index=True)
+
+
+def _frame(records: list[dict]) -> pd.DataFrame:
+    frame = pd.DataFrame.from_records(records)
+    others = [column for column in frame.columns if column not in REQUIRED_COLUMNS]
+    return frame[list(REQUIRED_COLUMNS) + others]
+
+
+def _clean_record(record, path, line: int, report: ReadReport, seen_ids: set) -> dict | None:
+    if not isinstance(record, dict):
+        report.skip(path, line, "not a JSON object")
+        return None
+    missing = [column for column in REQUIRED_COLUMNS if column not in record]
+    if missing:
+        report.skip(path, line, f"missing {', '.join(missing)}")
+        return None
+    document = {key: _clean_text(value) for key, value in record.items()}
+    if not document["id"]:
+        report.skip(path, line, "empty id")
+        return None
+    if not document["title"] and not document["abstract"]:
+        report.skip(path, line, f"id {document['id']!r} has neither title nor abstract")
+        return None
+    if document["id"] in seen_ids:
+        report.skip(path, line, f"duplicate id {document['id']!r} (the first one is kept)")
+        return None
+    seen_ids.add(document["id"])
+    return document
+
+
+def _clean_text(value) -> str:
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    text = value if isinstance(value, str) else str(value)
+    return text.replace("\x00", "").strip()
+
+
+def _open_binary(path: Path):
+    if path.name.lower().endswith(".gz"):
+        return gzip.open(path, "rb")
+    return open(path, "rb")
+
+
+def _decoded_lines(path: Path, report: ReadReport, bad_lines: set | None = None) -> Iterator[tuple[int, str]]:
+    """(line number, text) of each line; a line that is not UTF-8 is reported and skipped."""
+    try:
+        with _open_binary(path) as handle:
+            for number, raw in enumerate(handle, start=1):
+                try:
+                    text = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+                except UnicodeDecodeError as exc:
+                    if bad_lines is None:
+                        report.skip(path, number, f"not UTF-8 (byte {exc.start})")
+                        continue
+                    bad_lines.add(number)
+                    text = raw.decode("utf-8", "replace")
+                yield number, text
+    except (OSError, EOFError, gzip.BadGzipFile) as exc:
+        raise InputFileError(f"{path}: cannot read ({exc})") from None
+
+
+def _jsonl_records(path: Path, report: ReadReport) -> Iterator[tuple[int, dict]]:
+    for number, text in _decoded_lines(path, report):
+        if not text.strip():
+            continue
+        try:
+            yield number, json.loads(text)
+        except json.JSONDecodeError as exc:
+            report.skip(path, number, f"invalid JSON ({exc.msg} at column {exc.colno})")
+        except RecursionError:
+            report.skip(path, number, "invalid JSON (nested too deeply)")
+
+
+def _csv_records(path: Path, report: ReadReport) -> Iterator[tuple[int, dict]]:
+    csv.field_size_limit(MAX_FIELD_CHARS)
+    bad_lines: set[int] = set()
+    lines = _decoded_lines(path, report, bad_lines)
+    line_numbers = [0]
+
+    def text_lines():
+        for number, text in lines:
+            line_numbers[0] = number
+            yield text
+
+    reader = csv.reader(text_lines(), strict=True)
+    try:
+        header = next(reader, None)
+        if header is None:
+            raise InputFileError(f"{path}: the file is empty")
+        header = [name.strip() for name in header]
+        missing = [column for column in REQUIRED_COLUMNS if column not in header]
+        if missing:
+            raise InputFileError(f"{path}, line 1: missing required column(s) {', '.join(missing)}; "
+                                 f"found {', '.join(header)}")
+        start = line_numbers[0] + 1
+        for row in reader:
+            end = line_numbers[0]
+            if any(number in bad_lines for number in range(start, end + 1)):
+                report.skip(path, start, "not UTF-8")
+            elif len(row) != len(header):
+                if row:
+                    report.skip(path, start, f"{len(row)} fields, the header has {len(header)}")
+            else:
+                yield start, dict(zip(header, row))
+            start = end + 1
+    except csv.Error as exc:
+        raise InputFileError(f"{path}, line {line_numbers[0]}: malformed CSV ({exc}); "
+                             "check for an unbalanced quote") from None
+
+
+def _parquet_records(path: Path) -> Iterator[tuple[int, dict]]:
+    import pyarrow.parquet as pq
+
+    try:
+        parquet = pq.ParquetFile(path)
+    except Exception as exc:  # pyarrow raises several types for a file that is not Parquet
+        raise InputFileError(f"{path}: not a readable Parquet file ({exc})") from None
+    missing = [column for column in REQUIRED_COLUMNS if column not in parquet.schema_arrow.names]
+    if missing:
+        raise InputFileError(f"{path}: missing required column(s) {', '.join(missing)}")
+    number = 0
+    for batch in parquet.iter_batches(batch_size=5000):
+        for record in batch.to_pylist():
+            number += 1
+            yield number, record
+
+
+def _listing_records(path: Path, report: ReadReport, id_prefix: str) -> Iterator[tuple[int, dict]]:
+    lines = _decoded_lines(path, report)
+    for index, (line, title, abstract) in enumerate(parse_listing(lines, path, report)):
+        yield line, {"id": f"{id_prefix}{index:03d}", "title": title, "abstract": abstract}
+
+
+def parse_listing(lines, path="<listing>", report: ReadReport | None = None):
+    """(line, title, abstract) for each paper of a listing: a title line, then an abstract paragraph.
+
+    Paragraphs are separated by blank lines. A paragraph of at least MIN_ABSTRACT_CHARS characters
+    is an abstract and takes the short paragraph right before it as its title; other short
+    paragraphs (page headers, dates) are ignored. An abstract with no title before it is reported.
+    """
+    report = report if report is not None else ReadReport()
+    title: tuple[int, str] | None = None
+    for line, paragraph in _paragraphs(lines):
+        if len(paragraph) >= MIN_ABSTRACT_CHARS:
+            if title is None:
+                report.skip(path, line, "an abstract with no title line before it")
+            else:
+                yield title[0], title[1], paragraph
+            title = None
+        else:
+            title = (line, paragraph)
+
+
+def _paragraphs(lines) -> Iterator[tuple[int, str]]:
+    start, buffer = 0, []
+    for number, text in lines:
+        text = text.strip()
+        if text:
+            if not buffer:
+                start = number
+            buffer.append(text)
+        elif buffer:
+            yield start, re.sub(r"\s+", " ", " ".join(buffer))
+            buffer = []
+    if buffer:
+        yield start, re.sub(r"\s+", " ", " ".join(buffer))
+
+
+def title_key(title: str) -> str:
+    """A title reduced to lowercase letters and digits, for finding the same paper twice."""
+    return re.sub(r"[^a-z0-9]+", "", title.lower())
+
+
+def import_listings(paths, id_prefix: str = "s") -> tuple[pd.DataFrame, ReadReport]:
+    """Papers from listing files, duplicates (same title) merged, ids numbered in reading order."""
+    report = ReadReport()
+    papers, seen = [], {}
+    for path in paths:
+        path = Path(path)
+        if not path.is_file():
+            raise InputFileError(f"{path}: no such file")
+        for line, title, abstract in parse_listing(_decoded_lines(path, report), path, report):
+            key = title_key(title)
+            if key in seen:
+                seen[key]["sources"] += f";{path.name}:{line}"
+                continue
+            paper = {"title": title, "abstract": abstract, "sources": f"{path.name}:{line}"}
+            seen[key] = paper
+            papers.append(paper)
+    width = max(3, len(str(max(len(papers) - 1, 0))))
+    frame = pd.DataFrame(papers, columns=["title", "abstract", "sources"])
+    frame.insert(0, "id", [f"{id_prefix}{i:0{width}d}" for i in range(len(frame))])
+    report.records = len(frame)
+    return frame, report
+
+
+def write_jsonl_text(frame: pd.DataFrame) -> str:
+    """The records of a frame as JSON Lines text."""
+    buffer = io.StringIO()
+    for record in frame.to_dict(orient="records"):
+        buffer.write(json.dumps(record, ensure_ascii=False) + "\n")
+    return buffer.getvalue()

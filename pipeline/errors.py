@@ -1,0 +1,29 @@
+"""Error classes a user of taxotag can see; the CLI prints them as `Error: ...`."""
+
+
+class TaxotagError(Exception):
+    """Base class for every error caused by the user's input rather than a bug."""
+
+
+class TaxonomyError(TaxotagError):
+    """The taxonomy file is malformed; the message lists every problem with its line."""
+
+    def __init__(self, path, problems):
+        self.path = str(path)
+        self.problems = list(problems)
+        lines = "\n".join(f"  {problem}" for problem in self.problems)
+        count = len(self.problems)
+        noun = "problem" if count == 1 else "problems"
+        super().__init__(f"{self.path}: {count} {noun} in the taxonomy:\n{lines}")
+
+
+class InputFileError(TaxotagError):
+    """An input file cannot be read at all (missing, unknown format, missing columns)."""
+
+
+class ModelError(TaxotagError):
+    """A saved model is missing, tampered with, or does not fit the current taxonomy."""
+
+
+class StaleModelError(ModelError):
+    """The model was trained with another version of the taxonomy."""

@@ -1,0 +1,89 @@
+"""Gold labels vs predictions -> per-tag precision, recall, F1 and support, for each system."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from pipeline.corpus import REQUIRED_COLUMNS, ReadReport, read_all
+from pipeline.errors import InputFileError
+from pipeline.weak_labels import wilson_interval
+
+SYSTEMS = ("rules", "model", "combined")
+
+
+def load_gold(path: str | Path, tag_ids: list[str]) -> tuple[pd.DataFrame, list[str], list[str]]:
+    """The gold CSV, the tag columns it shares with the taxonomy, and the gold columns it ignores."""
+    report = ReadReport()
+    gold = read_all(path, report=report)
+    if report.problems:
+        details = "; ".join(str(problem) for problem in report.problems[:5])
+        raise InputFileError(f"{path}: {len(report.problems)} bad gold row(s): {details}")
+    label_columns = [c for c in gold.columns if c not in REQUIRED_COLUMNS]
+    shared = [tag for tag in tag_ids if tag in label_columns]
+    ignored = [c for c in label_columns if c not in tag_ids]
+    if not shared:
+        raise InputFileError(f"{path}: no column matches a taxonomy tag ({', '.join(tag_ids)})")
+    for tag in shared:
+        values = set(gold[tag].unique())
+        if not values <= {"0", "1"}:
+            bad = sorted(values - {"0", "1"})[:3]
+            raise InputFileError(f"{path}: column '{tag}' must hold 0 or 1, found {bad}")
+        gold[tag] = gold[tag].astype(int)
+    return gold, shared, ignored
+
+
+def score_tags(truth: pd.DataFrame, predicted: np.ndarray, tag_ids: list[str], tags: list[str]) -> list[dict]:
+    """Per-tag metrics rows; `predicted` is documents x tag_ids (0/1), `tags` the ones to score."""
+    rows = []
+    for tag in tags:
+        actual = truth[tag].to_numpy().astype(bool)
+        guess = predicted[:, tag_ids.index(tag)].astype(bool)
+        tp, fp, fn = int((actual & guess).sum()), int((~actual & guess).sum()), int((actual & ~guess).sum())
+        rows.append(metrics_row(tag, tp, fp, fn))
+    return rows
+
+
+def metrics_row(tag: str, tp: int, fp: int, fn: int) -> dict:
+    precision = tp / (tp + fp) if tp + fp else math.nan
+    recall = tp / (tp + fn) if tp + fn else math.nan
+    f1 = 2 * tp / (2 * tp + fp + fn) if tp + fp + fn else math.nan
+    p_low, p_high = wilson_interval(tp, tp + fp)
+    r_low, r_high = wilson_interval(tp, tp + fn)
+    return {"tag": tag, "precision": precision, "recall": recall, "f1": f1, "support": tp + fn,
+            "tp": tp, "fp": fp, "fn": fn, "precision_low": p_low, "precision_high": p_high,
+            "recall_low": r_low, "recall_high": r_high}
+
+
+def evaluate_systems(truth: pd.DataFrame, systems: dict[str, np.ndarray], tag_ids: list[str],
+                     tags: list[str]) -> pd.DataFrame:
+    """One row per (system, tag) plus a `macro` row per system."""
+    frames = []
+    for name, predicted in systems.items():
+        rows = score_tags(truth, predicted, tag_ids, tags)
+        table = pd.DataFrame(rows)
+        macro = {"tag": "macro", **{k: table[k].mean() for k in ("precision", "recall", "f1")},
+                 "support": int(table["support"].sum()), "tp": int(table["tp"].sum()),
+                 "fp": int(table["fp"].sum()), "fn": int(table["fn"].sum())}
+        table = pd.concat([table, pd.DataFrame([macro])], ignore_index=True)
+        table.insert(0, "system", name)
+        frames.append(table)
+    return pd.concat(frames, ignore_index=True)
+
+
+def format_table(results: pd.DataFrame) -> str:
+    """A Markdown table: tag, system, precision, recall, F1, support."""
+    lines = ["| tag | system | precision | recall | F1 | support |", "|---|---|---:|---:|---:|---:|"]
+    order = list(dict.fromkeys(results["tag"]))
+    for tag in order:
+        for _, row in results[results["tag"] == tag].iterrows():
+            lines.append(f"| {tag} | {row['system']} | {_fmt(row['precision'])} | {_fmt(row['recall'])} | "
+                         f"{_fmt(row['f1'])} | {int(row['support'])} |")
+    return "\n".join(lines)
+
+
+def _fmt(value) -> str:
+    return "n/a" if value is None or (isinstance(value, float) and math.isnan(value)) else f"{value:.3f}"

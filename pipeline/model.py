@@ -1,0 +1,154 @@
+"""The TF-IDF + linear model: one logistic regression per tag on shared TF-IDF features.
+
+The model is trained on weak labels with the rules' own trigger words masked out of the text,
+so it learns the context around a paradigm rather than re-learning the keywords.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy import sparse
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold
+
+from pipeline.rules import Mention
+
+VECTORIZER_PARAMS = {
+    "lowercase": True,
+    "ngram_range": (1, 2),
+    "min_df": 2,
+    "max_df": 0.5,
+    "max_features": 200_000,
+    "sublinear_tf": True,
+    "token_pattern": r"(?u)\b[^\W\d_][\w-]*\w\b",
+    "dtype": np.float32,
+}
+MIN_POSITIVES = 5
+"""A tag with fewer weak positives than this gets no model (its score stays 0)."""
+
+
+@dataclass
+class TagModel:
+    """A fitted model: vocabulary, idf weights and one linear classifier per tag."""
+
+    tag_ids: list[str]
+    vocabulary: list[str]
+    idf: np.ndarray
+    coef: np.ndarray
+    intercept: np.ndarray
+    thresholds: np.ndarray
+    params: dict = field(default_factory=lambda: dict(VECTORIZER_PARAMS))
+    notes: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        params = {**self.params, "ngram_range": tuple(self.params["ngram_range"]), "dtype": np.float32}
+        self._vectorizer = TfidfVectorizer(**params, vocabulary=self.vocabulary)
+        self._vectorizer.idf_ = self.idf
+
+    def transform(self, texts) -> sparse.csr_matrix:
+        """TF-IDF features of (already masked) texts."""
+        return self._vectorizer.transform(texts)
+
+    def decision(self, features) -> np.ndarray:
+        return np.asarray(features @ self.coef.T) + self.intercept
+
+    def predict_proba(self, features) -> np.ndarray:
+        """Documents x tags probabilities."""
+        return _sigmoid(self.decision(features))
+
+    def top_features(self, features_row, tag_index: int, k: int = 3) -> list[str]:
+        """The k terms that pushed one document's score for one tag up the most."""
+        row = sparse.csr_matrix(features_row)
+        contributions = row.data * self.coef[tag_index, row.indices]
+        order = np.argsort(-contributions)[:k]
+        return [self.vocabulary[row.indices[i]] for i in order if contributions[i] > 0]
+
+
+def _sigmoid(values: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-np.clip(values, -50, 50)))
+
+
+def mask_mentions(text: str, mentions: list[Mention]) -> str:
+    """The text with every rule match blanked out, so the model cannot see the trigger words."""
+    if not mentions:
+        return text
+    pieces, position = [], 0
+    for start, end in sorted((mention.start, mention.end) for mention in mentions):
+        if start >= position:
+            pieces.append(text[position:start])
+            pieces.append(" ")
+            position = end
+        elif end > position:
+            position = end
+    pieces.append(text[position:])
+    return "".join(pieces)
+
+
+def fit_model(texts, labels: np.ndarray, tag_ids: list[str], regularization: float = 4.0,
+              beta: float = 0.5, folds: int = 3, seed: int = 0) -> TagModel:
+    """Fit the vectorizer and one classifier per tag on masked texts and weak 0/1 labels.
+
+    Each tag's threshold maximises F-beta (beta < 1 favours precision) of out-of-fold
+    predictions against the weak labels; it is never below 0.5.
+    """
+    vectorizer = TfidfVectorizer(**VECTORIZER_PARAMS)
+    features = vectorizer.fit_transform(texts)
+    n_tags, n_features = len(tag_ids), features.shape[1]
+    coef = np.zeros((n_tags, n_features), dtype=np.float32)
+    intercept = np.full(n_tags, -50.0, dtype=np.float32)
+    thresholds = np.ones(n_tags, dtype=np.float32)
+    notes = {}
+    for j, tag_id in enumerate(tag_ids):
+        target = labels[:, j].astype(int)
+        positives = int(target.sum())
+        if positives < MIN_POSITIVES or positives == len(target):
+            notes[tag_id] = f"only {positives} weak positives; no model for this tag"
+            continue
+        classifier = _classifier(regularization, seed)
+        out_of_fold = _out_of_fold(features, target, regularization, min(folds, positives), seed)
+        classifier.fit(features, target)
+        coef[j] = classifier.coef_[0]
+        intercept[j] = classifier.intercept_[0]
+        thresholds[j] = best_threshold(target, out_of_fold, beta)
+    vocabulary = [None] * n_features
+    for term, index in vectorizer.vocabulary_.items():
+        vocabulary[index] = term
+    params = {**VECTORIZER_PARAMS, "ngram_range": list(VECTORIZER_PARAMS["ngram_range"])}
+    params.pop("dtype")
+    return TagModel(tag_ids=list(tag_ids), vocabulary=vocabulary, idf=vectorizer.idf_.astype(np.float32),
+                    coef=coef, intercept=intercept, thresholds=thresholds, params=params, notes=notes)
+
+
+def _classifier(regularization: float, seed: int) -> LogisticRegression:
+    return LogisticRegression(C=regularization, class_weight="balanced", solver="liblinear",
+                              max_iter=1000, random_state=seed)
+
+
+def _out_of_fold(features, target: np.ndarray, regularization: float, folds: int, seed: int) -> np.ndarray:
+    scores = np.zeros(len(target), dtype=np.float64)
+    splitter = StratifiedKFold(n_splits=max(folds, 2), shuffle=True, random_state=seed)
+    for train, held_out in splitter.split(np.zeros(len(target)), target):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            model = _classifier(regularization, seed).fit(features[train], target[train])
+        scores[held_out] = model.predict_proba(features[held_out])[:, 1]
+    return scores
+
+
+def best_threshold(target: np.ndarray, scores: np.ndarray, beta: float = 0.5, floor: float = 0.5) -> float:
+    """The score cut-off with the best F-beta on (target, scores), at least `floor`."""
+    best, best_value = floor, -1.0
+    for threshold in np.unique(np.round(scores[scores >= floor], 3)):
+        predicted = scores >= threshold
+        tp = float((predicted & (target == 1)).sum())
+        if tp == 0:
+            continue
+        precision, recall = tp / predicted.sum(), tp / max((target == 1).sum(), 1)
+        value = (1 + beta**2) * precision * recall / (beta**2 * precision + recall)
+        if value > best_value:
+            best, best_value = float(threshold), value
+    return best

@@ -1,0 +1,34 @@
+"""The Markdown evaluation report (out/report.md)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pipeline.artifacts import read_manifest
+from pipeline.evaluation import format_table
+from pipeline.taxonomy import Taxonomy
+
+
+def markdown_report(taxonomy: Taxonomy, model_dir, evaluations, weak_positives: dict, corpus_size: int) -> str:
+    """Per-gold-set tables for rules, model and combined, plus what the model was trained on."""
+    manifest = read_manifest(model_dir)
+    lines = [
+        "# taxotag evaluation report",
+        "",
+        f"- date: {date.today().isoformat()}",
+        f"- taxonomy: `{taxonomy.path}` (fingerprint `{taxonomy.fingerprint()[:12]}`)",
+        f"- model: `{model_dir}` (trained {manifest['created']} on {corpus_size:,} abstracts)",
+        "- weak positives in the training corpus: "
+        + ", ".join(f"{tag} {count}" for tag, count in weak_positives.items()),
+        "- model thresholds: " + ", ".join(f"{t} {v:.2f}" for t, v in manifest["thresholds"].items()),
+        "",
+        "Systems: `rules` = the taxonomy's rules alone; `model` = the TF-IDF model alone (trained on the",
+        "rules' weak labels with the trigger words masked); `combined` = rules or model, then the",
+        "taxonomy's exclusions, implications and parents.",
+    ]
+    for evaluation in evaluations:
+        lines += ["", f"## {evaluation.path} ({len(evaluation.gold)} abstracts)", "",
+                  format_table(evaluation.results)]
+        if evaluation.ignored_columns:
+            lines += ["", f"Gold columns not in the taxonomy (ignored): {', '.join(evaluation.ignored_columns)}"]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,354 @@
+"""Compile a taxonomy's rules for spaCy's blank English tokenizer and apply them to documents.
+
+Each document gets, per rule, a vote in the label matrix (documents x rules): -1 abstain (no
+match), 0 (matched, but only as a passing mention), 1 (fired), plus the mentions behind it.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+import numpy as np
+import re2
+import spacy
+from spacy.matcher import Matcher, PhraseMatcher
+from spacy.tokens import Doc
+
+from pipeline.taxonomy import Context, Rule, Taxonomy
+
+ABSTAIN, PASSING, FIRED = -1, 0, 1
+
+MODEL_ONLY_ATTRS = {"POS", "TAG", "LEMMA", "DEP", "ENT_TYPE", "ENT_IOB", "ENT_ID", "MORPH", "HEAD",
+                    "SENT_START", "IS_SENT_START", "ENT_KB_ID"}
+"""Token attributes that spaCy's blank tokenizer never sets, so a pattern using them never matches."""
+
+NOT_SENTENCE_ENDS = {"e.g.", "i.e.", "cf.", "vs.", "al.", "etc.", "fig.", "eq.", "approx."}
+REGEX_MAX_MEM = 8 << 20
+"""Memory cap for one compiled RE2 regex (RE2 matches in linear time, so no regex can hang)."""
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One match of one rule in one document (character offsets into `document_text`)."""
+
+    rule: int
+    start: int
+    end: int
+    text: str
+    in_title: bool
+    in_claim: bool
+    passing: str | None = None
+
+    def describe(self) -> str:
+        where = "title" if self.in_title else ("claim" if self.in_claim else "body")
+        note = f", passing: {self.passing}" if self.passing else ""
+        return f"'{self.text}' ({where}{note})"
+
+
+@dataclass(frozen=True)
+class RuleInfo:
+    """What the rest of the pipeline needs to know about a compiled rule."""
+
+    id: str
+    tag: str
+    rule: Rule
+
+
+@dataclass
+class RuleVotes:
+    """The label matrix (documents x rules) and the mentions behind every non-abstain vote."""
+
+    rules: list[RuleInfo]
+    matrix: np.ndarray
+    mentions: list[list[Mention]]
+
+    @property
+    def rule_ids(self) -> list[str]:
+        return [info.id for info in self.rules]
+
+    def __len__(self) -> int:
+        return self.matrix.shape[0]
+
+
+def document_text(title: str, abstract: str) -> str:
+    """The text rules run on: title, a blank line, abstract."""
+    return f"{title}\n\n{abstract}"
+
+
+@functools.lru_cache(maxsize=1)
+def blank_english():
+    """spaCy's blank English pipeline: a tokenizer, no model download."""
+    return spacy.blank("en")
+
+
+def phrase_variants(phrase: str) -> list[list[str]]:
+    """Token sequences for a phrase: hyphen and spacing variants, each also in plural form."""
+    tokens = [token.text for token in blank_english().tokenizer(phrase.strip()) if not token.is_space]
+    if not tokens:
+        return []
+    words = [token for token in tokens if token != "-"]
+    joined: list[str] = []  # the words on either side of a hyphen written as one
+    for index, token in enumerate(tokens):
+        if token == "-":
+            continue
+        if index > 0 and tokens[index - 1] == "-" and joined:
+            joined[-1] += token
+        else:
+            joined.append(token)
+    variants = [tokens, words, joined]
+    if len(words) > 1:
+        hyphenated = [words[0]]
+        for word in words[1:]:
+            hyphenated += ["-", word]
+        variants.append(hyphenated)
+    plurals = [variant[:-1] + [_plural(variant[-1])] for variant in variants if variant[-1].isalpha()]
+    unique = []
+    for variant in variants + plurals:
+        if variant not in unique:
+            unique.append(variant)
+    return unique
+
+
+def _plural(word: str) -> str:
+    lower = word.lower()
+    if lower.endswith(("s", "x", "ch", "sh")):
+        return word + "es" if not lower.endswith("s") else word
+    if lower.endswith("y") and len(word) > 1 and lower[-2] not in "aeiou":
+        return word[:-1] + "ies"
+    return word + "s"
+
+
+def check_rule(rule: Rule) -> list[str]:
+    """Problems that keep a rule from compiling or from ever matching (empty list when fine)."""
+    if rule.kind == "phrase":
+        return [f"phrase {phrase!r} has no words" for phrase in rule.phrases if not phrase_variants(phrase)]
+    if rule.kind == "regex":
+        try:
+            compiled = _compile_regex(rule.regex, rule.case_sensitive)
+        except re2.error as exc:
+            return [f"invalid regex: {_re2_message(exc)}"]
+        if compiled.fullmatch(""):
+            return ["regex matches the empty string, so it would fire on every document"]
+        return []
+    return _check_pattern(rule.pattern)
+
+
+def _check_pattern(pattern) -> list[str]:
+    problems = []
+    if not pattern:
+        return ["token pattern is empty"]
+    for position, token_spec in enumerate(pattern, start=1):
+        for attr, value in token_spec.items():
+            if attr.upper() in MODEL_ONLY_ATTRS:
+                problems.append(f"token {position}: {attr} needs a trained spaCy pipeline; "
+                                "the blank tokenizer never sets it, so this rule can never match")
+            if attr.upper() == "LOWER" and _has_upper(value):
+                problems.append(f"token {position}: LOWER value {value!r} has capitals and can never match")
+    if problems:
+        return problems
+    matcher = Matcher(blank_english().vocab, validate=True)
+    try:
+        matcher.add("check", [pattern])
+    except Exception as exc:  # spaCy raises ValueError or MatchPatternError with the schema problems
+        return ["invalid token pattern: " + " ".join(str(exc).split())]
+    return []
+
+
+def _has_upper(value) -> bool:
+    if isinstance(value, str):
+        return value != value.lower()
+    if isinstance(value, dict):
+        return any(_has_upper(item) for item in value.get("IN", []) if isinstance(item, str))
+    return False
+
+
+def _compile_regex(pattern: str, case_sensitive: bool):
+    options = re2.Options()
+    options.log_errors = False
+    options.max_mem = REGEX_MAX_MEM
+    options.case_sensitive = case_sensitive
+    return re2.compile(pattern, options)
+
+
+def _re2_message(exc: Exception) -> str:
+    message = exc.args[0] if exc.args else str(exc)
+    return message.decode("utf-8", "replace") if isinstance(message, bytes) else str(message)
+
+
+class RuleSet:
+    """The compiled rules of a taxonomy (or of a subset of its rules)."""
+
+    def __init__(self, taxonomy: Taxonomy, only: set[str] | None = None):
+        self.context = taxonomy.context
+        nlp = blank_english()
+        self._tokenizer = nlp.tokenizer
+        self.rules: list[RuleInfo] = []
+        self._phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self._exact_phrases = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self._patterns = Matcher(nlp.vocab, validate=True)
+        self._regexes: list[tuple[int, object]] = []
+        for t, tag in enumerate(taxonomy.tags):
+            for r, rule in enumerate(tag.rules):
+                rule_id = taxonomy.rule_id(t, r)
+                if only is not None and rule_id not in only:
+                    continue
+                self._add(len(self.rules), rule)
+                self.rules.append(RuleInfo(id=rule_id, tag=tag.id, rule=rule))
+        self._cues = _CueSet(self.context, nlp)
+        self._unless = [[_token_seq(phrase, lower=True) for phrase in info.rule.unless] for info in self.rules]
+
+    def _add(self, index: int, rule: Rule) -> None:
+        key = str(index)
+        if rule.kind == "phrase":
+            vocab = blank_english().vocab
+            docs = [Doc(vocab, words=[w if rule.case_sensitive else w.lower() for w in variant])
+                    for phrase in rule.phrases for variant in phrase_variants(phrase)]
+            (self._exact_phrases if rule.case_sensitive else self._phrases).add(key, docs)
+        elif rule.kind == "pattern":
+            self._patterns.add(key, [rule.pattern])
+        else:
+            self._regexes.append((index, _compile_regex(rule.regex, rule.case_sensitive)))
+
+    def apply(self, titles, abstracts, batch_size: int = 256) -> RuleVotes:
+        """Vote on every document; titles and abstracts are parallel sequences of strings."""
+        texts = [document_text(title, abstract) for title, abstract in zip(titles, abstracts)]
+        matrix = np.full((len(texts), len(self.rules)), ABSTAIN, dtype=np.int8)
+        all_mentions = []
+        docs = self._tokenizer.pipe(texts, batch_size=batch_size)
+        for row, (doc, title) in enumerate(zip(docs, titles)):
+            mentions = self.find_mentions(doc, len(title))
+            for mention in mentions:
+                matrix[row, mention.rule] = max(matrix[row, mention.rule], PASSING)
+            for rule_index in {mention.rule for mention in mentions}:
+                if self._fires(rule_index, [m for m in mentions if m.rule == rule_index]):
+                    matrix[row, rule_index] = FIRED
+            all_mentions.append(mentions)
+        return RuleVotes(rules=list(self.rules), matrix=matrix, mentions=all_mentions)
+
+    def find_mentions(self, doc: Doc, title_length: int) -> list[Mention]:
+        """Every rule match in a tokenized document, each judged central or passing."""
+        token_spans = set()
+        for matcher in (self._phrases, self._exact_phrases, self._patterns):
+            if len(matcher):
+                for match_id, start, end in matcher(doc):
+                    token_spans.add((int(doc.vocab.strings[match_id]), start, end))
+        char_spans = {(rule, doc[start].idx, doc[end - 1].idx + len(doc[end - 1]))
+                      for rule, start, end in token_spans}
+        for rule, regex in self._regexes:
+            char_spans.update((rule, m.start(), m.end()) for m in regex.finditer(doc.text) if m.end() > m.start())
+        if not char_spans:
+            return []
+        sentences = _Sentences(doc, title_length)
+        mentions = []
+        for rule, start, end in _drop_nested(char_spans):
+            span = doc.char_span(start, end, alignment_mode="expand")
+            if span is None:
+                continue
+            bounds = sentences.of(span.start)
+            in_claim = sentences.is_title(bounds) or self._cues.has_claim(doc, bounds)
+            passing = self._passing_reason(rule, doc, span.start, span.end, bounds)
+            mentions.append(Mention(rule=rule, start=start, end=end, text=doc.text[start:end],
+                                    in_title=start < title_length, in_claim=in_claim, passing=passing))
+        return mentions
+
+    def _passing_reason(self, rule: int, doc: Doc, start: int, end: int, bounds) -> str | None:
+        info = self.rules[rule].rule
+        if info.scoped:
+            reason = self._cues.passing_reason(doc, start, end, bounds)
+            if reason:
+                return reason
+        lowered = [token.lower_ for token in doc[bounds[0]:bounds[1]]]
+        for phrase in self._unless[rule]:
+            if _contains(lowered, phrase):
+                return f"unless '{' '.join(phrase)}'"
+        return None
+
+    def _fires(self, rule_index: int, mentions: list[Mention]) -> bool:
+        rule = self.rules[rule_index].rule
+        central = [mention for mention in mentions if mention.passing is None]
+        if len(central) < rule.min_count:
+            return False
+        if rule.where == "title":
+            return any(mention.in_title for mention in central)
+        if rule.where == "title_or_claim":
+            return any(mention.in_title or mention.in_claim for mention in central)
+        return True
+
+
+def _drop_nested(spans: set[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+    """Keep the longest of the overlapping matches of one rule (variants often overlap)."""
+    kept: list[tuple[int, int, int]] = []
+    for rule, start, end in sorted(spans, key=lambda s: (s[0], s[1], -(s[2] - s[1]))):
+        if kept and kept[-1][0] == rule and start < kept[-1][2]:
+            continue
+        kept.append((rule, start, end))
+    return kept
+
+
+class _Sentences:
+    """Sentence bounds (token indices) of a document, the title being the first sentence."""
+
+    def __init__(self, doc: Doc, title_length: int):
+        starts = [0]
+        for token in doc[:-1]:
+            if token.idx < title_length <= doc[token.i + 1].idx and token.i + 1 != starts[-1]:
+                starts.append(token.i + 1)
+            elif _ends_sentence(token, doc[token.i + 1]):
+                starts.append(token.i + 1)
+        self._starts = starts
+        self._length = len(doc)
+
+    def of(self, token_index: int) -> tuple[int, int]:
+        import bisect
+
+        position = bisect.bisect_right(self._starts, token_index) - 1
+        end = self._starts[position + 1] if position + 1 < len(self._starts) else self._length
+        return self._starts[position], end
+
+    def is_title(self, bounds: tuple[int, int]) -> bool:
+        return bounds[0] == 0 and len(self._starts) > 1
+
+
+def _ends_sentence(token, following) -> bool:
+    if token.text in {".", "!", "?"}:
+        return True
+    return (token.text.endswith(".") and len(token.text) > 2 and token.lower_ not in NOT_SENTENCE_ENDS
+            and following.text[:1].isupper())
+
+
+def _token_seq(phrase: str, lower: bool) -> list[str]:
+    tokens = [token.text for token in blank_english().tokenizer(phrase) if not token.is_space]
+    return [token.lower() for token in tokens] if lower else tokens
+
+
+def _contains(tokens: list[str], phrase: list[str]) -> bool:
+    if not phrase:
+        return False
+    size = len(phrase)
+    return any(tokens[i:i + size] == phrase for i in range(len(tokens) - size + 1))
+
+
+class _CueSet:
+    """The taxonomy's context cues, tokenized once."""
+
+    def __init__(self, context: Context, nlp):
+        self.window = context.cue_window
+        self.contrast = [_token_seq(cue, lower=True) for cue in context.contrast_cues]
+        self.claims = [_token_seq(cue, lower=True) for cue in context.claim_cues]
+        self.free_suffixes = {suffix.lower() for suffix in context.free_suffixes}
+
+    def passing_reason(self, doc: Doc, start: int, end: int, bounds) -> str | None:
+        """Why a mention at tokens [start, end) is passing, or None when it looks central."""
+        following = [token.lower_ for token in doc[end:min(end + 2, bounds[1])]]
+        if following[:1] == ["-"] and following[1:2] and following[1] in self.free_suffixes:
+            return f"'-{following[1]}' suffix"
+        window = [token.lower_ for token in doc[max(bounds[0], start - self.window):start]]
+        for cue in self.contrast:
+            if _contains(window, cue):
+                return f"after '{' '.join(cue)}'"
+        return None
+
+    def has_claim(self, doc: Doc, bounds) -> bool:
+        lowered = [token.lower_ for token in doc[bounds[0]:bounds[1]]]
+        return any(_contains(lowered, cue) for cue in self.claims)

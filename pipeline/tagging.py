@@ -1,0 +1,118 @@
+"""Rules + model -> tags, scores and evidence for batches of documents.
+
+Combination policy: a tag is given when the rules give it (its rules fired as central mentions
+with enough weight) or when the model's probability reaches the tag's threshold; then rule
+exclusions, implications and parents apply (pipeline.weak_labels.resolve_labels).
+
+`score_<tag>` is in [0, 1] and is at least 0.5 exactly when the tag is given: the larger of the
+rule strength (0.75 for a rule score at min_score, 1.0 at twice that) and the model probability
+rescaled so that the tag's threshold maps to 0.5.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from pipeline.model import TagModel, mask_mentions
+from pipeline.rules import FIRED, RuleSet, RuleVotes, document_text
+from pipeline.taxonomy import Taxonomy
+from pipeline.weak_labels import resolve_labels, rule_scores
+
+TOP_FEATURES = 3
+
+
+@dataclass
+class Predictions:
+    """Everything the taggers know about a batch of documents (rows aligned with the input)."""
+
+    votes: RuleVotes
+    rules: np.ndarray
+    model: np.ndarray
+    combined: np.ndarray
+    probabilities: np.ndarray
+    scores: np.ndarray
+    features: object
+
+    def system(self, name: str) -> np.ndarray:
+        """The 0/1 matrix of one system: `rules`, `model` or `combined`."""
+        return getattr(self, name).astype(np.int8)
+
+
+class Tagger:
+    """Tags documents with a taxonomy's rules and a trained model."""
+
+    def __init__(self, taxonomy: Taxonomy, model: TagModel):
+        if model.tag_ids != taxonomy.tag_ids:
+            raise ValueError(f"model tags {model.tag_ids} differ from taxonomy tags {taxonomy.tag_ids}")
+        self.taxonomy = taxonomy
+        self.model = model
+        self.ruleset = RuleSet(taxonomy)
+        self._minimum = np.array([tag.min_score for tag in taxonomy.tags], dtype=np.float32)
+        overrides = [tag.threshold for tag in taxonomy.tags]
+        self.thresholds = np.array([o if o is not None else t for o, t in zip(overrides, model.thresholds)],
+                                   dtype=np.float32)
+
+    def predict(self, titles, abstracts) -> Predictions:
+        votes = self.ruleset.apply(titles, abstracts)
+        texts = [mask_mentions(document_text(t, a), m) for t, a, m in zip(titles, abstracts, votes.mentions)]
+        features = self.model.transform(texts)
+        probabilities = self.model.predict_proba(features)
+        model_positive = probabilities >= self.thresholds
+        rules = resolve_labels(self.taxonomy, votes)
+        combined = resolve_labels(self.taxonomy, votes, also_positive=model_positive)
+        model_only = resolve_labels(self.taxonomy, _no_votes(votes), also_positive=model_positive)
+        scores = self._scores(rule_scores(self.taxonomy, votes), probabilities, combined)
+        return Predictions(votes=votes, rules=rules, model=model_only, combined=combined,
+                           probabilities=probabilities, scores=scores, features=features)
+
+    def _scores(self, rule_score: np.ndarray, probabilities: np.ndarray, given: np.ndarray) -> np.ndarray:
+        strength = np.where(rule_score >= self._minimum,
+                            0.5 + 0.5 * np.minimum(rule_score / (2 * self._minimum), 1.0), 0.0)
+        t = self.thresholds
+        scaled = np.where(probabilities < t, 0.5 * probabilities / t,
+                          0.5 + 0.5 * (probabilities - t) / np.maximum(1 - t, 1e-6))
+        raw = np.maximum(strength, scaled)
+        return np.where(given, np.maximum(raw, 0.5), np.minimum(raw, 0.499)).round(4)
+
+    def tag_frame(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """The output rows for a DataFrame of documents (id, title, abstract, other columns)."""
+        predictions = self.predict(frame["title"].tolist(), frame["abstract"].tolist())
+        return self.output_frame(frame, predictions)
+
+    def output_frame(self, frame: pd.DataFrame, predictions: Predictions) -> pd.DataFrame:
+        tag_ids = self.taxonomy.tag_ids
+        out = pd.DataFrame({"id": frame["id"].to_numpy(), "title": frame["title"].to_numpy()})
+        out["tags"] = [";".join(t for t, on in zip(tag_ids, row) if on) for row in predictions.combined]
+        for j, tag_id in enumerate(tag_ids):
+            out[f"score_{tag_id}"] = predictions.scores[:, j]
+        out["evidence"] = [self.explain(predictions, i) for i in range(len(frame))]
+        for column in frame.columns:
+            if column not in ("id", "title", "abstract") and column not in out.columns:
+                out[column] = frame[column].to_numpy()
+        return out
+
+    def explain(self, predictions: Predictions, row: int) -> str:
+        """Why each given tag was given: the rule mentions that fired and the top model terms."""
+        parts = []
+        votes, tag_ids = predictions.votes, self.taxonomy.tag_ids
+        for j, tag_id in enumerate(tag_ids):
+            if not predictions.combined[row, j]:
+                continue
+            fired = [m for m in votes.mentions[row]
+                     if votes.matrix[row, m.rule] == FIRED and m.passing is None
+                     and tag_id in (votes.rules[m.rule].tag, *votes.rules[m.rule].rule.implies)]
+            pieces = [f"{votes.rules[m.rule].id} {m.describe()}" for m in fired[:3]]
+            if predictions.probabilities[row, j] >= self.thresholds[j]:
+                terms = self.model.top_features(predictions.features[row], j, TOP_FEATURES)
+                pieces.append(f"model {predictions.probabilities[row, j]:.2f} [{', '.join(terms)}]")
+            if not pieces:
+                pieces.append("implied by another tag")
+            parts.append(f"{tag_id}: " + "; ".join(pieces))
+        return " | ".join(parts)
+
+
+def _no_votes(votes: RuleVotes) -> RuleVotes:
+    return RuleVotes(rules=votes.rules, matrix=np.full_like(votes.matrix, -1), mentions=votes.mentions)

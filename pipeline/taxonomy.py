@@ -1,0 +1,339 @@
+"""Load, validate and fingerprint `taxonomy.yaml`: tags, their rules, context cues and relations."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from pipeline.errors import TaxonomyError
+
+MAX_EXPANDED_NODES = 100_000
+"""A taxonomy whose YAML aliases expand to more nodes than this is refused (alias bomb)."""
+
+TAG_ID_PATTERN = r"^[a-z][a-z0-9_]*$"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Rule(_Strict):
+    """One labelling rule: exactly one of `phrase`, `regex` or `pattern`, plus how it may fire."""
+
+    phrase: str | list[str] | None = None
+    regex: str | None = None
+    pattern: list[dict[str, Any]] | None = None
+    id: str | None = None
+    weight: float = 1.0
+    where: Literal["anywhere", "title", "title_or_claim"] = "anywhere"
+    min_count: int = Field(default=1, ge=1)
+    unless: list[str] = Field(default_factory=list)
+    scoped: bool = True
+    case_sensitive: bool = False
+    implies: list[str] = Field(default_factory=list)
+    excludes: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _exactly_one_kind(self):
+        given = [kind for kind in ("phrase", "regex", "pattern") if getattr(self, kind) is not None]
+        if len(given) != 1:
+            found = ", ".join(given) if given else "none"
+            raise ValueError(f"a rule needs exactly one of phrase, regex or pattern (found: {found})")
+        return self
+
+    @property
+    def kind(self) -> str:
+        return next(kind for kind in ("phrase", "regex", "pattern") if getattr(self, kind) is not None)
+
+    @property
+    def phrases(self) -> list[str]:
+        if self.phrase is None:
+            return []
+        return [self.phrase] if isinstance(self.phrase, str) else list(self.phrase)
+
+    def describe(self) -> str:
+        """A short human label: `phrase 'self-supervised'`."""
+        if self.kind == "phrase":
+            shown = self.phrases[0] + (f" (+{len(self.phrases) - 1})" if len(self.phrases) > 1 else "")
+            return f"phrase '{shown}'"
+        if self.kind == "regex":
+            return f"regex '{self.regex}'"
+        return f"pattern {json.dumps(self.pattern)}"
+
+
+class Tag(_Strict):
+    """A topic of the taxonomy with its rules and its relations to other tags."""
+
+    id: str = Field(pattern=TAG_ID_PATTERN)
+    name: str
+    description: str
+    parent: str | None = None
+    implies: list[str] = Field(default_factory=list)
+    excludes: list[str] = Field(default_factory=list)
+    min_score: float = Field(default=1.0, gt=0)
+    threshold: float | None = Field(default=None, gt=0, lt=1)
+    rules: list[Rule] = Field(min_length=1)
+
+
+DEFAULT_CONTRAST_CUES = [
+    "unlike", "compared with", "compared to", "in contrast to", "contrary to", "instead of",
+    "rather than", "without", "beyond", "outperform", "outperforms", "outperforming",
+    "prior work", "prior works", "previous work", "previous works", "existing", "previous",
+    "conventional", "traditional", "baseline", "baselines", "such as", "e.g.", "alternative to",
+]
+
+
+class Context(_Strict):
+    """How a mention's surroundings decide whether it is central or passing."""
+
+    contrast_cues: list[str] = Field(default_factory=lambda: list(DEFAULT_CONTRAST_CUES))
+    cue_window: int = Field(default=8, ge=0)
+    free_suffixes: list[str] = Field(default_factory=lambda: ["free", "agnostic"])
+    claim_cues: list[str] = Field(
+        default_factory=lambda: [
+            "we propose", "we present", "we introduce", "we develop", "we design", "we study",
+            "we investigate", "we explore", "this paper", "this work", "in this work",
+            "in this paper", "our method", "our approach", "our framework", "our model",
+        ]
+    )
+
+
+class TaxonomyModel(_Strict):
+    version: int = 1
+    context: Context = Field(default_factory=Context)
+    tags: list[Tag] = Field(min_length=1)
+
+
+@dataclass(frozen=True)
+class Taxonomy:
+    """A validated taxonomy plus where it came from and its fingerprints."""
+
+    model: TaxonomyModel
+    path: str
+    line_of: dict
+
+    @property
+    def tags(self) -> list[Tag]:
+        return list(self.model.tags)
+
+    @property
+    def tag_ids(self) -> list[str]:
+        return [tag.id for tag in self.model.tags]
+
+    @property
+    def context(self) -> Context:
+        return self.model.context
+
+    def tag(self, tag_id: str) -> Tag:
+        for tag in self.model.tags:
+            if tag.id == tag_id:
+                return tag
+        raise KeyError(tag_id)
+
+    def rule_id(self, tag_index: int, rule_index: int) -> str:
+        tag = self.model.tags[tag_index]
+        rule = tag.rules[rule_index]
+        return rule.id or f"{tag.id}.{rule_index + 1}"
+
+    def ancestors(self, tag_id: str) -> list[str]:
+        """The parent, grandparent, ... of a tag."""
+        chain, current = [], self.tag(tag_id).parent
+        while current is not None:
+            chain.append(current)
+            current = self.tag(current).parent
+        return chain
+
+    def fingerprint(self) -> str:
+        return _sha256_json(self.model.model_dump(mode="json"))
+
+    def tag_fingerprints(self) -> dict[str, str]:
+        """One fingerprint a tag: its own definition plus the shared context settings."""
+        context = self.model.context.model_dump(mode="json")
+        return {tag.id: _sha256_json([context, tag.model_dump(mode="json")]) for tag in self.model.tags}
+
+
+def _sha256_json(value) -> str:
+    return hashlib.sha256(json.dumps(value, sort_keys=True).encode("utf-8")).hexdigest()
+
+
+def load_taxonomy(path: str | Path = "taxonomy.yaml") -> Taxonomy:
+    """Read and validate a taxonomy file; raise TaxonomyError listing every problem."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise TaxonomyError(path, ["file not found"]) from None
+    except UnicodeDecodeError as exc:
+        raise TaxonomyError(path, [f"not UTF-8 text ({exc.reason} at byte {exc.start})"]) from None
+    return parse_taxonomy(text, path)
+
+
+def parse_taxonomy(text: str, path: str | Path = "<taxonomy>") -> Taxonomy:
+    """Validate taxonomy YAML text; see load_taxonomy."""
+    data, line_of = _read_yaml(text, path)
+    if not isinstance(data, dict):
+        raise TaxonomyError(path, ["line 1: the taxonomy must be a mapping with a `tags:` list"])
+    try:
+        model = TaxonomyModel.model_validate(data)
+    except ValidationError as exc:
+        raise TaxonomyError(path, _describe_validation_errors(exc, data, line_of)) from None
+    taxonomy = Taxonomy(model=model, path=str(path), line_of=line_of)
+    problems = _check_semantics(taxonomy)
+    if problems:
+        raise TaxonomyError(path, problems)
+    return taxonomy
+
+
+def _read_yaml(text: str, path) -> tuple[Any, dict]:
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        raise TaxonomyError(path, [f"{where}YAML syntax error: {exc.problem or exc.context}"]) from None
+    except yaml.YAMLError as exc:
+        raise TaxonomyError(path, [f"YAML error: {exc}"]) from None
+    if root is None:
+        raise TaxonomyError(path, ["line 1: the file is empty"])
+    _check_expansion(root, path)
+    line_of: dict = {}
+    _record_lines(root, (), line_of)
+    return yaml.safe_load(text), line_of
+
+
+def _check_expansion(root, path) -> None:
+    """Refuse recursive aliases and alias bombs before anything walks the expanded tree."""
+    sizes: dict[int, int] = {}
+    in_progress: set[int] = set()
+
+    def size(node) -> int:
+        key = id(node)
+        if key in sizes:
+            return sizes[key]
+        if key in in_progress:
+            raise TaxonomyError(path, [f"line {node.start_mark.line + 1}: recursive YAML alias"])
+        in_progress.add(key)
+        total = 1
+        if isinstance(node, yaml.MappingNode):
+            total += sum(size(k) + size(v) for k, v in node.value)
+        elif isinstance(node, yaml.SequenceNode):
+            total += sum(size(child) for child in node.value)
+        in_progress.discard(key)
+        if total > MAX_EXPANDED_NODES:
+            raise TaxonomyError(
+                path,
+                [f"line {node.start_mark.line + 1}: YAML aliases expand to more than "
+                 f"{MAX_EXPANDED_NODES:,} nodes; refusing a possible alias bomb"],
+            )
+        sizes[key] = total
+        return total
+
+    size(root)
+
+
+def _record_lines(node, path: tuple, line_of: dict) -> None:
+    line_of.setdefault(path, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            child = path + (key_node.value,)
+            line_of[child] = key_node.start_mark.line + 1
+            _record_lines(value_node, child, line_of)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _record_lines(item, path + (index,), line_of)
+
+
+def _line(line_of: dict, loc: tuple) -> int:
+    """The YAML line of the deepest known prefix of a location."""
+    for end in range(len(loc), -1, -1):
+        if tuple(loc[:end]) in line_of:
+            return line_of[tuple(loc[:end])]
+    return 1
+
+
+def _where(data, loc: tuple) -> str:
+    """`tag 'x', rule 2` for a location inside the tags list."""
+    if len(loc) < 2 or loc[0] != "tags" or not isinstance(loc[1], int):
+        return ""
+    tags = data.get("tags") if isinstance(data, dict) else None
+    raw = tags[loc[1]] if isinstance(tags, list) and loc[1] < len(tags) else None
+    tag_id = raw.get("id") if isinstance(raw, dict) else None
+    label = f"tag '{tag_id}'" if tag_id else f"tag #{loc[1] + 1}"
+    if len(loc) >= 4 and loc[2] == "rules" and isinstance(loc[3], int):
+        label += f", rule {loc[3] + 1}"
+    return label + ": "
+
+
+def _describe_validation_errors(exc: ValidationError, data, line_of: dict) -> list[str]:
+    problems = []
+    for error in exc.errors():
+        loc = tuple(part for part in error["loc"] if not (isinstance(part, str) and "[" in part))
+        field = ".".join(str(part) for part in loc) or "(top level)"
+        message = error["msg"].removeprefix("Value error, ")
+        if error["type"] == "extra_forbidden":
+            message = f"unknown key '{loc[-1]}'"
+        problems.append(f"line {_line(line_of, loc)}: {_where(data, loc)}{field}: {message}")
+    return problems
+
+
+def _check_semantics(taxonomy: Taxonomy) -> list[str]:
+    """Problems pydantic cannot see: duplicates, unknown tags, bad regexes and patterns."""
+    from pipeline.rules import check_rule  # rules compiles; taxonomy only asks it
+
+    problems = []
+    model, line_of = taxonomy.model, taxonomy.line_of
+    known = [tag.id for tag in model.tags]
+    seen_tags: dict[str, int] = {}
+    seen_rules: dict[str, str] = {}
+    for t, tag in enumerate(model.tags):
+        tag_loc = ("tags", t)
+        if tag.id in seen_tags:
+            problems.append(f"line {_line(line_of, tag_loc + ('id',))}: tag '{tag.id}': duplicate tag id "
+                            f"(first defined at line {seen_tags[tag.id]})")
+        else:
+            seen_tags[tag.id] = _line(line_of, tag_loc + ("id",))
+        relations = [("parent", [tag.parent] if tag.parent else []), ("implies", tag.implies),
+                     ("excludes", tag.excludes)]
+        for field, targets in relations:
+            for target in targets:
+                if target not in known:
+                    problems.append(f"line {_line(line_of, tag_loc + (field,))}: tag '{tag.id}': "
+                                    f"{field} names unknown tag '{target}'")
+                elif target == tag.id:
+                    problems.append(f"line {_line(line_of, tag_loc + (field,))}: tag '{tag.id}': "
+                                    f"{field} names the tag itself")
+        for r, rule in enumerate(tag.rules):
+            rule_loc = tag_loc + ("rules", r)
+            prefix = f"line {_line(line_of, rule_loc)}: tag '{tag.id}', rule {r + 1} ({rule.describe()})"
+            rule_id = taxonomy.rule_id(t, r)
+            if rule_id in seen_rules:
+                problems.append(f"{prefix}: duplicate rule id '{rule_id}' (also in {seen_rules[rule_id]})")
+            seen_rules[rule_id] = f"tag '{tag.id}'"
+            for field in ("implies", "excludes"):
+                for target in getattr(rule, field):
+                    if target not in known:
+                        problems.append(f"{prefix}: {field} names unknown tag '{target}'")
+            problems.extend(f"{prefix}: {message}" for message in check_rule(rule))
+    problems.extend(_parent_cycles(model, line_of))
+    return problems
+
+
+def _parent_cycles(model: TaxonomyModel, line_of: dict) -> list[str]:
+    parents = {tag.id: tag.parent for tag in model.tags}
+    problems = []
+    for t, tag in enumerate(model.tags):
+        seen, current = {tag.id}, tag.parent
+        while current in parents:
+            if current in seen:
+                problems.append(f"line {_line(line_of, ('tags', t, 'parent'))}: tag '{tag.id}': "
+                                f"parent chain loops back through '{current}'")
+                break
+            seen.add(current)
+            current = parents[current]
+    return problems

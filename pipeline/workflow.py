@@ -1,0 +1,116 @@
+"""The jobs the CLI runs: evaluate a model on gold, tag files, and the whole default run."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+from tqdm import tqdm
+
+from pipeline.artifacts import load_model
+from pipeline.corpus import ReadReport, read_documents
+from pipeline.evaluation import SYSTEMS, evaluate_systems, format_table, load_gold
+from pipeline.export import CsvWriter, atomic_path, write_text
+from pipeline.model import TagModel
+from pipeline.report import markdown_report
+from pipeline.tagging import Predictions, Tagger
+from pipeline.taxonomy import Taxonomy, load_taxonomy
+from pipeline.training import train_and_save
+
+DEFAULT_TAXONOMY = "taxonomy.yaml"
+DEFAULT_CORPUS = "data/arxiv_sample.jsonl.gz"
+DEFAULT_MODEL = "models/default"
+DEFAULT_GOLD = ("data/seed_gold.csv", "data/arxiv_dev_gold.csv")
+DEFAULT_SEED_PAPERS = "data/seed_papers.jsonl"
+DEFAULT_OUT = "out"
+
+
+@dataclass
+class GoldResult:
+    """The evaluation of one gold file."""
+
+    path: str
+    results: pd.DataFrame
+    ignored_columns: list[str]
+    gold: pd.DataFrame
+    predictions: Predictions
+
+
+def evaluate_gold(taxonomy: Taxonomy, model: TagModel, gold_path: str | Path) -> GoldResult:
+    """Per-tag precision, recall, F1 and support of rules, model and combined on one gold file."""
+    gold, shared, ignored = load_gold(gold_path, taxonomy.tag_ids)
+    tagger = Tagger(taxonomy, model)
+    predictions = tagger.predict(gold["title"].tolist(), gold["abstract"].tolist())
+    systems = {name: predictions.system(name) for name in SYSTEMS}
+    results = evaluate_systems(gold, systems, taxonomy.tag_ids, shared)
+    return GoldResult(str(gold_path), results, ignored, gold, predictions)
+
+
+@dataclass
+class TagRun:
+    """What a tagging run did."""
+
+    documents: int = 0
+    seconds: float = 0.0
+    report: ReadReport = field(default_factory=ReadReport)
+
+
+def tag_files(taxonomy: Taxonomy, model: TagModel, inputs, output: str | Path, chunk_size: int = 2000,
+              progress: bool | None = None) -> TagRun:
+    """Tag every record of the input files into one CSV, written chunk by chunk, atomically."""
+    tagger = Tagger(taxonomy, model)
+    run = TagRun()
+    started = time.perf_counter()
+    bar = tqdm(desc="tagging", unit=" abstracts", disable=None if progress is None else not progress)
+    with atomic_path(output, newline="") as handle:
+        writer = CsvWriter(handle)
+        for path in inputs:
+            for frame in read_documents(path, chunk_size=chunk_size, report=run.report):
+                writer.write(tagger.tag_frame(frame))
+                run.documents += len(frame)
+                bar.update(len(frame))
+        if run.documents == 0:
+            writer.write(pd.DataFrame(columns=_empty_columns(taxonomy)))
+    bar.close()
+    run.seconds = time.perf_counter() - started
+    return run
+
+
+def _empty_columns(taxonomy: Taxonomy) -> list[str]:
+    return ["id", "title", "tags", *[f"score_{t}" for t in taxonomy.tag_ids], "evidence"]
+
+
+def run_default(taxonomy_path=DEFAULT_TAXONOMY, corpus=DEFAULT_CORPUS, model_dir=DEFAULT_MODEL,
+                gold_paths=DEFAULT_GOLD, seed_papers=DEFAULT_SEED_PAPERS, out_dir=DEFAULT_OUT,
+                progress: bool | None = None, echo=print) -> dict:
+    """The main job: label the corpus, train, evaluate on gold, tag the seed papers, write a report."""
+    started = time.perf_counter()
+    taxonomy = load_taxonomy(taxonomy_path)
+    echo(f"taxonomy {taxonomy_path}: {len(taxonomy.tags)} tags, "
+         f"{sum(len(tag.rules) for tag in taxonomy.tags)} rules")
+    echo(f"training on {corpus} ...")
+    model, corpus_labels = train_and_save(taxonomy, corpus, model_dir, progress=progress)
+    positives = dict(zip(taxonomy.tag_ids, map(int, corpus_labels.labels.sum(axis=0))))
+    echo(f"trained on {len(corpus_labels.documents):,} abstracts; weak positives: "
+         + ", ".join(f"{tag} {count}" for tag, count in positives.items()))
+    echo(f"model saved to {model_dir}/")
+    model = load_model(model_dir, taxonomy)
+    evaluations = []
+    for gold_path in gold_paths:
+        evaluation = evaluate_gold(taxonomy, model, gold_path)
+        evaluations.append(evaluation)
+        echo(f"\n## {gold_path} ({len(evaluation.gold)} abstracts)\n")
+        echo(format_table(evaluation.results))
+        if evaluation.ignored_columns:
+            echo(f"(gold columns not in the taxonomy, ignored: {', '.join(evaluation.ignored_columns)})")
+    out_dir = Path(out_dir)
+    tagged = out_dir / "tagged.csv"
+    run = tag_files(taxonomy, model, [seed_papers], tagged, progress=progress)
+    echo(f"\ntagged {run.documents} seed papers -> {tagged}")
+    report_path = write_text(out_dir / "report.md", markdown_report(taxonomy, model_dir, evaluations,
+                                                                    positives, len(corpus_labels.documents)))
+    echo(f"report -> {report_path}")
+    echo(f"done in {time.perf_counter() - started:.1f} s")
+    return {"evaluations": evaluations, "tagged": tagged, "report": report_path}

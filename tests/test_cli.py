@@ -1,0 +1,101 @@
+import json
+
+import pandas as pd
+import pytest
+
+from pipeline.cli import build_parser, main
+from tests.conftest import MINIMAL_TAXONOMY, ROOT
+
+
+def run(capsys, *argv):
+    code = main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_every_command_has_help():
+    parser = build_parser()
+    commands = parser._subparsers._group_actions[0].choices
+    assert set(commands) == {"run", "train", "tag", "evaluate", "rules", "explain", "validate", "import"}
+    for name, sub in commands.items():
+        assert sub.description, name
+
+
+def test_import_tag_evaluate_explain_end_to_end(capsys, tmp_path, taxonomy, trained_model_dir):
+    model = ["--model", trained_model_dir, "--taxonomy", taxonomy.path]
+    papers = tmp_path / "papers.jsonl"
+    code, out, _ = run(capsys, "import", *sorted((ROOT / "data" / "seeds").glob("*.txt")), "-o", papers)
+    assert (code, out.strip()) == (0, f"imported 165 papers from 3 file(s) -> {papers}")
+
+    tagged = tmp_path / "tagged.csv"
+    code, out, _ = run(capsys, "tag", papers, "-o", tagged, *model)
+    assert code == 0 and out.startswith("tagged 165 abstracts")
+    frame = pd.read_csv(tagged, keep_default_na=False)
+    assert list(frame.columns[:3]) == ["id", "title", "tags"]
+    assert [f"score_{t}" for t in taxonomy.tag_ids] == [c for c in frame.columns if c.startswith("score_")]
+    assert "evidence" in frame.columns and "sources" in frame.columns
+    row = frame.set_index("id").loc["s001"]  # VLANet: weakly-supervised video moment retrieval
+    assert "weakly_supervised" in row["tags"].split(";")
+    assert row["score_weakly_supervised"] >= 0.5
+    assert "weak_phrase" in row["evidence"]
+    for tags, *scores in frame[["tags", *[f"score_{t}" for t in taxonomy.tag_ids]]].itertuples(index=False):
+        given = {t for t, s in zip(taxonomy.tag_ids, scores) if s >= 0.5}
+        assert given == set(filter(None, tags.split(";")))
+
+    code, out, _ = run(capsys, "evaluate", "--gold", ROOT / "data" / "seed_gold.csv", "--json", *model)
+    result = json.loads(out)
+    assert result["documents"] == 165
+    assert result["ignored_columns"] == ["active_learning", "few_zero_shot"]
+    assert set(result["tags"]) == {*taxonomy.tag_ids, "macro"}
+    assert set(result["tags"]["clip_style"]) == {"rules", "model", "combined"}
+    assert 0 <= result["tags"]["semi_supervised"]["rules"]["precision"] <= 1
+
+    code, out, _ = run(capsys, "explain", "s001", "--input", papers, *model)
+    assert code == 0
+    assert out.splitlines()[0].startswith("s001: VLANet")
+    assert "weakly_supervised: GIVEN" in out and "rule weak_phrase:" in out
+
+
+def test_rules_with_gold_prints_one_row_per_rule(capsys, taxonomy, small_corpus):
+    code, out, _ = run(capsys, "rules", "--taxonomy", taxonomy.path, "--corpus", small_corpus,
+                       "--gold", ROOT / "data" / "seed_gold.csv")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[1].split()[:6] == ["rule", "tag", "kind", "coverage", "passing", "overlaps"]
+    assert "precision" in lines[1]
+    rule_count = sum(len(tag.rules) for tag in taxonomy.tags)
+    assert len(lines) == 2 + rule_count
+
+
+def test_validate_ok_and_broken(capsys, tmp_path):
+    good = tmp_path / "good.yaml"
+    good.write_text(MINIMAL_TAXONOMY)
+    assert run(capsys, "validate", good) == (0, f"{good}: OK (1 tags, 1 rules)\n", "")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(MINIMAL_TAXONOMY.replace("active learning}", "active learning, wieght: 2}"))
+    code, out, err = run(capsys, "validate", bad)
+    assert (code, out) == (1, "")
+    assert err == (f"Error: {bad}: 1 problem in the taxonomy:\n"
+                   "  line 6: tag 'active_learning', rule 1: tags.0.rules.0.wieght: unknown key 'wieght'\n")
+
+
+def test_user_errors_print_one_line_and_no_traceback(capsys, tmp_path, taxonomy, trained_model_dir):
+    code, out, err = run(capsys, "tag", tmp_path / "missing.jsonl", "-o", tmp_path / "o.csv",
+                         "--model", trained_model_dir, "--taxonomy", taxonomy.path)
+    assert (code, err) == (1, f"Error: {tmp_path / 'missing.jsonl'}: no such file\n")
+    assert not (tmp_path / "o.csv").exists()
+    code, out, err = run(capsys, "tag", tmp_path / "x.jsonl", "-o", tmp_path / "o.csv",
+                         "--model", tmp_path / "nomodel", "--taxonomy", taxonomy.path)
+    assert code == 1 and "no trained model here" in err and "Traceback" not in err
+
+
+def test_skipped_rows_are_reported_and_written(capsys, tmp_path, taxonomy, trained_model_dir):
+    source = tmp_path / "in.jsonl"
+    source.write_text('{"id": "a", "title": "Self-supervised learning", "abstract": "We propose it."}\n'
+                      "not json\n")
+    errors = tmp_path / "errors.csv"
+    code, out, err = run(capsys, "tag", source, "-o", tmp_path / "o.csv", "--errors", errors,
+                         "--model", trained_model_dir, "--taxonomy", taxonomy.path)
+    assert code == 0 and out.startswith("tagged 1 abstracts")
+    assert f"{source}, line 2: invalid JSON" in err
+    assert pd.read_csv(errors)["line"].tolist() == [2]

@@ -1,0 +1,126 @@
+import gzip
+
+import pytest
+
+from pipeline.corpus import ReadReport, detect_format, import_listings, read_all, read_documents
+from pipeline.errors import InputFileError
+from tests.conftest import ROOT, write_jsonl
+
+LISTING = """new
+
+Get trending papers in your email inbox!
+
+Mar 12
+
+A Title About Semi-Supervised Learning
+
+{abstract}
+
+Another Paper
+
+{abstract2}
+"""
+ABSTRACT = "We propose a method. " * 15
+ABSTRACT2 = "This paper studies something else entirely, at length. " * 5
+
+
+def test_listing_parser_pairs_titles_with_abstract_paragraphs(tmp_path):
+    path = tmp_path / "listing.txt"
+    path.write_text(LISTING.format(abstract=ABSTRACT, abstract2=ABSTRACT2))
+    frame = read_all(path, id_prefix="x")
+    assert frame["id"].tolist() == ["x000", "x001"]
+    assert frame["title"].tolist() == ["A Title About Semi-Supervised Learning", "Another Paper"]
+    assert frame["abstract"].tolist() == [ABSTRACT.strip(), ABSTRACT2.strip()]
+
+
+def test_import_merges_duplicates_across_files(tmp_path):
+    first, second = tmp_path / "a.txt", tmp_path / "b.txt"
+    first.write_text(LISTING.format(abstract=ABSTRACT, abstract2=ABSTRACT2))
+    second.write_text(f"another paper\n\n{ABSTRACT2}\n\nNew One\n\n{ABSTRACT}\n")
+    frame, report = import_listings([first, second])
+    assert frame["title"].tolist() == ["A Title About Semi-Supervised Learning", "Another Paper", "New One"]
+    assert frame.loc[1, "sources"] == "a.txt:11;b.txt:1"
+    assert not report.problems
+
+
+def test_embedded_seed_listings_import_to_the_165_gold_papers():
+    import pandas as pd
+
+    frame, _ = import_listings(sorted((ROOT / "data" / "seeds").glob("*.txt")))
+    gold = pd.read_csv(ROOT / "data" / "seed_gold.csv")
+    assert len(frame) == 165
+    assert frame["id"].tolist() == gold["id"].tolist()
+    assert frame["title"].tolist() == gold["title"].tolist()
+
+
+def test_jsonl_bad_lines_are_skipped_with_line_numbers(tmp_path):
+    path = tmp_path / "in.jsonl"
+    path.write_text('{"id": "1", "title": "T", "abstract": "A"}\n{broken\n'
+                    '{"id": "2", "title": "T2"}\n{"id": "1", "title": "again", "abstract": "x"}\n')
+    report = ReadReport()
+    frame = read_all(path, report=report)
+    assert frame["id"].tolist() == ["1"]
+    assert [str(p) for p in report.problems] == [
+        f"{path}, line 2: invalid JSON (Expecting property name enclosed in double quotes at column 2)",
+        f"{path}, line 3: missing abstract",
+        f"{path}, line 4: duplicate id '1' (the first one is kept)",
+    ]
+
+
+def test_gzipped_jsonl_streams_in_chunks(tmp_path):
+    path = tmp_path / "in.jsonl.gz"
+    with gzip.open(path, "wt") as handle:
+        for i in range(25):
+            handle.write(f'{{"id": "{i}", "title": "t{i}", "abstract": "a", "year": 2025}}\n')
+    chunks = list(read_documents(path, chunk_size=10))
+    assert [len(c) for c in chunks] == [10, 10, 5]
+    assert list(chunks[0].columns) == ["id", "title", "abstract", "year"]
+
+
+def test_csv_with_quoted_newlines_keeps_line_numbers(tmp_path):
+    path = tmp_path / "in.csv"
+    path.write_text('id,title,abstract\n1,"T","line one\nline two"\n2,T2\n3,T3,A3\n')
+    report = ReadReport()
+    frame = read_all(path, report=report)
+    assert frame["id"].tolist() == ["1", "3"]
+    assert frame.loc[0, "abstract"] == "line one\nline two"
+    assert [str(p) for p in report.problems] == [f"{path}, line 4: 2 fields, the header has 3"]
+
+
+def test_csv_missing_columns_is_a_clear_error(tmp_path):
+    path = tmp_path / "in.csv"
+    path.write_text("id,text\n1,hello\n")
+    with pytest.raises(InputFileError, match=r"line 1: missing required column\(s\) title, abstract; found id, text"):
+        read_all(path)
+
+
+def test_csv_unbalanced_quote_is_a_clear_error(tmp_path):
+    path = tmp_path / "in.csv"
+    path.write_text('id,title,abstract\n1,"T,"never closed\n2,T,A\n')
+    with pytest.raises(InputFileError, match="malformed CSV .* unbalanced quote"):
+        read_all(path)
+
+
+def test_unknown_format_and_missing_file(tmp_path):
+    with pytest.raises(InputFileError, match="unknown input format"):
+        detect_format("papers.docx")
+    with pytest.raises(InputFileError, match="no such file"):
+        read_all(tmp_path / "nope.jsonl")
+
+
+def test_parquet_is_read(tmp_path):
+    import pandas as pd
+
+    path = tmp_path / "in.parquet"
+    pd.DataFrame({"id": ["a"], "title": ["T"], "abstract": ["A"]}).to_parquet(path)
+    assert read_all(path)["id"].tolist() == ["a"]
+
+
+def test_nul_bytes_and_bom_are_cleaned(tmp_path):
+    path = tmp_path / "in.jsonl"
+    path.write_bytes(b'\xef\xbb\xbf{"id": "1", "title": "T\\u0000", "abstract": "A"}\n')
+    assert read_all(path).loc[0, "title"] == "T"
+    write_jsonl(path, [{"id": "1", "title": "", "abstract": ""}])
+    report = ReadReport()
+    assert read_all(path, report=report).empty
+    assert "has neither title nor abstract" in str(report.problems[0])

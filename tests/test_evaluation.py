@@ -1,0 +1,34 @@
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from pipeline.errors import InputFileError
+from pipeline.evaluation import evaluate_systems, load_gold, metrics_row
+
+
+def test_metrics_row_counts():
+    row = metrics_row("t", tp=8, fp=2, fn=8)
+    assert (row["precision"], row["recall"], row["support"]) == (0.8, 0.5, 16)
+    assert row["f1"] == pytest.approx(2 * 0.8 * 0.5 / 1.3)
+    assert math.isnan(metrics_row("t", 0, 0, 3)["precision"])
+
+
+def test_evaluate_systems_per_tag_and_macro():
+    truth = pd.DataFrame({"a": [1, 1, 0, 0], "b": [0, 1, 0, 1]})
+    predicted = np.array([[1, 0], [0, 1], [1, 0], [0, 1]])
+    table = evaluate_systems(truth, {"rules": predicted}, ["a", "b"], ["a", "b"]).set_index("tag")
+    assert table.loc["a", "precision"] == 0.5 and table.loc["a", "recall"] == 0.5
+    assert table.loc["b", "f1"] == 1.0
+    assert table.loc["macro", "f1"] == 0.75
+
+
+def test_load_gold_reports_ignored_columns_and_bad_values(tmp_path, taxonomy):
+    path = tmp_path / "gold.csv"
+    path.write_text("id,title,abstract,distillation,few_zero_shot\n1,T,A,1,0\n")
+    gold, shared, ignored = load_gold(path, taxonomy.tag_ids)
+    assert (shared, ignored) == (["distillation"], ["few_zero_shot"])
+    path.write_text("id,title,abstract,distillation\n1,T,A,yes\n")
+    with pytest.raises(InputFileError, match="column 'distillation' must hold 0 or 1, found \\['yes'\\]"):
+        load_gold(path, taxonomy.tag_ids)

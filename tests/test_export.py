@@ -1,0 +1,38 @@
+import csv
+import io
+
+import pandas as pd
+import pytest
+
+from pipeline.export import atomic_path, csv_text, neutralise_cell, restore_cell, write_csv
+
+
+@pytest.mark.parametrize("value", ["=1+1", "+cmd", "-2", "@SUM(A1)", "\tx", "\rx"])
+def test_formula_cells_are_neutralised_and_restorable(value):
+    assert neutralise_cell(value) == "'" + value
+    assert restore_cell(neutralise_cell(value)) == value
+
+
+def test_plain_text_and_numbers_pass_unchanged():
+    assert neutralise_cell("Self-supervised") == "Self-supervised"
+    assert neutralise_cell(-0.5) == -0.5
+    assert restore_cell("'quoted title'") == "'quoted title'"
+
+
+def test_csv_round_trip():
+    frame = pd.DataFrame({"id": ["1", "2"], "title": ['=HYPERLINK("x")', 'Commas, "quotes"\nand lines']})
+    rows = list(csv.reader(io.StringIO(csv_text(frame))))
+    assert rows[1] == ["1", "'=HYPERLINK(\"x\")"]
+    assert [restore_cell(cell) for cell in rows[1]] == ["1", '=HYPERLINK("x")']
+    assert rows[2][1] == 'Commas, "quotes"\nand lines'
+
+
+def test_interrupted_write_leaves_the_old_file(tmp_path):
+    target = tmp_path / "out.csv"
+    write_csv(target, pd.DataFrame({"id": ["old"]}))
+    with pytest.raises(KeyboardInterrupt):
+        with atomic_path(target) as handle:
+            handle.write("id\nnew, half written")
+            raise KeyboardInterrupt
+    assert target.read_text() == "id\nold\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.csv"]

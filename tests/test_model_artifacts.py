@@ -1,0 +1,83 @@
+import json
+import shutil
+
+import numpy as np
+import pytest
+
+from pipeline.artifacts import load_model, read_manifest, save_model
+from pipeline.errors import ModelError, StaleModelError
+from pipeline.model import best_threshold, mask_mentions
+from pipeline.rules import Mention
+from pipeline.taxonomy import parse_taxonomy
+
+TEXTS = ["contrastive pretext views augmentations encoder", "teacher student compression logits"]
+
+
+def test_mask_mentions_blanks_every_match():
+    text = "We use self-supervised learning and CLIP features."
+    mentions = [Mention(0, 7, 31, "self-supervised learning", False, True), Mention(1, 36, 40, "CLIP", False, True)]
+    assert mask_mentions(text, mentions) == "We use   and   features."
+
+
+def test_best_threshold_prefers_precision():
+    target = np.array([1, 1, 1, 0, 0, 0])
+    scores = np.array([0.95, 0.9, 0.6, 0.7, 0.2, 0.1])
+    assert best_threshold(target, scores, beta=0.5) == 0.9
+
+
+def test_saved_model_round_trips_and_verifies(trained_model_dir, taxonomy):
+    model = load_model(trained_model_dir, taxonomy)
+    manifest = read_manifest(trained_model_dir)
+    assert manifest["taxonomy_fingerprint"] == taxonomy.fingerprint()
+    assert set(manifest["artifacts"]) == {"idf", "coef", "intercept", "thresholds", "vocabulary"}
+    assert manifest["corpus"]["documents"] == 2500
+    assert "scikit-learn" in manifest["packages"]
+    probabilities = model.predict_proba(model.transform(TEXTS))
+    assert probabilities.shape == (2, len(taxonomy.tag_ids))
+    assert ((probabilities >= 0) & (probabilities <= 1)).all()
+
+
+def test_tampered_artefact_is_refused(trained_model_dir, taxonomy, tmp_path):
+    copy = tmp_path / "model"
+    shutil.copytree(trained_model_dir, copy)
+    coef = copy / "coef.npy"
+    coef.write_bytes(coef.read_bytes()[:-8])
+    with pytest.raises(ModelError, match="coef.npy: sha256 does not match the manifest"):
+        load_model(copy, taxonomy)
+
+
+def test_pickled_array_is_never_loaded(trained_model_dir, taxonomy, tmp_path):
+    copy = tmp_path / "model"
+    shutil.copytree(trained_model_dir, copy)
+    np.save(copy / "idf.npy", np.array([object()], dtype=object), allow_pickle=True)
+    manifest = json.loads((copy / "manifest.json").read_text())
+    from pipeline.artifacts import sha256_file
+
+    manifest["artifacts"]["idf"]["sha256"] = sha256_file(copy / "idf.npy")
+    (copy / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(ModelError, match="cannot read model arrays"):
+        load_model(copy, taxonomy)
+
+
+def test_stale_model_names_the_changed_tags(trained_model_dir, taxonomy):
+    text = open(taxonomy.path).read().replace("superalignment]", "superalignment, weak teacher]")
+    edited = parse_taxonomy(text, "taxonomy.yaml")
+    with pytest.raises(StaleModelError, match=r"edited: weak_to_strong\); run `taxotag retrain`"):
+        load_model(trained_model_dir, edited)
+    assert load_model(trained_model_dir, edited, allow_stale=True).tag_ids == taxonomy.tag_ids
+
+
+def test_failed_save_keeps_the_old_model(trained_model_dir, taxonomy, tmp_path):
+    target = tmp_path / "model"
+    shutil.copytree(trained_model_dir, target)
+    model = load_model(target, taxonomy)
+    model.coef = "not an array of numbers"
+    with pytest.raises(ValueError):
+        save_model(model, target, taxonomy)
+    assert load_model(target, taxonomy).tag_ids == taxonomy.tag_ids
+    assert [p.name for p in tmp_path.iterdir()] == ["model"]
+
+
+def test_missing_model_says_how_to_make_one(tmp_path):
+    with pytest.raises(ModelError, match="no trained model here .* run `taxotag run` or `taxotag train` first"):
+        read_manifest(tmp_path)

@@ -1,0 +1,93 @@
+import pytest
+
+from pipeline.rules import ABSTAIN, FIRED, PASSING, RuleSet, phrase_variants
+from pipeline.taxonomy import parse_taxonomy
+
+TAXONOMY = """
+tags:
+  - id: ssl
+    name: SSL
+    description: self-supervised
+    rules:
+      - {id: ssl_phrase, phrase: self-supervised learning}
+      - {id: ssl_claim, phrase: pretext task, where: title_or_claim}
+  - id: clip
+    name: CLIP
+    description: clip
+    rules:
+      - {id: clip_name, regex: '\\bCLIP\\b', case_sensitive: true, unless: [CLIP score]}
+  - id: distill
+    name: Distillation
+    description: distillation
+    rules:
+      - {id: kd, pattern: [{LOWER: knowledge}, {LOWER: {IN: [distillation, transfer]}}], min_count: 2}
+"""
+
+
+@pytest.fixture(scope="module")
+def ruleset():
+    return RuleSet(parse_taxonomy(TAXONOMY, "t.yaml"))
+
+
+def vote(ruleset, abstract, title="A paper"):
+    votes = ruleset.apply([title], [abstract])
+    return dict(zip(votes.rule_ids, votes.matrix[0])), votes.mentions[0]
+
+
+@pytest.mark.parametrize("text", [
+    "We study self-supervised learning for images.",
+    "We study self supervised learning for images.",
+    "We study Selfsupervised Learning for images.",
+    "We study SELF-SUPERVISED LEARNINGS for images.",
+])
+def test_phrases_match_case_hyphen_spacing_and_plural_variants(ruleset, text):
+    assert vote(ruleset, text)[0]["ssl_phrase"] == FIRED
+
+
+def test_phrase_variants_include_plural_and_joined_forms():
+    variants = [" ".join(v) for v in phrase_variants("pseudo-label")]
+    assert variants == ["pseudo - label", "pseudo label", "pseudolabel", "pseudo - labels", "pseudo labels", "pseudolabels"]
+    assert ["selfsupervised", "learning"] in phrase_variants("self-supervised learning")
+    assert ["weak", "-", "to", "-", "strong"] in phrase_variants("weak to strong")
+
+
+@pytest.mark.parametrize("text, reason", [
+    ("Unlike self-supervised learning, our detector uses full labels.", "after 'unlike'"),
+    ("We compare with prior work on self-supervised learning and win.", "after 'prior work'"),
+    ("Our approach is self-supervised learning-free and simple.", "'-free' suffix"),
+])
+def test_passing_mentions_do_not_fire(ruleset, text, reason):
+    votes, mentions = vote(ruleset, text)
+    assert votes["ssl_phrase"] == PASSING
+    assert mentions[0].passing == reason
+
+
+def test_where_title_or_claim_needs_a_claim_sentence(ruleset):
+    background = "Many methods rely on a pretext task. Results are good."
+    claimed = "Results are good. In this paper we propose a new pretext task."
+    assert vote(ruleset, background)[0]["ssl_claim"] == PASSING
+    assert vote(ruleset, claimed)[0]["ssl_claim"] == FIRED
+    assert vote(ruleset, "Results are good.", title="A pretext task for video")[0]["ssl_claim"] == FIRED
+
+
+def test_regex_case_sensitivity_and_unless(ruleset):
+    assert vote(ruleset, "We adapt CLIP to remote sensing.")[0]["clip_name"] == FIRED
+    assert vote(ruleset, "We film a video clip of cats.")[0]["clip_name"] == ABSTAIN
+    votes, mentions = vote(ruleset, "We report the CLIP score of generated images.")
+    assert votes["clip_name"] == PASSING and mentions[0].passing == "unless 'clip score'"
+
+
+def test_token_pattern_and_min_count(ruleset):
+    once = "We use knowledge distillation."
+    twice = "We use knowledge distillation. Knowledge transfer helps small models."
+    assert vote(ruleset, once)[0]["kd"] == PASSING
+    assert vote(ruleset, twice)[0]["kd"] == FIRED
+
+
+def test_mentions_carry_evidence_spans(ruleset):
+    title = "Self-supervised learning at scale"
+    votes = ruleset.apply([title], ["We train models."])
+    (mention,) = votes.mentions[0]
+    text = f"{title}\n\nWe train models."
+    assert text[mention.start:mention.end] == "Self-supervised learning"
+    assert mention.in_title and mention.passing is None

@@ -1,0 +1,97 @@
+import pytest
+
+from pipeline.errors import TaxonomyError
+from pipeline.taxonomy import parse_taxonomy
+from tests.conftest import MINIMAL_TAXONOMY
+
+
+def problems_of(text):
+    with pytest.raises(TaxonomyError) as info:
+        parse_taxonomy(text, "t.yaml")
+    return info.value.problems
+
+
+def test_minimal_tag_with_one_phrase_is_valid(minimal_taxonomy):
+    assert minimal_taxonomy.tag_ids == ["active_learning"]
+    assert minimal_taxonomy.tags[0].rules[0].phrases == ["active learning"]
+    assert minimal_taxonomy.rule_id(0, 0) == "active_learning.1"
+
+
+def test_default_taxonomy_has_the_six_core_tags(taxonomy):
+    assert taxonomy.tag_ids[:6] == ["self_supervised", "semi_supervised", "weakly_supervised",
+                                    "weak_to_strong", "distillation", "clip_style"]
+
+
+def test_unknown_key_names_tag_rule_and_line():
+    text = MINIMAL_TAXONOMY.replace("rules: [{phrase: active learning}]",
+                                    "rules:\n      - phrase: active learning\n        wieght: 2")
+    assert problems_of(text) == ["line 8: tag 'active_learning', rule 1: tags.0.rules.0.wieght: unknown key 'wieght'"]
+
+
+def test_rule_needs_exactly_one_kind():
+    text = MINIMAL_TAXONOMY.replace("{phrase: active learning}", "{phrase: a, regex: b}")
+    (problem,) = problems_of(text)
+    assert "tag 'active_learning', rule 1" in problem
+    assert "exactly one of phrase, regex or pattern (found: phrase, regex)" in problem
+
+
+def test_every_problem_is_reported_at_once():
+    text = """
+tags:
+  - id: a
+    name: A
+    description: first
+    rules:
+      - regex: '(unclosed'
+      - pattern: [{POS: NOUN}]
+  - id: a
+    name: A again
+    description: duplicate
+    parent: nowhere
+    rules: [{phrase: x, implies: [ghost]}]
+"""
+    problems = problems_of(text)
+    assert any(p.startswith("line 7: tag 'a', rule 1 (regex '(unclosed'): invalid regex: missing )") for p in problems)
+    assert any(p.startswith("line 8: tag 'a', rule 2") and "POS needs a trained spaCy pipeline" in p for p in problems)
+    assert "line 9: tag 'a': duplicate tag id (first defined at line 3)" in problems
+    assert "line 12: tag 'a': parent names unknown tag 'nowhere'" in problems
+    assert any("implies names unknown tag 'ghost'" in p for p in problems)
+
+
+def test_yaml_syntax_error_reports_line_and_column():
+    with pytest.raises(TaxonomyError, match=r"line 3, column \d+: YAML syntax error"):
+        parse_taxonomy("tags:\n  - id: a\n    name: a: b\n", "t.yaml")
+
+
+def test_alias_bomb_is_refused_quickly():
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    for i in range(1, 9):
+        lines.append(f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]")
+    lines.append("tags: *a8")
+    with pytest.raises(TaxonomyError, match="alias bomb"):
+        parse_taxonomy("\n".join(lines), "bomb.yaml")
+
+
+def test_pattern_with_capitals_in_lower_can_never_match():
+    text = MINIMAL_TAXONOMY.replace("{phrase: active learning}", "{pattern: [{LOWER: Active}]}")
+    assert any("has capitals and can never match" in p for p in problems_of(text))
+
+
+def test_regex_matching_empty_string_is_refused():
+    text = MINIMAL_TAXONOMY.replace("{phrase: active learning}", "{regex: 'a*'}")
+    assert any("matches the empty string" in p for p in problems_of(text))
+
+
+def test_relation_to_unknown_tag_is_named():
+    text = MINIMAL_TAXONOMY + "    excludes: [nobody]\n"
+    assert problems_of(text) == ["line 7: tag 'active_learning': excludes names unknown tag 'nobody'"]
+
+
+def test_fingerprint_changes_only_for_the_edited_tag(taxonomy):
+    from pathlib import Path
+
+    text = Path(taxonomy.path).read_text()
+    edited = parse_taxonomy(text.replace("superalignment]", "superalignment, weak teacher]"), "edited.yaml")
+    before, after = taxonomy.tag_fingerprints(), edited.tag_fingerprints()
+    assert [tag for tag in before if before[tag] != after[tag]] == ["weak_to_strong"]
+    assert taxonomy.fingerprint() != edited.fingerprint()
