@@ -74,6 +74,21 @@ def evaluate_systems(truth: pd.DataFrame, systems: dict[str, np.ndarray], tag_id
     return pd.concat(frames, ignore_index=True)
 
 
+def evaluate_where_rules_silent(truth: pd.DataFrame, rules: np.ndarray, model: np.ndarray,
+                                tag_ids: list[str], tags: list[str]) -> pd.DataFrame:
+    """The model's precision and recall on the documents where the rules did not give the tag:
+    what the model adds beyond the rules."""
+    rows = []
+    for tag in tags:
+        j = tag_ids.index(tag)
+        silent = ~rules[:, j].astype(bool)
+        actual = truth[tag].to_numpy().astype(bool)[silent]
+        guess = model[silent, j].astype(bool)
+        tp, fp, fn = int((actual & guess).sum()), int((~actual & guess).sum()), int((actual & ~guess).sum())
+        rows.append({"system": "model where rules silent", **metrics_row(tag, tp, fp, fn)})
+    return pd.DataFrame(rows)
+
+
 def format_table(results: pd.DataFrame) -> str:
     """A Markdown table: tag, system, precision, recall, F1, support."""
     lines = ["| tag | system | precision | recall | F1 | support |", "|---|---|---:|---:|---:|---:|"]

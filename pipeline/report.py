@@ -28,7 +28,9 @@ def markdown_report(taxonomy: Taxonomy, model_dir, evaluations, weak_positives: 
     ]
     for evaluation in evaluations:
         lines += ["", f"## {evaluation.path} ({len(evaluation.gold)} abstracts)", "",
-                  format_table(evaluation.results)]
+                  format_table(evaluation.results), "",
+                  "What the model adds: its precision and recall on the documents where the rules did not",
+                  "give the tag.", "", format_table(evaluation.model_where_rules_silent)]
         if evaluation.ignored_columns:
             lines += ["", f"Gold columns not in the taxonomy (ignored): {', '.join(evaluation.ignored_columns)}"]
     return "\n".join(lines) + "\n"

@@ -1,8 +1,11 @@
 """Rules + model -> tags, scores and evidence for batches of documents.
 
 Combination policy: a tag is given when the rules give it (its rules fired as central mentions
-with enough weight) or when the model's probability reaches the tag's threshold; then rule
-exclusions, implications and parents apply (pipeline.weak_labels.resolve_labels).
+with enough weight) or when the model adds it; then rule exclusions, implications and parents
+apply (pipeline.weak_labels.resolve_labels). The taxonomy's `policy.model_adds` says when the
+model may add a tag the rules did not give: `with_mention` (default) when its probability reaches
+the tag's threshold and the text matches at least one of the tag's rules, even only as a passing
+or low-weight mention; `always` on the probability alone; `never` (rules only).
 
 `score_<tag>` is in [0, 1] and is at least 0.5 exactly when the tag is given: the larger of the
 rule strength (0.75 for a rule score at min_score, 1.0 at twice that) and the model probability
@@ -17,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline.model import TagModel, mask_mentions
-from pipeline.rules import FIRED, RuleSet, RuleVotes, document_text
+from pipeline.rules import ABSTAIN, FIRED, RuleSet, RuleVotes, document_text
 from pipeline.taxonomy import Taxonomy
 from pipeline.weak_labels import resolve_labels, rule_scores
 
@@ -62,17 +65,34 @@ class Tagger:
         probabilities = self.model.predict_proba(features)
         model_positive = probabilities >= self.thresholds
         rules = resolve_labels(self.taxonomy, votes)
-        combined = resolve_labels(self.taxonomy, votes, also_positive=model_positive)
+        combined = resolve_labels(self.taxonomy, votes, also_positive=self._model_adds(model_positive, votes))
         model_only = resolve_labels(self.taxonomy, _no_votes(votes), also_positive=model_positive)
         scores = self._scores(rule_scores(self.taxonomy, votes), probabilities, combined)
         return Predictions(votes=votes, rules=rules, model=model_only, combined=combined,
                            probabilities=probabilities, scores=scores, features=features)
 
+    def _model_adds(self, model_positive: np.ndarray, votes: RuleVotes) -> np.ndarray:
+        policy = self.taxonomy.policy.model_adds
+        if policy == "always":
+            return model_positive
+        if policy == "never":
+            return np.zeros_like(model_positive)
+        return model_positive & self._mentioned(votes)
+
+    def _mentioned(self, votes: RuleVotes) -> np.ndarray:
+        """Documents x tags: the text matches at least one rule of the tag (central or not)."""
+        column = {tag_id: j for j, tag_id in enumerate(self.taxonomy.tag_ids)}
+        mentioned = np.zeros((len(votes), len(column)), dtype=bool)
+        for r, info in enumerate(votes.rules):
+            for tag_id in (info.tag, *info.rule.implies):
+                mentioned[:, column[tag_id]] |= votes.matrix[:, r] != ABSTAIN
+        return mentioned
+
     def _scores(self, rule_score: np.ndarray, probabilities: np.ndarray, given: np.ndarray) -> np.ndarray:
         strength = np.where(rule_score >= self._minimum,
                             0.5 + 0.5 * np.minimum(rule_score / (2 * self._minimum), 1.0), 0.0)
         t = self.thresholds
-        scaled = np.where(probabilities < t, 0.5 * probabilities / t,
+        scaled = np.where(probabilities < t, 0.5 * probabilities / np.maximum(t, 1e-6),
                           0.5 + 0.5 * (probabilities - t) / np.maximum(1 - t, 1e-6))
         raw = np.maximum(strength, scaled)
         return np.where(given, np.maximum(raw, 0.5), np.minimum(raw, 0.499)).round(4)

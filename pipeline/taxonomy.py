@@ -104,9 +104,16 @@ class Context(_Strict):
     )
 
 
+class Policy(_Strict):
+    """How rules and model combine (see pipeline/tagging.py)."""
+
+    model_adds: Literal["never", "with_mention", "always"] = "with_mention"
+
+
 class TaxonomyModel(_Strict):
     version: int = 1
     context: Context = Field(default_factory=Context)
+    policy: Policy = Field(default_factory=Policy)
     tags: list[Tag] = Field(min_length=1)
 
 
@@ -129,6 +136,10 @@ class Taxonomy:
     @property
     def context(self) -> Context:
         return self.model.context
+
+    @property
+    def policy(self) -> Policy:
+        return self.model.policy
 
     def tag(self, tag_id: str) -> Tag:
         for tag in self.model.tags:

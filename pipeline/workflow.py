@@ -11,7 +11,8 @@ from tqdm import tqdm
 
 from pipeline.artifacts import load_model
 from pipeline.corpus import ReadReport, read_documents
-from pipeline.evaluation import SYSTEMS, evaluate_systems, format_table, load_gold
+from pipeline.evaluation import (SYSTEMS, evaluate_systems, evaluate_where_rules_silent, format_table,
+                                 load_gold)
 from pipeline.export import CsvWriter, atomic_path, write_text
 from pipeline.model import TagModel
 from pipeline.report import markdown_report
@@ -36,6 +37,7 @@ class GoldResult:
     ignored_columns: list[str]
     gold: pd.DataFrame
     predictions: Predictions
+    model_where_rules_silent: pd.DataFrame
 
 
 def evaluate_gold(taxonomy: Taxonomy, model: TagModel, gold_path: str | Path) -> GoldResult:
@@ -45,7 +47,8 @@ def evaluate_gold(taxonomy: Taxonomy, model: TagModel, gold_path: str | Path) ->
     predictions = tagger.predict(gold["title"].tolist(), gold["abstract"].tolist())
     systems = {name: predictions.system(name) for name in SYSTEMS}
     results = evaluate_systems(gold, systems, taxonomy.tag_ids, shared)
-    return GoldResult(str(gold_path), results, ignored, gold, predictions)
+    silent = evaluate_where_rules_silent(gold, systems["rules"], systems["model"], taxonomy.tag_ids, shared)
+    return GoldResult(str(gold_path), results, ignored, gold, predictions, silent)
 
 
 @dataclass
@@ -103,6 +106,8 @@ def run_default(taxonomy_path=DEFAULT_TAXONOMY, corpus=DEFAULT_CORPUS, model_dir
         evaluations.append(evaluation)
         echo(f"\n## {gold_path} ({len(evaluation.gold)} abstracts)\n")
         echo(format_table(evaluation.results))
+        echo("\nWhat the model adds (its precision / recall on the documents the rules did not tag):\n")
+        echo(format_table(evaluation.model_where_rules_silent))
         if evaluation.ignored_columns:
             echo(f"(gold columns not in the taxonomy, ignored: {', '.join(evaluation.ignored_columns)})")
     out_dir = Path(out_dir)

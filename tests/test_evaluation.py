@@ -32,3 +32,13 @@ def test_load_gold_reports_ignored_columns_and_bad_values(tmp_path, taxonomy):
     path.write_text("id,title,abstract,distillation\n1,T,A,yes\n")
     with pytest.raises(InputFileError, match="column 'distillation' must hold 0 or 1, found \\['yes'\\]"):
         load_gold(path, taxonomy.tag_ids)
+
+
+def test_model_where_rules_silent_scores_only_untagged_documents():
+    from pipeline.evaluation import evaluate_where_rules_silent
+
+    truth = pd.DataFrame({"a": [1, 1, 0, 1]})
+    rules = np.array([[1], [0], [0], [0]])
+    model = np.array([[1], [1], [1], [0]])
+    (row,) = evaluate_where_rules_silent(truth, rules, model, ["a"], ["a"]).to_dict("records")
+    assert (row["tp"], row["fp"], row["fn"], row["support"]) == (1, 1, 1, 2)

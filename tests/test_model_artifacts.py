@@ -60,7 +60,7 @@ def test_pickled_array_is_never_loaded(trained_model_dir, taxonomy, tmp_path):
 
 
 def test_stale_model_names_the_changed_tags(trained_model_dir, taxonomy):
-    text = open(taxonomy.path).read().replace("superalignment]", "superalignment, weak teacher]")
+    text = open(taxonomy.path).read().replace("weak supervisors]", "weak supervisors, weak mentor]")
     edited = parse_taxonomy(text, "taxonomy.yaml")
     with pytest.raises(StaleModelError, match=r"edited: weak_to_strong\); run `taxotag retrain`"):
         load_model(trained_model_dir, edited)

@@ -91,7 +91,7 @@ def test_fingerprint_changes_only_for_the_edited_tag(taxonomy):
     from pathlib import Path
 
     text = Path(taxonomy.path).read_text()
-    edited = parse_taxonomy(text.replace("superalignment]", "superalignment, weak teacher]"), "edited.yaml")
+    edited = parse_taxonomy(text.replace("weak supervisors]", "weak supervisors, weak mentor]"), "edited.yaml")
     before, after = taxonomy.tag_fingerprints(), edited.tag_fingerprints()
     assert [tag for tag in before if before[tag] != after[tag]] == ["weak_to_strong"]
     assert taxonomy.fingerprint() != edited.fingerprint()

@@ -1,0 +1,46 @@
+import numpy as np
+import pytest
+
+from pipeline.artifacts import load_model
+from pipeline.tagging import Tagger
+from pipeline.taxonomy import parse_taxonomy
+
+TITLES = ["Knowledge distillation for tiny detectors", "A benchmark for table reasoning",
+          "Self-supervised pretraining of speech encoders"]
+ABSTRACTS = ["We distill a large teacher into a compact student with a new feature loss.",
+             "We release a benchmark. Unlike distillation-based baselines, we use no teacher.",
+             "We pretrain encoders on unlabeled audio with a masked prediction objective."]
+
+
+@pytest.fixture(scope="module")
+def predictions(trained_model_dir, taxonomy):
+    tagger = Tagger(taxonomy, load_model(trained_model_dir, taxonomy))
+    return tagger, tagger.predict(TITLES, ABSTRACTS)
+
+
+def test_central_mentions_are_tagged_and_passing_ones_are_not(predictions):
+    tagger, result = predictions
+    distillation = tagger.taxonomy.tag_ids.index("distillation")
+    assert result.combined[0, distillation] and result.rules[0, distillation]
+    assert not result.rules[1, distillation]
+    assert result.combined[2, tagger.taxonomy.tag_ids.index("self_supervised")]
+
+
+def test_scores_reach_one_half_exactly_for_given_tags(predictions):
+    _, result = predictions
+    assert ((result.scores >= 0.5) == result.combined.astype(bool)).all()
+
+
+@pytest.mark.parametrize("policy", ["never", "with_mention", "always"])
+def test_policy_controls_what_the_model_may_add(trained_model_dir, taxonomy, policy):
+    text = open(taxonomy.path).read().replace("tags:\n", f"policy:\n  model_adds: {policy}\ntags:\n", 1)
+    edited = parse_taxonomy(text, "policy.yaml")
+    tagger = Tagger(edited, load_model(trained_model_dir, edited, allow_stale=True))
+    tagger.thresholds[:] = 0.0  # the model says yes to everything
+    result = tagger.predict(TITLES, ABSTRACTS)
+    if policy == "never":
+        assert (result.combined == result.rules).all()
+    elif policy == "always":
+        assert result.combined.all()
+    else:
+        assert result.combined.sum() < result.combined.size and (result.combined >= result.rules).all()
