@@ -6,7 +6,9 @@ match), 0 (matched, but only as a passing mention), 1 (fired), plus the mentions
 
 from __future__ import annotations
 
+import bisect
 import functools
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -195,8 +197,8 @@ class RuleSet:
                     continue
                 self._add(len(self.rules), rule)
                 self.rules.append(RuleInfo(id=rule_id, tag=tag.id, rule=rule))
-        self._cues = _CueSet(self.context, nlp)
-        self._unless = [[_token_seq(phrase, lower=True) for phrase in info.rule.unless] for info in self.rules]
+        self._cues = _CueSet(self.context)
+        self._unless = [_phrases_regex(info.rule.unless) for info in self.rules]
 
     def _add(self, index: int, rule: Rule) -> None:
         key = str(index)
@@ -216,8 +218,8 @@ class RuleSet:
         matrix = np.full((len(texts), len(self.rules)), ABSTAIN, dtype=np.int8)
         all_mentions = []
         docs = self._tokenizer.pipe(texts, batch_size=batch_size)
-        for row, (doc, title) in enumerate(zip(docs, titles)):
-            mentions = self.find_mentions(doc, len(title))
+        for row, (doc, text, title) in enumerate(zip(docs, texts, titles)):
+            mentions = self.find_mentions(doc, text, len(title))
             for mention in mentions:
                 matrix[row, mention.rule] = max(matrix[row, mention.rule], PASSING)
             for rule_index in {mention.rule for mention in mentions}:
@@ -226,8 +228,8 @@ class RuleSet:
             all_mentions.append(mentions)
         return RuleVotes(rules=list(self.rules), matrix=matrix, mentions=all_mentions)
 
-    def find_mentions(self, doc: Doc, title_length: int) -> list[Mention]:
-        """Every rule match in a tokenized document, each judged central or passing."""
+    def find_mentions(self, doc: Doc, text: str, title_length: int) -> list[Mention]:
+        """Every rule match in a tokenized document (`text` is its text), each judged central or passing."""
         token_spans = set()
         for matcher in (self._phrases, self._exact_phrases, self._patterns):
             if len(matcher):
@@ -236,32 +238,32 @@ class RuleSet:
         char_spans = {(rule, doc[start].idx, doc[end - 1].idx + len(doc[end - 1]))
                       for rule, start, end in token_spans}
         for rule, regex in self._regexes:
-            char_spans.update((rule, m.start(), m.end()) for m in regex.finditer(doc.text) if m.end() > m.start())
+            char_spans.update((rule, m.start(), m.end()) for m in regex.finditer(text) if m.end() > m.start())
         if not char_spans:
             return []
-        sentences = _Sentences(doc, title_length)
+        lowered = text.lower()
+        sentences = _Sentences(text, title_length)
         mentions = []
         for rule, start, end in _drop_nested(char_spans):
-            span = doc.char_span(start, end, alignment_mode="expand")
-            if span is None:
-                continue
-            bounds = sentences.of(span.start)
-            in_claim = sentences.is_title(bounds) or self._cues.has_claim(doc, bounds)
-            passing = self._passing_reason(rule, doc, span.start, span.end, bounds)
-            mentions.append(Mention(rule=rule, start=start, end=end, text=doc.text[start:end],
-                                    in_title=start < title_length, in_claim=in_claim, passing=passing))
+            sentence = sentences.of(start)
+            in_title = start < title_length
+            in_claim = in_title or self._cues.has_claim(lowered, sentence)
+            window_start = doc[max(0, _token_at(doc, start) - self._cues.window)].idx
+            passing = self._passing_reason(rule, lowered, start, end, sentence, window_start)
+            mentions.append(Mention(rule=rule, start=start, end=end, text=text[start:end],
+                                    in_title=in_title, in_claim=in_claim, passing=passing))
         return mentions
 
-    def _passing_reason(self, rule: int, doc: Doc, start: int, end: int, bounds) -> str | None:
-        info = self.rules[rule].rule
-        if info.scoped:
-            reason = self._cues.passing_reason(doc, start, end, bounds)
+    def _passing_reason(self, rule: int, lowered: str, start: int, end: int, sentence, window_start: int):
+        if self.rules[rule].rule.scoped:
+            reason = self._cues.passing_reason(lowered, start, end, sentence, window_start)
             if reason:
                 return reason
-        lowered = [token.lower_ for token in doc[bounds[0]:bounds[1]]]
-        for phrase in self._unless[rule]:
-            if _contains(lowered, phrase):
-                return f"unless '{' '.join(phrase)}'"
+        unless = self._unless[rule]
+        if unless is not None:
+            found = unless.search(lowered, sentence[0], sentence[1])
+            if found:
+                return f"unless '{_normalise(found.group())}'"
         return None
 
     def _fires(self, rule_index: int, mentions: list[Mention]) -> bool:
@@ -276,6 +278,12 @@ class RuleSet:
         return True
 
 
+def _token_at(doc: Doc, char: int) -> int:
+    """Index of the token that holds a character offset."""
+    span = doc.char_span(char, char + 1, alignment_mode="expand")
+    return span.start if span is not None else 0
+
+
 def _drop_nested(spans: set[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
     """Keep the longest of the overlapping matches of one rule (variants often overlap)."""
     kept: list[tuple[int, int, int]] = []
@@ -286,69 +294,64 @@ def _drop_nested(spans: set[tuple[int, int, int]]) -> list[tuple[int, int, int]]
     return kept
 
 
+SENTENCE_END = re.compile(r"[.!?](?=\s+[A-Z0-9(\[])")
+
+
 class _Sentences:
-    """Sentence bounds (token indices) of a document, the title being the first sentence."""
+    """Sentence bounds (character offsets) of a document text, the title being the first sentence."""
 
-    def __init__(self, doc: Doc, title_length: int):
+    def __init__(self, text: str, title_length: int):
         starts = [0]
-        for token in doc[:-1]:
-            if token.idx < title_length <= doc[token.i + 1].idx and token.i + 1 != starts[-1]:
-                starts.append(token.i + 1)
-            elif _ends_sentence(token, doc[token.i + 1]):
-                starts.append(token.i + 1)
+        if 0 < title_length < len(text):
+            starts.append(title_length)
+        for match in SENTENCE_END.finditer(text, title_length):
+            before = text[max(0, match.end() - 8):match.end()].lower()
+            if not before.endswith(tuple(NOT_SENTENCE_ENDS)):
+                starts.append(match.end())
         self._starts = starts
-        self._length = len(doc)
+        self._length = len(text)
 
-    def of(self, token_index: int) -> tuple[int, int]:
-        import bisect
-
-        position = bisect.bisect_right(self._starts, token_index) - 1
+    def of(self, char: int) -> tuple[int, int]:
+        position = bisect.bisect_right(self._starts, char) - 1
         end = self._starts[position + 1] if position + 1 < len(self._starts) else self._length
         return self._starts[position], end
 
-    def is_title(self, bounds: tuple[int, int]) -> bool:
-        return bounds[0] == 0 and len(self._starts) > 1
+
+def _phrases_regex(phrases: list[str]):
+    """One regex for a list of literal phrases: whole words, any case, hyphens and spaces alike."""
+    phrases = [phrase.strip().lower() for phrase in phrases if phrase.strip()]
+    if not phrases:
+        return None
+    parts = [re.sub(r"(?:\\[ \-])+", r"[\\s\\-]+", re.escape(phrase)) for phrase in
+             sorted(phrases, key=len, reverse=True)]
+    return re.compile(r"(?<!\w)(?:" + "|".join(parts) + r")(?!\w)")
 
 
-def _ends_sentence(token, following) -> bool:
-    if token.text in {".", "!", "?"}:
-        return True
-    return (token.text.endswith(".") and len(token.text) > 2 and token.lower_ not in NOT_SENTENCE_ENDS
-            and following.text[:1].isupper())
-
-
-def _token_seq(phrase: str, lower: bool) -> list[str]:
-    tokens = [token.text for token in blank_english().tokenizer(phrase) if not token.is_space]
-    return [token.lower() for token in tokens] if lower else tokens
-
-
-def _contains(tokens: list[str], phrase: list[str]) -> bool:
-    if not phrase:
-        return False
-    size = len(phrase)
-    return any(tokens[i:i + size] == phrase for i in range(len(tokens) - size + 1))
+def _normalise(text: str) -> str:
+    return " ".join(text.split())
 
 
 class _CueSet:
-    """The taxonomy's context cues, tokenized once."""
+    """The taxonomy's context cues, compiled once."""
 
-    def __init__(self, context: Context, nlp):
+    def __init__(self, context: Context):
         self.window = context.cue_window
-        self.contrast = [_token_seq(cue, lower=True) for cue in context.contrast_cues]
-        self.claims = [_token_seq(cue, lower=True) for cue in context.claim_cues]
-        self.free_suffixes = {suffix.lower() for suffix in context.free_suffixes}
+        self._contrast = _phrases_regex(context.contrast_cues)
+        self._claims = _phrases_regex(context.claim_cues)
+        suffixes = "|".join(re.escape(suffix.lower()) for suffix in context.free_suffixes)
+        self._free = re.compile(r"\s*-\s*(" + suffixes + r")(?!\w)") if suffixes else None
 
-    def passing_reason(self, doc: Doc, start: int, end: int, bounds) -> str | None:
-        """Why a mention at tokens [start, end) is passing, or None when it looks central."""
-        following = [token.lower_ for token in doc[end:min(end + 2, bounds[1])]]
-        if following[:1] == ["-"] and following[1:2] and following[1] in self.free_suffixes:
-            return f"'-{following[1]}' suffix"
-        window = [token.lower_ for token in doc[max(bounds[0], start - self.window):start]]
-        for cue in self.contrast:
-            if _contains(window, cue):
-                return f"after '{' '.join(cue)}'"
+    def passing_reason(self, lowered: str, start: int, end: int, sentence, window_start: int) -> str | None:
+        """Why a mention at characters [start, end) is passing, or None when it looks central."""
+        if self._free is not None:
+            suffix = self._free.match(lowered, end, sentence[1])
+            if suffix:
+                return f"'-{suffix.group(1)}' suffix"
+        if self._contrast is not None:
+            cue = self._contrast.search(lowered, max(window_start, sentence[0]), start)
+            if cue:
+                return f"after '{_normalise(cue.group())}'"
         return None
 
-    def has_claim(self, doc: Doc, bounds) -> bool:
-        lowered = [token.lower_ for token in doc[bounds[0]:bounds[1]]]
-        return any(_contains(lowered, cue) for cue in self.claims)
+    def has_claim(self, lowered: str, sentence) -> bool:
+        return self._claims is not None and self._claims.search(lowered, sentence[0], sentence[1]) is not None
