@@ -190,6 +190,7 @@ class RuleSet:
         self._exact_phrases = PhraseMatcher(nlp.vocab, attr="ORTH")
         self._patterns = Matcher(nlp.vocab, validate=True)
         self._regexes: list[tuple[int, object]] = []
+        self._token_keys: set[str] | None = set()  # None: some rule needs every document tokenized
         for t, tag in enumerate(taxonomy.tags):
             for r, rule in enumerate(tag.rules):
                 rule_id = taxonomy.rule_id(t, r)
@@ -199,6 +200,22 @@ class RuleSet:
                 self.rules.append(RuleInfo(id=rule_id, tag=tag.id, rule=rule))
         self._cues = _CueSet(self.context)
         self._unless = [_phrases_regex(info.rule.unless) for info in self.rules]
+        self._prefilter = (None if self._token_keys is None else
+                           _compile_regex("|".join(sorted(self._token_keys)), case_sensitive=True)
+                           if self._token_keys else None)
+        self._no_phrase_rules = not self._token_keys and self._token_keys is not None
+
+    def _needs_tokens(self, lowered: str) -> bool:
+        """Whether a phrase or pattern rule could match: only then is the text tokenized."""
+        if self._no_phrase_rules:
+            return False
+        return self._prefilter is None or self._prefilter.search(lowered) is not None
+
+    def _add_keys(self, keys: set[str] | None) -> None:
+        if keys is None or self._token_keys is None:
+            self._token_keys = None
+        else:
+            self._token_keys |= keys
 
     def _add(self, index: int, rule: Rule) -> None:
         key = str(index)
@@ -207,8 +224,10 @@ class RuleSet:
             docs = [Doc(vocab, words=[w if rule.case_sensitive else w.lower() for w in variant])
                     for phrase in rule.phrases for variant in phrase_variants(phrase)]
             (self._exact_phrases if rule.case_sensitive else self._phrases).add(key, docs)
+            self._add_keys({_phrase_key(phrase) for phrase in rule.phrases})
         elif rule.kind == "pattern":
             self._patterns.add(key, [rule.pattern])
+            self._add_keys(_pattern_keys(rule.pattern))
         else:
             self._regexes.append((index, _compile_regex(rule.regex, rule.case_sensitive)))
 
@@ -217,9 +236,11 @@ class RuleSet:
         texts = [document_text(title, abstract) for title, abstract in zip(titles, abstracts)]
         matrix = np.full((len(texts), len(self.rules)), ABSTAIN, dtype=np.int8)
         all_mentions = []
-        docs = self._tokenizer.pipe(texts, batch_size=batch_size)
-        for row, (doc, text, title) in enumerate(zip(docs, texts, titles)):
-            mentions = self.find_mentions(doc, text, len(title))
+        lowered = [text.lower() for text in texts]
+        candidates = [row for row, low in enumerate(lowered) if self._needs_tokens(low)]
+        docs = dict(zip(candidates, self._tokenizer.pipe([texts[row] for row in candidates], batch_size=batch_size)))
+        for row, (text, title) in enumerate(zip(texts, titles)):
+            mentions = self.find_mentions(docs.get(row), text, len(title), lowered[row])
             for mention in mentions:
                 matrix[row, mention.rule] = max(matrix[row, mention.rule], PASSING)
             for rule_index in {mention.rule for mention in mentions}:
@@ -228,11 +249,14 @@ class RuleSet:
             all_mentions.append(mentions)
         return RuleVotes(rules=list(self.rules), matrix=matrix, mentions=all_mentions)
 
-    def find_mentions(self, doc: Doc, text: str, title_length: int) -> list[Mention]:
-        """Every rule match in a tokenized document (`text` is its text), each judged central or passing."""
+    def find_mentions(self, doc: Doc | None, text: str, title_length: int, lowered: str | None = None) -> list[Mention]:
+        """Every rule match in a document, each judged central or passing.
+
+        `doc` is the tokenized `text`, or None when no phrase or pattern rule can match it.
+        """
         token_spans = set()
         for matcher in (self._phrases, self._exact_phrases, self._patterns):
-            if len(matcher):
+            if doc is not None and len(matcher):
                 for match_id, start, end in matcher(doc):
                     token_spans.add((int(doc.vocab.strings[match_id]), start, end))
         char_spans = {(rule, doc[start].idx, doc[end - 1].idx + len(doc[end - 1]))
@@ -241,14 +265,14 @@ class RuleSet:
             char_spans.update((rule, m.start(), m.end()) for m in regex.finditer(text) if m.end() > m.start())
         if not char_spans:
             return []
-        lowered = text.lower()
+        lowered = text.lower() if lowered is None else lowered
         sentences = _Sentences(text, title_length)
         mentions = []
         for rule, start, end in _drop_nested(char_spans):
             sentence = sentences.of(start)
             in_title = start < title_length
             in_claim = in_title or self._cues.has_claim(lowered, sentence)
-            window_start = doc[max(0, _token_at(doc, start) - self._cues.window)].idx
+            window_start = _words_back(text, start, self._cues.window)
             passing = self._passing_reason(rule, lowered, start, end, sentence, window_start)
             mentions.append(Mention(rule=rule, start=start, end=end, text=text[start:end],
                                     in_title=in_title, in_claim=in_claim, passing=passing))
@@ -278,10 +302,40 @@ class RuleSet:
         return True
 
 
-def _token_at(doc: Doc, char: int) -> int:
-    """Index of the token that holds a character offset."""
-    span = doc.char_span(char, char + 1, alignment_mode="expand")
-    return span.start if span is not None else 0
+WORD = re.compile(r"\w+|[^\w\s]")
+
+
+def _words_back(text: str, position: int, count: int) -> int:
+    """The offset where the `count` words (or punctuation marks) before `position` begin."""
+    if count <= 0:
+        return position
+    window = text[max(0, position - 40 * count):position]
+    starts = [match.start() for match in WORD.finditer(window)]
+    if len(starts) < count:
+        return max(0, position - len(window)) if len(window) < position else 0
+    return position - len(window) + starts[-count]
+
+
+def _phrase_key(phrase: str) -> str:
+    """A regex that every variant of a phrase matches (in lowercase text): its words, in order,
+    with or without hyphens and spaces between them, the first one at a word start."""
+    words = [re.escape(word) for word in re.split(r"[\s\-]+", phrase.strip().lower()) if word]
+    return "(?:^|[^a-z0-9])" + r"[\s\-]*".join(words)
+
+
+def _pattern_keys(pattern: list[dict]) -> set[str] | None:
+    """Regexes of which a matching lowercase text must contain one, or None when there are none."""
+    for token_spec in pattern:
+        if token_spec.get("OP", "1") not in ("1", "+"):
+            continue
+        for attr in ("LOWER", "ORTH", "TEXT"):
+            value = token_spec.get(attr, token_spec.get(attr.lower()))
+            if isinstance(value, str) and value:
+                return {"(?:^|[^a-z0-9])" + re.escape(value.lower())}
+            if isinstance(value, dict) and isinstance(value.get("IN"), list) and value["IN"]:
+                if all(isinstance(item, str) and item for item in value["IN"]):
+                    return {"(?:^|[^a-z0-9])" + re.escape(item.lower()) for item in value["IN"]}
+    return None
 
 
 def _drop_nested(spans: set[tuple[int, int, int]]) -> list[tuple[int, int, int]]:

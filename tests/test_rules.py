@@ -91,3 +91,21 @@ def test_mentions_carry_evidence_spans(ruleset):
     text = f"{title}\n\nWe train models."
     assert text[mention.start:mention.end] == "Self-supervised learning"
     assert mention.in_title and mention.passing is None
+
+
+def test_prefilter_never_changes_the_votes(taxonomy):
+    """Documents are tokenized only when a phrase or pattern rule could match; the votes must be
+    exactly those of tokenizing everything."""
+    import pandas as pd
+
+    from tests.conftest import ROOT
+
+    gold = pd.read_csv(ROOT / "data" / "arxiv_dev_gold.csv")
+    fast = RuleSet(taxonomy)
+    slow = RuleSet(taxonomy)
+    slow._prefilter, slow._no_phrase_rules = None, False
+    titles, abstracts = gold["title"].tolist(), gold["abstract"].tolist()
+    fast_votes, slow_votes = fast.apply(titles, abstracts), slow.apply(titles, abstracts)
+    assert (fast_votes.matrix == slow_votes.matrix).all()
+    assert fast_votes.mentions == slow_votes.mentions
+    assert 0 < sum(map(fast._needs_tokens, (t.lower() for t in abstracts))) < len(abstracts)
