@@ -24,6 +24,8 @@ from pipeline.taxonomy import Taxonomy
 
 FORMAT_VERSION = 1
 ARRAYS = ("idf", "coef", "intercept", "thresholds")
+OPTIONAL_ARRAYS = ("weak_labels",)
+"""Saved beside the model when given: the training corpus's weak labels (documents x tags, int8)."""
 PACKAGES = ("taxotag", "scikit-learn", "spacy", "numpy", "scipy", "pandas", "pyyaml", "pydantic")
 
 
@@ -45,7 +47,8 @@ def package_versions() -> dict[str, str]:
     return versions
 
 
-def save_model(model: TagModel, directory: str | Path, taxonomy: Taxonomy, extra: dict | None = None) -> Path:
+def save_model(model: TagModel, directory: str | Path, taxonomy: Taxonomy, extra: dict | None = None,
+               weak_labels: np.ndarray | None = None) -> Path:
     """Write the model into `directory`, replacing an old one only once the new one is complete."""
     directory = Path(directory)
     directory.parent.mkdir(parents=True, exist_ok=True)
@@ -56,6 +59,9 @@ def save_model(model: TagModel, directory: str | Path, taxonomy: Taxonomy, extra
             file_name = f"{name}.npy"
             np.save(staging / file_name, np.asarray(getattr(model, name), dtype=np.float32), allow_pickle=False)
             files[name] = file_name
+        if weak_labels is not None:
+            np.save(staging / "weak_labels.npy", np.asarray(weak_labels, dtype=np.int8), allow_pickle=False)
+            files["weak_labels"] = "weak_labels.npy"
         (staging / "vocabulary.json").write_text(json.dumps(model.vocabulary, ensure_ascii=False), "utf-8")
         files["vocabulary"] = "vocabulary.json"
         manifest = {
@@ -116,19 +122,7 @@ def load_model(directory: str | Path, taxonomy: Taxonomy | None = None, allow_st
     manifest = read_manifest(directory)
     if taxonomy is not None:
         check_fresh(manifest, taxonomy, directory, allow_stale)
-    artifacts = manifest.get("artifacts", {})
-    expected = set(ARRAYS) | {"vocabulary"}
-    if set(artifacts) != expected:
-        raise ModelError(f"{directory}: manifest lists artefacts {sorted(artifacts)}, expected {sorted(expected)}")
-    paths = {}
-    for name, entry in artifacts.items():
-        path = directory / Path(str(entry.get("file", ""))).name
-        if not path.is_file():
-            raise ModelError(f"{path}: artefact '{name}' is missing")
-        if sha256_file(path) != entry.get("sha256"):
-            raise ModelError(f"{path}: sha256 does not match the manifest; the file was changed or "
-                             "truncated, refusing to load it")
-        paths[name] = path
+    paths = verified_paths(directory, manifest)
     try:
         arrays = {name: np.load(paths[name], allow_pickle=False) for name in ARRAYS}
         vocabulary = json.loads(paths["vocabulary"].read_text("utf-8"))
@@ -140,6 +134,35 @@ def load_model(directory: str | Path, taxonomy: Taxonomy | None = None, allow_st
                          f"{len(vocabulary)} terms")
     return TagModel(tag_ids=tags, vocabulary=vocabulary, params=manifest["vectorizer"],
                     notes=manifest.get("notes", {}), **arrays)
+
+
+def verified_paths(directory: Path, manifest: dict) -> dict[str, Path]:
+    """Every artefact's path, after checking that its sha256 matches the manifest."""
+    artifacts = manifest.get("artifacts", {})
+    required = set(ARRAYS) | {"vocabulary"}
+    if not isinstance(artifacts, dict) or not required <= set(artifacts) <= required | set(OPTIONAL_ARRAYS):
+        raise ModelError(f"{directory}: manifest lists artefacts {sorted(artifacts)}, expected {sorted(required)}")
+    paths = {}
+    for name, entry in artifacts.items():
+        path = directory / Path(str(entry.get("file", ""))).name
+        if not path.is_file():
+            raise ModelError(f"{path}: artefact '{name}' is missing")
+        if sha256_file(path) != entry.get("sha256"):
+            raise ModelError(f"{path}: sha256 does not match the manifest; the file was changed or "
+                             "truncated, refusing to load it")
+        paths[name] = path
+    return paths
+
+
+def load_weak_labels(directory: str | Path) -> dict[str, np.ndarray] | None:
+    """The training corpus's weak labels saved with a model, by tag id (None when not saved)."""
+    directory = Path(directory)
+    manifest = read_manifest(directory)
+    paths = verified_paths(directory, manifest)
+    if "weak_labels" not in paths:
+        return None
+    labels = np.load(paths["weak_labels"], allow_pickle=False)
+    return {tag: labels[:, j] for j, tag in enumerate(manifest["tags"])}
 
 
 def changed_tags(manifest: dict, taxonomy: Taxonomy) -> dict[str, list[str]]:

@@ -17,7 +17,7 @@ from pipeline.export import write_csv, write_text
 from pipeline.rules import RuleSet
 from pipeline.tagging import Tagger
 from pipeline.taxonomy import load_taxonomy
-from pipeline.training import label_corpus, train_and_save
+from pipeline.training import label_corpus
 from pipeline.weak_labels import rule_summary
 
 MAX_REPORTED_PROBLEMS = 20
@@ -65,10 +65,19 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--papers", default=workflow.DEFAULT_SEED_PAPERS, help="papers to tag (default: %(default)s)")
     sub.add_argument("--out", default=workflow.DEFAULT_OUT, help="output folder (default: %(default)s)")
 
-    sub = command("train", cmd_train, "Label a corpus with the rules and train the model on those labels.")
-    taxonomy_option(sub)
-    sub.add_argument("--corpus", default=workflow.DEFAULT_CORPUS, help="training corpus (default: %(default)s)")
-    sub.add_argument("--model", default=workflow.DEFAULT_MODEL, help="where to save the model (default: %(default)s)")
+    for name, handler, text in (
+        ("train", cmd_train, "Label a corpus with the rules and train the model on those labels (all tags)."),
+        ("retrain", cmd_retrain, "After a taxonomy edit: re-run only changed rules, refit only changed tags, "
+                                 "and show what changed."),
+    ):
+        sub = command(name, handler, text)
+        taxonomy_option(sub)
+        sub.add_argument("--corpus", default=workflow.DEFAULT_CORPUS, help="training corpus (default: %(default)s)")
+        sub.add_argument("--model", default=workflow.DEFAULT_MODEL, help="model folder (default: %(default)s)")
+        sub.add_argument("--gold", nargs="*", default=list(workflow.DEFAULT_GOLD),
+                         help="gold CSVs whose precision and recall are kept in the manifest")
+        if name == "retrain":
+            sub.add_argument("--out", default=workflow.DEFAULT_OUT, help="where retrain_diff.md goes")
 
     sub = command("tag", cmd_tag, "Tag abstracts from JSONL, CSV, Parquet or listing text files into a CSV.")
     sub.add_argument("inputs", nargs="+", metavar="INPUT", help="input files (.jsonl, .csv, .parquet, .txt, optionally .gz)")
@@ -109,10 +118,17 @@ def cmd_run(args) -> int:
 
 def cmd_train(args) -> int:
     taxonomy = load_taxonomy(args.taxonomy)
-    _, corpus = train_and_save(taxonomy, args.corpus, args.model)
-    positives = ", ".join(f"{t} {int(n)}" for t, n in zip(taxonomy.tag_ids, corpus.labels.sum(axis=0)))
-    print(f"trained on {len(corpus.documents):,} abstracts (weak positives: {positives}) -> {args.model}/")
-    _print_problems(corpus.report)
+    training = workflow.train(taxonomy, args.corpus, args.model, args.gold)
+    positives = ", ".join(f"{t} {n}" for t, n in training.weak_positives(taxonomy).items())
+    print(f"trained on {len(training.corpus.documents):,} abstracts in {training.seconds:.1f} s "
+          f"(weak positives: {positives}) -> {args.model}/")
+    _print_problems(training.corpus.report)
+    return 0
+
+
+def cmd_retrain(args) -> int:
+    training = workflow.retrain(args.taxonomy, args.corpus, args.model, args.gold, args.out)
+    _print_problems(training.corpus.report)
     return 0
 
 

@@ -6,10 +6,13 @@ so it learns the context around a paradigm rather than re-learning the keywords.
 
 from __future__ import annotations
 
+import hashlib
+import os
 import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
+from joblib import Parallel, delayed
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
@@ -48,6 +51,9 @@ class TagModel:
         params = {**self.params, "ngram_range": tuple(self.params["ngram_range"]), "dtype": np.float32}
         self._vectorizer = TfidfVectorizer(**params, vocabulary=self.vocabulary)
         self._vectorizer.idf_ = self.idf
+
+    def vocabulary_sha(self) -> str:
+        return hashlib.sha256("\n".join(self.vocabulary).encode("utf-8")).hexdigest()
 
     def transform(self, texts) -> sparse.csr_matrix:
         """TF-IDF features of (already masked) texts."""
@@ -88,44 +94,96 @@ def mask_mentions(text: str, mentions: list[Mention]) -> str:
     return "".join(pieces)
 
 
-def fit_model(texts, labels: np.ndarray, tag_ids: list[str], regularization: float = 4.0,
-              beta: float = 0.5, folds: int = 3, seed: int = 0) -> TagModel:
-    """Fit the vectorizer and one classifier per tag on masked texts and weak 0/1 labels.
+def fit_vectorizer(texts) -> tuple[TfidfVectorizer, sparse.csr_matrix]:
+    """Fit the shared TF-IDF vectorizer; returns it and the features of `texts`."""
+    vectorizer = TfidfVectorizer(**VECTORIZER_PARAMS)
+    return vectorizer, vectorizer.fit_transform(texts)
+
+
+def fit_classifiers(features, labels: np.ndarray, tag_ids: list[str], regularization: float = 4.0,
+                    beta: float = 0.5, folds: int = 2, seed: int = 0, n_jobs: int | None = None):
+    """One classifier per tag: (coef, intercept, thresholds, notes).
 
     Each tag's threshold maximises F-beta (beta < 1 favours precision) of out-of-fold
-    predictions against the weak labels; it is never below 0.5.
+    predictions against the weak labels; it is never below 0.5. Tags are fitted in parallel
+    (`n_jobs` processes, default: every core).
     """
-    vectorizer = TfidfVectorizer(**VECTORIZER_PARAMS)
-    features = vectorizer.fit_transform(texts)
     n_tags, n_features = len(tag_ids), features.shape[1]
     coef = np.zeros((n_tags, n_features), dtype=np.float32)
     intercept = np.full(n_tags, -50.0, dtype=np.float32)
     thresholds = np.ones(n_tags, dtype=np.float32)
-    notes = {}
+    notes, todo = {}, []
     for j, tag_id in enumerate(tag_ids):
-        target = labels[:, j].astype(int)
-        positives = int(target.sum())
-        if positives < MIN_POSITIVES or positives == len(target):
+        positives = int(labels[:, j].sum())
+        if positives < MIN_POSITIVES or positives == len(labels):
             notes[tag_id] = f"only {positives} weak positives; no model for this tag"
-            continue
-        classifier = _classifier(regularization, seed)
-        out_of_fold = _out_of_fold(features, target, regularization, min(folds, positives), seed)
-        classifier.fit(features, target)
-        coef[j] = classifier.coef_[0]
-        intercept[j] = classifier.intercept_[0]
-        thresholds[j] = best_threshold(target, out_of_fold, beta)
-    vocabulary = [None] * n_features
+        else:
+            todo.append(j)
+    jobs = min(len(todo), effective_jobs(n_jobs))
+    features = sparse.csr_matrix(features)
+    features.sum_duplicates()  # workers get a read-only memory map: sort indices here, not there
+    fitted = Parallel(n_jobs=jobs)(
+        delayed(_fit_tag)(features, labels[:, j].astype(int), regularization, beta, folds, seed) for j in todo
+    ) if todo else []
+    for j, (weights, bias, threshold) in zip(todo, fitted):
+        coef[j], intercept[j], thresholds[j] = weights, bias, threshold
+    return coef, intercept, thresholds, notes
+
+
+def effective_jobs(n_jobs: int | None) -> int:
+    """`n_jobs` as a count of processes: None or -1 means every core."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return cores if n_jobs in (None, -1) else max(1, n_jobs)
+
+
+def _fit_tag(features, target: np.ndarray, regularization: float, beta: float, folds: int, seed: int):
+    out_of_fold = _out_of_fold(features, target, regularization, min(folds, int(target.sum())), seed)
+    classifier = _classifier(regularization, seed).fit(features, target)
+    return classifier.coef_[0], classifier.intercept_[0], best_threshold(target, out_of_fold, beta)
+
+
+def fit_model(texts, labels: np.ndarray, tag_ids: list[str]) -> tuple[TagModel, sparse.csr_matrix]:
+    """Fit the vectorizer and one classifier per tag on masked texts and weak 0/1 labels."""
+    vectorizer, features = fit_vectorizer(texts)
+    coef, intercept, thresholds, notes = fit_classifiers(features, labels, tag_ids)
+    vocabulary = [None] * features.shape[1]
     for term, index in vectorizer.vocabulary_.items():
         vocabulary[index] = term
     params = {**VECTORIZER_PARAMS, "ngram_range": list(VECTORIZER_PARAMS["ngram_range"])}
     params.pop("dtype")
-    return TagModel(tag_ids=list(tag_ids), vocabulary=vocabulary, idf=vectorizer.idf_.astype(np.float32),
-                    coef=coef, intercept=intercept, thresholds=thresholds, params=params, notes=notes)
+    model = TagModel(tag_ids=list(tag_ids), vocabulary=vocabulary, idf=vectorizer.idf_.astype(np.float32),
+                     coef=coef, intercept=intercept, thresholds=thresholds, params=params, notes=notes)
+    return model, features
+
+
+def refit_model(old: TagModel, features, labels: np.ndarray, tag_ids: list[str], refit: set[str]) -> TagModel:
+    """A model on the old vocabulary: tags in `refit` (and new tags) get new classifiers, the others
+    keep theirs. `features` must come from `old.transform`."""
+    refit = set(refit) | {tag for tag in tag_ids if tag not in old.tag_ids}
+    order = [tag for tag in tag_ids if tag in refit]
+    coef_new, intercept_new, thresholds_new, notes_new = fit_classifiers(
+        features, labels[:, [tag_ids.index(tag) for tag in order]], order) if order else (None, None, None, {})
+    coef = np.zeros((len(tag_ids), len(old.vocabulary)), dtype=np.float32)
+    intercept, thresholds = np.zeros(len(tag_ids), np.float32), np.ones(len(tag_ids), np.float32)
+    notes = {}
+    for j, tag in enumerate(tag_ids):
+        if tag in refit:
+            k = order.index(tag)
+            coef[j], intercept[j], thresholds[j] = coef_new[k], intercept_new[k], thresholds_new[k]
+            if tag in notes_new:
+                notes[tag] = notes_new[tag]
+        else:
+            i = old.tag_ids.index(tag)
+            coef[j], intercept[j], thresholds[j] = old.coef[i], old.intercept[i], old.thresholds[i]
+            if tag in old.notes:
+                notes[tag] = old.notes[tag]
+    return TagModel(tag_ids=list(tag_ids), vocabulary=old.vocabulary, idf=old.idf, coef=coef,
+                    intercept=intercept, thresholds=thresholds, params=old.params, notes=notes)
 
 
 def _classifier(regularization: float, seed: int) -> LogisticRegression:
     return LogisticRegression(C=regularization, class_weight="balanced", solver="liblinear",
-                              max_iter=1000, random_state=seed)
+                              tol=1e-3, max_iter=1000, random_state=seed)
 
 
 def _out_of_fold(features, target: np.ndarray, regularization: float, folds: int, seed: int) -> np.ndarray:

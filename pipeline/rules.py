@@ -153,7 +153,9 @@ def _check_pattern(pattern) -> list[str]:
     try:
         matcher.add("check", [pattern])
     except Exception as exc:  # spaCy raises ValueError or MatchPatternError with the schema problems
-        return ["invalid token pattern: " + " ".join(str(exc).split())]
+        detail = " ".join(str(exc).split())
+        detail = re.sub(r"^.*?Pattern 0:\s*", "", detail)
+        return ["invalid token pattern: " + detail]
     return []
 
 

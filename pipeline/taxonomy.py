@@ -190,15 +190,20 @@ def parse_taxonomy(text: str, path: str | Path = "<taxonomy>") -> Taxonomy:
     data, line_of = _read_yaml(text, path)
     if not isinstance(data, dict):
         raise TaxonomyError(path, ["line 1: the taxonomy must be a mapping with a `tags:` list"])
+    problems, model = [], None
     try:
         model = TaxonomyModel.model_validate(data)
     except ValidationError as exc:
-        raise TaxonomyError(path, _describe_validation_errors(exc, data, line_of)) from None
-    taxonomy = Taxonomy(model=model, path=str(path), line_of=line_of)
-    problems = _check_semantics(taxonomy)
+        problems = _describe_validation_errors(exc, data, line_of)
+    problems += _check_semantics(data, line_of)
     if problems:
-        raise TaxonomyError(path, problems)
-    return taxonomy
+        raise TaxonomyError(path, sorted(problems, key=_line_number))
+    return Taxonomy(model=model, path=str(path), line_of=line_of)
+
+
+def _line_number(problem: str) -> int:
+    digits = problem.removeprefix("line ").split(":", 1)[0].split(",", 1)[0]
+    return int(digits) if digits.isdigit() else 0
 
 
 def _read_yaml(text: str, path) -> tuple[Any, dict]:
@@ -289,60 +294,77 @@ def _describe_validation_errors(exc: ValidationError, data, line_of: dict) -> li
         message = error["msg"].removeprefix("Value error, ")
         if error["type"] == "extra_forbidden":
             message = f"unknown key '{loc[-1]}'"
+        elif error["type"] == "too_short":
+            message = "must not be empty"
         problems.append(f"line {_line(line_of, loc)}: {_where(data, loc)}{field}: {message}")
     return problems
 
 
-def _check_semantics(taxonomy: Taxonomy) -> list[str]:
-    """Problems pydantic cannot see: duplicates, unknown tags, bad regexes and patterns."""
+def _check_semantics(data: dict, line_of: dict) -> list[str]:
+    """Problems pydantic cannot see: duplicates, unknown tags, bad regexes and patterns.
+
+    Works on the raw data so that it also reports on the tags and rules around a structural error.
+    """
     from pipeline.rules import check_rule  # rules compiles; taxonomy only asks it
 
+    raw_tags = [raw if isinstance(raw, dict) else {} for raw in _as_list(data.get("tags"))]
+    known = [raw.get("id") for raw in raw_tags if isinstance(raw.get("id"), str)]
     problems = []
-    model, line_of = taxonomy.model, taxonomy.line_of
-    known = [tag.id for tag in model.tags]
     seen_tags: dict[str, int] = {}
     seen_rules: dict[str, str] = {}
-    for t, tag in enumerate(model.tags):
-        tag_loc = ("tags", t)
-        if tag.id in seen_tags:
-            problems.append(f"line {_line(line_of, tag_loc + ('id',))}: tag '{tag.id}': duplicate tag id "
-                            f"(first defined at line {seen_tags[tag.id]})")
-        else:
-            seen_tags[tag.id] = _line(line_of, tag_loc + ("id",))
-        relations = [("parent", [tag.parent] if tag.parent else []), ("implies", tag.implies),
-                     ("excludes", tag.excludes)]
-        for field, targets in relations:
-            for target in targets:
+    for t, raw in enumerate(raw_tags):
+        tag_loc, tag_id = ("tags", t), raw.get("id")
+        label = f"tag '{tag_id}'" if isinstance(tag_id, str) else f"tag #{t + 1}"
+        if isinstance(tag_id, str):
+            if tag_id in seen_tags:
+                problems.append(f"line {_line(line_of, tag_loc + ('id',))}: {label}: duplicate tag id "
+                                f"(first defined at line {seen_tags[tag_id]})")
+            else:
+                seen_tags[tag_id] = _line(line_of, tag_loc + ("id",))
+        for field in ("parent", "implies", "excludes"):
+            for target in _as_list(raw.get(field)):
+                if not isinstance(target, str):
+                    continue
                 if target not in known:
-                    problems.append(f"line {_line(line_of, tag_loc + (field,))}: tag '{tag.id}': "
+                    problems.append(f"line {_line(line_of, tag_loc + (field,))}: {label}: "
                                     f"{field} names unknown tag '{target}'")
-                elif target == tag.id:
-                    problems.append(f"line {_line(line_of, tag_loc + (field,))}: tag '{tag.id}': "
-                                    f"{field} names the tag itself")
-        for r, rule in enumerate(tag.rules):
-            rule_loc = tag_loc + ("rules", r)
-            prefix = f"line {_line(line_of, rule_loc)}: tag '{tag.id}', rule {r + 1} ({rule.describe()})"
-            rule_id = taxonomy.rule_id(t, r)
+                elif target == tag_id:
+                    problems.append(f"line {_line(line_of, tag_loc + (field,))}: {label}: {field} names the tag itself")
+        for r, raw_rule in enumerate(_as_list(raw.get("rules"))):
+            try:
+                rule = Rule.model_validate(raw_rule)
+            except ValidationError:
+                continue  # already reported by the structural check
+            prefix = f"line {_line(line_of, tag_loc + ('rules', r))}: {label}, rule {r + 1} ({rule.describe()})"
+            rule_id = rule.id or f"{tag_id}.{r + 1}"
             if rule_id in seen_rules:
                 problems.append(f"{prefix}: duplicate rule id '{rule_id}' (also in {seen_rules[rule_id]})")
-            seen_rules[rule_id] = f"tag '{tag.id}'"
+            seen_rules[rule_id] = label
             for field in ("implies", "excludes"):
                 for target in getattr(rule, field):
                     if target not in known:
                         problems.append(f"{prefix}: {field} names unknown tag '{target}'")
             problems.extend(f"{prefix}: {message}" for message in check_rule(rule))
-    problems.extend(_parent_cycles(model, line_of))
-    return problems
+    return problems + _parent_cycles(raw_tags, line_of)
 
 
-def _parent_cycles(model: TaxonomyModel, line_of: dict) -> list[str]:
-    parents = {tag.id: tag.parent for tag in model.tags}
+def _as_list(value) -> list:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def _parent_cycles(raw_tags: list[dict], line_of: dict) -> list[str]:
+    parents = {raw.get("id"): raw.get("parent") for raw in raw_tags if isinstance(raw.get("id"), str)}
     problems = []
-    for t, tag in enumerate(model.tags):
-        seen, current = {tag.id}, tag.parent
-        while current in parents:
+    for t, raw in enumerate(raw_tags):
+        tag_id = raw.get("id")
+        if not isinstance(tag_id, str):
+            continue
+        seen, current = {tag_id}, raw.get("parent")
+        while isinstance(current, str) and current in parents:
             if current in seen:
-                problems.append(f"line {_line(line_of, ('tags', t, 'parent'))}: tag '{tag.id}': "
+                problems.append(f"line {_line(line_of, ('tags', t, 'parent'))}: tag '{tag_id}': "
                                 f"parent chain loops back through '{current}'")
                 break
             seen.add(current)

@@ -1,4 +1,5 @@
-"""Label a corpus with the rules and train the model on those weak labels."""
+"""Label a corpus with the rules (reusing cached votes of unchanged rules) and fit the model on
+those weak labels, fully or, after a taxonomy edit, only for the tags whose labels changed."""
 
 from __future__ import annotations
 
@@ -9,13 +10,17 @@ import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
-from pipeline.artifacts import save_model, sha256_file
+from pipeline.artifacts import sha256_file
+from pipeline.cache import CorpusCache, mask_key, rule_fingerprint
 from pipeline.corpus import ReadReport, read_documents
 from pipeline.errors import InputFileError
-from pipeline.model import TagModel, fit_model, mask_mentions
-from pipeline.rules import RuleSet, RuleVotes, document_text
+from pipeline.model import TagModel, fit_model, mask_mentions, refit_model
+from pipeline.rules import Mention, RuleInfo, RuleSet, RuleVotes, document_text
 from pipeline.taxonomy import Taxonomy
 from pipeline.weak_labels import weak_labels
+
+DEFAULT_CACHE = "models/.cache"
+CHUNK_SIZE = 2000
 
 
 @dataclass
@@ -26,50 +31,116 @@ class LabelledCorpus:
     votes: RuleVotes
     labels: np.ndarray
     report: ReadReport
+    sha256: str
+    rules_run: int
 
-    def masked_texts(self) -> list[str]:
-        return [mask_mentions(document_text(title, abstract), mentions) for title, abstract, mentions
-                in zip(self.documents["title"], self.documents["abstract"], self.votes.mentions)]
+    def texts(self) -> list[str]:
+        return [document_text(t, a) for t, a in zip(self.documents["title"], self.documents["abstract"])]
+
+    def masked_texts(self, rows=None) -> list[str]:
+        texts = self.texts()
+        rows = range(len(texts)) if rows is None else rows
+        return [mask_mentions(texts[i], self.votes.mentions[i]) for i in rows]
+
+    def mask_keys(self) -> list[str]:
+        return [mask_key(mentions) for mentions in self.votes.mentions]
 
 
-def label_corpus(taxonomy: Taxonomy, path: str | Path, chunk_size: int = 2000,
-                 progress: bool | None = None) -> LabelledCorpus:
-    """Read a corpus file and apply the taxonomy's rules to every document."""
-    ruleset = RuleSet(taxonomy)
-    report = ReadReport()
-    frames, matrices, mentions = [], [], []
-    bar = tqdm(desc="labelling corpus", unit=" abstracts", disable=_quiet(progress))
-    for frame in read_documents(path, chunk_size=chunk_size, report=report):
-        votes = ruleset.apply(frame["title"].tolist(), frame["abstract"].tolist())
-        frames.append(frame[["id", "title", "abstract"]])
-        matrices.append(votes.matrix)
-        mentions.extend(votes.mentions)
-        bar.update(len(frame))
-    bar.close()
+def rule_infos(taxonomy: Taxonomy) -> list[RuleInfo]:
+    """Every rule of the taxonomy in order, without compiling anything."""
+    return [RuleInfo(id=taxonomy.rule_id(t, r), tag=tag.id, rule=rule)
+            for t, tag in enumerate(taxonomy.tags) for r, rule in enumerate(tag.rules)]
+
+
+def read_corpus(path: str | Path, report: ReadReport) -> pd.DataFrame:
+    frames = [frame[["id", "title", "abstract"]] for frame in read_documents(path, CHUNK_SIZE, report)]
     if not frames:
         raise InputFileError(f"{path}: no usable records to train on")
-    votes = RuleVotes(rules=list(ruleset.rules), matrix=np.vstack(matrices), mentions=mentions)
-    return LabelledCorpus(documents=pd.concat(frames, ignore_index=True), votes=votes,
-                          labels=weak_labels(taxonomy, votes), report=report)
+    return pd.concat(frames, ignore_index=True)
 
 
-def train_model(taxonomy: Taxonomy, corpus: LabelledCorpus) -> TagModel:
-    return fit_model(corpus.masked_texts(), corpus.labels, taxonomy.tag_ids)
+def label_corpus(taxonomy: Taxonomy, path: str | Path, cache_dir: str | Path | None = None,
+                 progress: bool | None = None) -> LabelledCorpus:
+    """Read a corpus and vote with every rule; rules whose votes are cached are not run again."""
+    report = ReadReport()
+    documents = read_corpus(path, report)
+    digest = sha256_file(path)
+    texts = [document_text(t, a) for t, a in zip(documents["title"], documents["abstract"])]
+    infos = rule_infos(taxonomy)
+    cache = CorpusCache(cache_dir, digest) if cache_dir else None
+    fingerprints = [rule_fingerprint(info, taxonomy.context) for info in infos]
+    matrix = np.full((len(documents), len(infos)), -1, dtype=np.int8)
+    mentions: list[list[Mention]] = [[] for _ in texts]
+    missing = []
+    for index, fingerprint in enumerate(fingerprints):
+        cached = cache.load_votes(fingerprint, index, texts) if cache else None
+        if cached is None:
+            missing.append(index)
+            continue
+        matrix[:, index] = cached[0]
+        for row, found in enumerate(cached[1]):
+            mentions[row].extend(found)
+    if missing:
+        _run_rules(taxonomy, documents, infos, missing, matrix, mentions, cache, fingerprints, progress)
+    for found in mentions:
+        found.sort(key=lambda m: (m.start, m.rule))
+    votes = RuleVotes(rules=infos, matrix=matrix, mentions=mentions)
+    return LabelledCorpus(documents=documents, votes=votes, labels=weak_labels(taxonomy, votes),
+                          report=report, sha256=digest, rules_run=len(missing))
 
 
-def train_and_save(taxonomy: Taxonomy, corpus_path: str | Path, model_dir: str | Path,
-                   progress: bool | None = None) -> tuple[TagModel, LabelledCorpus]:
-    """Label the corpus, fit the model and save it with its manifest."""
-    corpus = label_corpus(taxonomy, corpus_path, progress=progress)
-    model = train_model(taxonomy, corpus)
-    positives = dict(zip(taxonomy.tag_ids, map(int, corpus.labels.sum(axis=0))))
-    save_model(model, model_dir, taxonomy, extra={
-        "corpus": {"path": str(corpus_path), "sha256": sha256_file(corpus_path),
-                   "documents": len(corpus.documents), "weak_positives": positives},
-    })
-    return model, corpus
+def _run_rules(taxonomy, documents, infos, missing, matrix, mentions, cache, fingerprints, progress) -> None:
+    """Vote with the rules at `missing` (indices into infos) and store their votes in the cache."""
+    ruleset = RuleSet(taxonomy, only={infos[i].id for i in missing})
+    new_mentions: list[list[Mention]] = []
+    bar = tqdm(total=len(documents), desc=f"labelling ({len(missing)} rules)", unit=" abstracts",
+               disable=None if progress is None else not progress)
+    for start in range(0, len(documents), CHUNK_SIZE):
+        chunk = documents.iloc[start:start + CHUNK_SIZE]
+        votes = ruleset.apply(chunk["title"].tolist(), chunk["abstract"].tolist())
+        matrix[start:start + len(chunk), missing] = votes.matrix
+        for found in votes.mentions:
+            new_mentions.append([Mention(missing[m.rule], m.start, m.end, m.text, m.in_title, m.in_claim, m.passing)
+                                 for m in found])
+        bar.update(len(chunk))
+    bar.close()
+    for row, found in enumerate(new_mentions):
+        mentions[row].extend(found)
+    if cache is not None:
+        for index in missing:
+            per_doc = [[m for m in found if m.rule == index] for found in new_mentions]
+            cache.save_votes(fingerprints[index], matrix[:, index], per_doc)
 
 
-def _quiet(progress: bool | None) -> bool | None:
-    """tqdm's `disable`: None shows a bar only on a terminal."""
-    return None if progress is None else not progress
+def fit_full(taxonomy: Taxonomy, corpus: LabelledCorpus, cache_dir: str | Path | None = None) -> TagModel:
+    """A new vocabulary and a classifier for every tag."""
+    model, features = fit_model(corpus.masked_texts(), corpus.labels, taxonomy.tag_ids)
+    if cache_dir:
+        CorpusCache(cache_dir, corpus.sha256).save_features(features, corpus.mask_keys(), model.vocabulary_sha())
+    return model
+
+
+def fit_incremental(taxonomy: Taxonomy, corpus: LabelledCorpus, old: TagModel, old_labels: dict,
+                    cache_dir: str | Path) -> tuple[TagModel, list[str]]:
+    """Keep the old vocabulary; refit only tags that are new or whose weak labels changed.
+
+    Features come from the cache; documents whose masked spans changed are transformed again.
+    Returns the model and the refitted tags.
+    """
+    cache = CorpusCache(cache_dir, corpus.sha256)
+    keys = corpus.mask_keys()
+    cached = cache.load_features(old.vocabulary_sha())
+    if cached is None:
+        features = old.transform(corpus.masked_texts())
+    else:
+        features, old_keys = cached
+        changed = [row for row, (new, before) in enumerate(zip(keys, old_keys)) if new != before]
+        if changed:
+            features = features.tolil()
+            features[changed] = old.transform(corpus.masked_texts(changed))
+            features = features.tocsr()
+    refit = [tag for j, tag in enumerate(taxonomy.tag_ids)
+             if tag not in old_labels or not np.array_equal(old_labels[tag], corpus.labels[:, j])]
+    model = refit_model(old, features, corpus.labels, taxonomy.tag_ids, set(refit))
+    cache.save_features(features, keys, model.vocabulary_sha())
+    return model, refit

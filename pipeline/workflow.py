@@ -9,16 +9,18 @@ from pathlib import Path
 import pandas as pd
 from tqdm import tqdm
 
-from pipeline.artifacts import load_model
+from pipeline.artifacts import load_model, load_weak_labels, read_manifest, save_model
 from pipeline.corpus import ReadReport, read_documents
 from pipeline.evaluation import (SYSTEMS, evaluate_systems, evaluate_where_rules_silent, format_table,
                                  load_gold)
+from pipeline.errors import ModelError
 from pipeline.export import CsvWriter, atomic_path, write_text
 from pipeline.model import TagModel
 from pipeline.report import markdown_report
+from pipeline.retrain_diff import combined_metrics, compute_diff, format_diff
 from pipeline.tagging import Predictions, Tagger
 from pipeline.taxonomy import Taxonomy, load_taxonomy
-from pipeline.training import train_and_save
+from pipeline.training import DEFAULT_CACHE, LabelledCorpus, fit_full, fit_incremental, label_corpus
 
 DEFAULT_TAXONOMY = "taxonomy.yaml"
 DEFAULT_CORPUS = "data/arxiv_sample.jsonl.gz"
@@ -85,6 +87,66 @@ def _empty_columns(taxonomy: Taxonomy) -> list[str]:
     return ["id", "title", "tags", *[f"score_{t}" for t in taxonomy.tag_ids], "evidence"]
 
 
+@dataclass
+class Training:
+    """What a train or retrain did."""
+
+    model: TagModel
+    corpus: LabelledCorpus
+    evaluations: list
+    refitted: list[str]
+    diff: list[dict]
+    seconds: float
+
+    def weak_positives(self, taxonomy: Taxonomy) -> dict[str, int]:
+        return dict(zip(taxonomy.tag_ids, map(int, self.corpus.labels.sum(axis=0))))
+
+
+def train(taxonomy: Taxonomy, corpus_path, model_dir, gold_paths=(), incremental: bool = False,
+          cache_dir=DEFAULT_CACHE, progress: bool | None = None) -> Training:
+    """Label the corpus, fit (all tags, or with `incremental` only the changed ones), evaluate on
+    gold and save. The old model stays in place until the new one is completely written."""
+    started = time.perf_counter()
+    old = _previous_model(model_dir) if incremental else None
+    corpus = label_corpus(taxonomy, corpus_path, cache_dir=cache_dir, progress=progress)
+    if old is not None and old["manifest"].get("corpus", {}).get("sha256") == corpus.sha256:
+        model, refitted = fit_incremental(taxonomy, corpus, old["model"], old["labels"], cache_dir)
+    else:
+        model, refitted = fit_full(taxonomy, corpus, cache_dir), list(taxonomy.tag_ids)
+    evaluations = [evaluate_gold(taxonomy, model, path) for path in gold_paths]
+    metrics = combined_metrics(evaluations)
+    save_model(model, model_dir, taxonomy, weak_labels=corpus.labels, extra={
+        "corpus": {"path": str(corpus_path), "sha256": corpus.sha256, "documents": len(corpus.documents),
+                   "weak_positives": dict(zip(taxonomy.tag_ids, map(int, corpus.labels.sum(axis=0))))},
+        "metrics": metrics,
+    })
+    diff = compute_diff(taxonomy.tag_ids, corpus.labels, old["labels"] if old else None,
+                        old["manifest"].get("metrics", {}) if old else {}, metrics)
+    return Training(model, corpus, evaluations, refitted, diff, time.perf_counter() - started)
+
+
+def _previous_model(model_dir) -> dict | None:
+    """The model being replaced, its manifest and weak labels, or None if there is no usable one."""
+    try:
+        manifest = read_manifest(model_dir)
+        return {"manifest": manifest, "model": load_model(model_dir), "labels": load_weak_labels(model_dir) or {}}
+    except ModelError:
+        return None
+
+
+def retrain(taxonomy_path=DEFAULT_TAXONOMY, corpus=DEFAULT_CORPUS, model_dir=DEFAULT_MODEL,
+            gold_paths=DEFAULT_GOLD, out_dir=DEFAULT_OUT, progress: bool | None = None, echo=print) -> Training:
+    """Relabel and retrain after a taxonomy edit; print and write what changed."""
+    taxonomy = load_taxonomy(taxonomy_path)
+    training = train(taxonomy, corpus, model_dir, gold_paths, incremental=True, progress=progress)
+    text = format_diff(training.diff, training.refitted, training.corpus.rules_run, training.seconds)
+    echo(f"retrained {model_dir}/ on {len(training.corpus.documents):,} abstracts")
+    echo(text)
+    write_text(Path(out_dir) / "retrain_diff.md", "# taxotag retrain diff\n\n" + text)
+    echo(f"diff -> {Path(out_dir) / 'retrain_diff.md'}")
+    return training
+
+
 def run_default(taxonomy_path=DEFAULT_TAXONOMY, corpus=DEFAULT_CORPUS, model_dir=DEFAULT_MODEL,
                 gold_paths=DEFAULT_GOLD, seed_papers=DEFAULT_SEED_PAPERS, out_dir=DEFAULT_OUT,
                 progress: bool | None = None, echo=print) -> dict:
@@ -94,17 +156,14 @@ def run_default(taxonomy_path=DEFAULT_TAXONOMY, corpus=DEFAULT_CORPUS, model_dir
     echo(f"taxonomy {taxonomy_path}: {len(taxonomy.tags)} tags, "
          f"{sum(len(tag.rules) for tag in taxonomy.tags)} rules")
     echo(f"training on {corpus} ...")
-    model, corpus_labels = train_and_save(taxonomy, corpus, model_dir, progress=progress)
-    positives = dict(zip(taxonomy.tag_ids, map(int, corpus_labels.labels.sum(axis=0))))
-    echo(f"trained on {len(corpus_labels.documents):,} abstracts; weak positives: "
+    training = train(taxonomy, corpus, model_dir, gold_paths, progress=progress)
+    positives = training.weak_positives(taxonomy)
+    echo(f"trained on {len(training.corpus.documents):,} abstracts in {training.seconds:.1f} s; weak positives: "
          + ", ".join(f"{tag} {count}" for tag, count in positives.items()))
     echo(f"model saved to {model_dir}/")
     model = load_model(model_dir, taxonomy)
-    evaluations = []
-    for gold_path in gold_paths:
-        evaluation = evaluate_gold(taxonomy, model, gold_path)
-        evaluations.append(evaluation)
-        echo(f"\n## {gold_path} ({len(evaluation.gold)} abstracts)\n")
+    for evaluation in training.evaluations:
+        echo(f"\n## {evaluation.path} ({len(evaluation.gold)} abstracts)\n")
         echo(format_table(evaluation.results))
         echo("\nWhat the model adds (its precision / recall on the documents the rules did not tag):\n")
         echo(format_table(evaluation.model_where_rules_silent))
@@ -114,8 +173,8 @@ def run_default(taxonomy_path=DEFAULT_TAXONOMY, corpus=DEFAULT_CORPUS, model_dir
     tagged = out_dir / "tagged.csv"
     run = tag_files(taxonomy, model, [seed_papers], tagged, progress=progress)
     echo(f"\ntagged {run.documents} seed papers -> {tagged}")
-    report_path = write_text(out_dir / "report.md", markdown_report(taxonomy, model_dir, evaluations,
-                                                                    positives, len(corpus_labels.documents)))
+    report_path = write_text(out_dir / "report.md", markdown_report(taxonomy, model_dir, training.evaluations,
+                                                                    positives, len(training.corpus.documents)))
     echo(f"report -> {report_path}")
     echo(f"done in {time.perf_counter() - started:.1f} s")
-    return {"evaluations": evaluations, "tagged": tagged, "report": report_path}
+    return {"training": training, "tagged": tagged, "report": report_path}

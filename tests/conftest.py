@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.taxonomy import load_taxonomy, parse_taxonomy
-from pipeline.training import train_and_save
+from pipeline.workflow import train
 
 ROOT = Path(__file__).resolve().parent.parent
 TRAINING_SLICE = 2500
@@ -40,7 +40,7 @@ def small_corpus(tmp_path_factory):
 @pytest.fixture(scope="session")
 def trained_model_dir(tmp_path_factory, taxonomy, small_corpus):
     directory = tmp_path_factory.mktemp("models") / "small"
-    train_and_save(taxonomy, small_corpus, directory, progress=False)
+    train(taxonomy, small_corpus, directory, cache_dir=tmp_path_factory.mktemp("cache"), progress=False)
     return directory
 
 

@@ -16,7 +16,7 @@ def run(capsys, *argv):
 def test_every_command_has_help():
     parser = build_parser()
     commands = parser._subparsers._group_actions[0].choices
-    assert set(commands) == {"run", "train", "tag", "evaluate", "rules", "explain", "validate", "import"}
+    assert set(commands) == {"run", "train", "retrain", "tag", "evaluate", "rules", "explain", "validate", "import"}
     for name, sub in commands.items():
         assert sub.description, name
 

@@ -95,3 +95,24 @@ def test_fingerprint_changes_only_for_the_edited_tag(taxonomy):
     before, after = taxonomy.tag_fingerprints(), edited.tag_fingerprints()
     assert [tag for tag in before if before[tag] != after[tag]] == ["weak_to_strong"]
     assert taxonomy.fingerprint() != edited.fingerprint()
+
+
+def test_structural_and_rule_problems_are_reported_together():
+    text = """tags:
+  - id: a
+    name: A
+    description: x
+    rules: []
+  - id: b
+    name: B
+    description: y
+    rules:
+      - pattern: [{FOO: x}]
+      - regex: 'a(?=b)'
+"""
+    assert problems_of(text) == [
+        "line 5: tag 'a': tags.0.rules: must not be empty",
+        "line 10: tag 'b', rule 1 (pattern [{\"FOO\": \"x\"}]): invalid token pattern: "
+        "- [pattern -> 0 -> FOO] Extra inputs are not permitted",
+        "line 11: tag 'b', rule 2 (regex 'a(?=b)'): invalid regex: invalid perl operator: (?=",
+    ]

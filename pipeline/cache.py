@@ -1,0 +1,105 @@
+"""Caches that make retraining fast, in a folder per training corpus (keyed by its sha256):
+each rule's votes, keyed by the rule's fingerprint, so that after a taxonomy edit only the rules
+that changed run again; and the training feature matrix, so that only documents whose masked
+text changed are transformed again.
+
+Plain arrays only (read with allow_pickle=False); a cache file that cannot be read is ignored
+and rebuilt, and files are replaced atomically.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+import zipfile
+from pathlib import Path
+
+import numpy as np
+from scipy import sparse
+
+from pipeline.rules import Mention, RuleInfo
+from pipeline.taxonomy import Context
+
+
+def rule_fingerprint(rule: RuleInfo, context: Context) -> str:
+    """Changes whenever the rule's matches or votes could change."""
+    payload = [context.model_dump(mode="json"), rule.rule.model_dump(mode="json")]
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode("utf-8")).hexdigest()[:24]
+
+
+def _atomic_save(directory: Path, name: str, write) -> None:
+    directory.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{name}.", suffix=".partial", dir=directory)
+    os.close(handle)
+    try:
+        with open(temporary, "wb") as out:
+            write(out)
+        os.replace(temporary, directory / name)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def mask_key(mentions: list[Mention]) -> str:
+    """Identifies the spans masked out of one document's text."""
+    spans = ",".join(f"{m.start}:{m.end}" for m in sorted(mentions, key=lambda m: (m.start, m.end)))
+    return hashlib.sha1(spans.encode("ascii")).hexdigest()[:16]
+
+
+class CorpusCache:
+    """Rule votes (one file a rule fingerprint) and the feature matrix of one training corpus."""
+
+    def __init__(self, directory: str | Path, corpus_sha256: str):
+        self.directory = Path(directory) / corpus_sha256[:24]
+
+    def load_features(self, vocabulary_sha: str):
+        """(features, mask keys per row) cached for this vocabulary, or None."""
+        try:
+            with np.load(self.directory / "features-rows.npz", allow_pickle=False) as rows:
+                if str(rows["vocabulary"]) != vocabulary_sha:
+                    return None
+                keys = rows["keys"].tolist()
+            features = sparse.load_npz(self.directory / "features.npz").tocsr()
+        except (OSError, ValueError, KeyError, zipfile.BadZipFile):
+            return None
+        return (features, keys) if features.shape[0] == len(keys) else None
+
+    def save_features(self, features, keys: list[str], vocabulary_sha: str) -> None:
+        _atomic_save(self.directory, "features.npz", lambda out: sparse.save_npz(out, features.tocsr(), compressed=False))
+        _atomic_save(self.directory, "features-rows.npz",
+                     lambda out: np.savez(out, keys=np.array(keys, dtype=str), vocabulary=np.array(vocabulary_sha)))
+
+    def _path(self, fingerprint: str) -> Path:
+        return self.directory / f"rule-{fingerprint}.npz"
+
+    def load_votes(self, fingerprint: str, rule_index: int, texts: list[str]):
+        """(votes column, mentions per document) or None when not cached or unreadable."""
+        path = self._path(fingerprint)
+        if not path.is_file():
+            return None
+        try:
+            with np.load(path, allow_pickle=False) as data:
+                column, doc, start, end = data["column"], data["doc"], data["start"], data["end"]
+                flags, passing = data["flags"], data["passing"]
+        except (OSError, ValueError, KeyError, zipfile.BadZipFile):
+            return None
+        if len(column) != len(texts):
+            return None
+        mentions: list[list[Mention]] = [[] for _ in texts]
+        for d, s, e, f, p in zip(doc.tolist(), start.tolist(), end.tolist(), flags.tolist(), passing.tolist()):
+            mentions[d].append(Mention(rule=rule_index, start=s, end=e, text=texts[d][s:e],
+                                       in_title=bool(f & 1), in_claim=bool(f & 2), passing=p or None))
+        return column, mentions
+
+    def save_votes(self, fingerprint: str, column: np.ndarray, mentions: list[list[Mention]]) -> None:
+        """Store one rule's votes (mentions: per document, only this rule's)."""
+        rows = [(d, m) for d, doc_mentions in enumerate(mentions) for m in doc_mentions]
+        _atomic_save(self.directory, self._path(fingerprint).name, lambda out: np.savez(
+            out, column=column.astype(np.int8),
+            doc=np.array([d for d, _ in rows], dtype=np.int32),
+            start=np.array([m.start for _, m in rows], dtype=np.int32),
+            end=np.array([m.end for _, m in rows], dtype=np.int32),
+            flags=np.array([int(m.in_title) | 2 * int(m.in_claim) for _, m in rows], dtype=np.uint8),
+            passing=np.array([m.passing or "" for _, m in rows], dtype=str)))

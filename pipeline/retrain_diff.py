@@ -1,0 +1,68 @@
+"""What a retrain changed: per tag, corpus documents that gained or lost the tag, and the change
+in gold precision and recall of the combined system."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+
+def combined_metrics(evaluations) -> dict:
+    """{gold path: {tag: {precision, recall, f1}}} of the combined system, for the manifest."""
+    metrics = {}
+    for evaluation in evaluations:
+        rows = evaluation.results[evaluation.results["system"] == "combined"]
+        metrics[evaluation.path] = {
+            row["tag"]: {key: (None if math.isnan(row[key]) else round(float(row[key]), 4))
+                         for key in ("precision", "recall", "f1")}
+            for _, row in rows.iterrows()
+        }
+    return metrics
+
+
+def compute_diff(tag_ids: list[str], labels: np.ndarray, old_labels: dict | None,
+                 old_metrics: dict, new_metrics: dict) -> list[dict]:
+    """One row a tag (and one a removed tag): gained, lost, and gold metrics before -> after."""
+    rows = []
+    for j, tag in enumerate(tag_ids):
+        row = {"tag": tag, "status": "added" if old_labels is not None and tag not in old_labels else "kept",
+               "documents": int(labels[:, j].sum())}
+        if old_labels is not None and tag in old_labels and len(old_labels[tag]) == len(labels):
+            before, after = old_labels[tag].astype(bool), labels[:, j].astype(bool)
+            row["gained"], row["lost"] = int((after & ~before).sum()), int((before & ~after).sum())
+        for gold, tags in new_metrics.items():
+            for key in ("precision", "recall"):
+                row[f"{key} {gold}"] = (old_metrics.get(gold, {}).get(tag, {}).get(key), tags.get(tag, {}).get(key))
+        rows.append(row)
+    for tag in (old_labels or {}):
+        if tag not in tag_ids:
+            rows.append({"tag": tag, "status": "removed", "documents": 0, "lost": int(old_labels[tag].sum())})
+    return rows
+
+
+def format_diff(rows: list[dict], refitted: list[str], rules_run: int, seconds: float) -> str:
+    """The diff as Markdown."""
+    golds = sorted({key.split(" ", 1)[1] for row in rows for key in row if key.startswith("precision ")})
+    header = ["tag", "status", "documents", "gained", "lost"]
+    for gold in golds:
+        header += [f"precision ({gold})", f"recall ({gold})"]
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for row in rows:
+        cells = [row["tag"], row["status"], str(row["documents"]), _count(row.get("gained")), _count(row.get("lost"))]
+        for gold in golds:
+            for key in ("precision", "recall"):
+                before, after = row.get(f"{key} {gold}", (None, None))
+                cells.append(f"{_number(before)} -> {_number(after)}")
+        lines.append("| " + " | ".join(cells) + " |")
+    summary = (f"Re-ran {rules_run} rule(s); refitted {len(refitted)} tag classifier(s)"
+               f"{': ' + ', '.join(refitted) if refitted else ''}; {seconds:.1f} s.")
+    return summary + "\n\n" + "\n".join(lines) + "\n"
+
+
+def _count(value) -> str:
+    return "-" if value is None else str(value)
+
+
+def _number(value) -> str:
+    return "n/a" if value is None else f"{value:.3f}"

@@ -1,0 +1,93 @@
+import json
+import shutil
+
+import pandas as pd
+import pytest
+
+from pipeline.artifacts import load_model, read_manifest
+from pipeline.cli import main
+from pipeline.taxonomy import load_taxonomy
+from pipeline.workflow import retrain, train
+from tests.conftest import ROOT
+
+ACTIVE_LEARNING = """
+  - id: active_learning
+    name: Active learning
+    description: The method selects which examples get labelled.
+    rules:
+      - phrase: [active learning, acquisition function, query strategy, uncertainty sampling]
+"""
+
+
+@pytest.fixture
+def workspace(tmp_path, small_corpus):
+    """A taxonomy copy, a model trained on it, and a private cache."""
+    taxonomy_path = tmp_path / "taxonomy.yaml"
+    shutil.copy(ROOT / "taxonomy.yaml", taxonomy_path)
+    model_dir, cache = tmp_path / "model", tmp_path / "cache"
+    train(load_taxonomy(taxonomy_path), small_corpus, model_dir, cache_dir=cache, progress=False)
+    return taxonomy_path, model_dir, cache
+
+
+def test_one_tag_edit_reruns_one_rule_and_refits_only_changed_tags(workspace, small_corpus):
+    taxonomy_path, model_dir, cache = workspace
+    before = read_manifest(model_dir)
+    text = taxonomy_path.read_text().replace("      - id: oversight\n",
+                                             "      - id: w2s_extra\n        phrase: [easy-to-hard]\n"
+                                             "      - id: oversight\n", 1)
+    taxonomy_path.write_text(text)
+    result = train(load_taxonomy(taxonomy_path), small_corpus, model_dir, incremental=True,
+                   cache_dir=cache, progress=False)
+    assert result.corpus.rules_run == 1
+    assert set(result.refitted) <= {"weak_to_strong", "weakly_supervised"}
+    row = next(r for r in result.diff if r["tag"] == "weak_to_strong")
+    assert row["gained"] > 0 and row["lost"] == 0
+    after = read_manifest(model_dir)
+    assert after["tag_fingerprints"]["weak_to_strong"] != before["tag_fingerprints"]["weak_to_strong"]
+    assert load_model(model_dir, load_taxonomy(taxonomy_path)).tag_ids == before["tags"]
+
+
+def test_added_tag_is_trained_tagged_and_evaluated(workspace, small_corpus, capsys, tmp_path):
+    taxonomy_path, model_dir, cache = workspace
+    taxonomy_path.write_text(taxonomy_path.read_text() + ACTIVE_LEARNING)
+    gold = ROOT / "data" / "seed_gold.csv"
+    result = retrain(taxonomy_path, small_corpus, model_dir, [gold], tmp_path / "out", echo=lambda *_: None)
+    assert "active_learning" in result.refitted
+    assert (tmp_path / "out" / "retrain_diff.md").read_text().count("| active_learning | added |") == 1
+    model = ["--model", model_dir, "--taxonomy", taxonomy_path]
+    assert main(["tag", str(ROOT / "data" / "seed_papers.jsonl"), "-o", str(tmp_path / "t.csv"), *map(str, model)]) == 0
+    tagged = pd.read_csv(tmp_path / "t.csv", keep_default_na=False)
+    assert "score_active_learning" in tagged.columns
+    assert "active_learning" in ";".join(tagged["tags"])
+    capsys.readouterr()
+    assert main(["evaluate", "--gold", str(gold), "--json", *map(str, model)]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["tags"]["active_learning"]["rules"]["precision"] > 0.5
+    assert "active_learning" not in result["ignored_columns"]
+
+
+def test_broken_edit_leaves_the_old_model_untouched(workspace, small_corpus, capsys):
+    taxonomy_path, model_dir, cache = workspace
+    files = {p.name: p.read_bytes() for p in model_dir.iterdir()}
+    taxonomy_path.write_text(taxonomy_path.read_text().replace("  - id: distillation", "  - id: distillation: x"))
+    code = main(["retrain", "--taxonomy", str(taxonomy_path), "--model", str(model_dir), "--corpus", str(small_corpus)])
+    assert code == 1
+    assert "YAML syntax error" in capsys.readouterr().err
+    assert {p.name: p.read_bytes() for p in model_dir.iterdir()} == files
+
+
+def test_parent_tag_is_implied_in_outputs_and_evaluation(workspace, small_corpus, tmp_path):
+    taxonomy_path, model_dir, cache = workspace
+    text = taxonomy_path.read_text().replace(
+        "  - id: self_supervised\n",
+        "  - id: label_efficient\n    name: Label-efficient learning\n    description: parent\n"
+        "    rules: [{phrase: label-efficient}]\n  - id: self_supervised\n    parent: label_efficient\n", 1)
+    taxonomy_path.write_text(text)
+    taxonomy = load_taxonomy(taxonomy_path)
+    train(taxonomy, small_corpus, model_dir, cache_dir=cache, progress=False)
+    from pipeline.tagging import Tagger
+
+    tagger = Tagger(taxonomy, load_model(model_dir, taxonomy))
+    out = tagger.tag_frame(pd.DataFrame({"id": ["1"], "title": ["Self-supervised learning of speech"],
+                                         "abstract": ["We propose a self-supervised objective."]}))
+    assert out.loc[0, "tags"].split(";")[:2] == ["label_efficient", "self_supervised"]
