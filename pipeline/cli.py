@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import signal
 import sys
+import threading
 from pathlib import Path
 
 from pipeline import workflow
@@ -23,7 +25,13 @@ from pipeline.weak_labels import rule_summary
 MAX_REPORTED_PROBLEMS = 20
 
 
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> int:
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _interrupt)  # a kill cleans up like Ctrl-C: no partial output
     parser = build_parser()
     args = parser.parse_args(argv)
     if not hasattr(args, "handler"):

@@ -154,7 +154,7 @@ def _decoded_lines(path: Path, report: ReadReport, bad_lines: set | None = None)
                         continue
                     bad_lines.add(number)
                     text = raw.decode("utf-8", "replace")
-                yield number, text
+                yield number, text.replace("\x00", "")
     except (OSError, EOFError, gzip.BadGzipFile) as exc:
         raise InputFileError(f"{path}: cannot read ({exc})") from None
 
@@ -166,7 +166,7 @@ def _jsonl_records(path: Path, report: ReadReport) -> Iterator[tuple[int, dict]]
         try:
             yield number, json.loads(text)
         except json.JSONDecodeError as exc:
-            report.skip(path, number, f"invalid JSON ({exc.msg} at column {exc.colno})")
+            report.skip(path, number, f"invalid JSON: {exc.msg.removesuffix(' at')} (column {exc.colno})")
         except RecursionError:
             report.skip(path, number, "invalid JSON (nested too deeply)")
 
@@ -183,6 +183,7 @@ def _csv_records(path: Path, report: ReadReport) -> Iterator[tuple[int, dict]]:
             yield text
 
     reader = csv.reader(text_lines(), strict=True)
+    start = 1
     try:
         header = next(reader, None)
         if header is None:
@@ -204,7 +205,7 @@ def _csv_records(path: Path, report: ReadReport) -> Iterator[tuple[int, dict]]:
                 yield start, dict(zip(header, row))
             start = end + 1
     except csv.Error as exc:
-        raise InputFileError(f"{path}, line {line_numbers[0]}: malformed CSV ({exc}); "
+        raise InputFileError(f"{path}, line {start}: malformed CSV in the record that starts here ({exc}); "
                              "check for an unbalanced quote") from None
 
 

@@ -220,7 +220,12 @@ def _read_yaml(text: str, path) -> tuple[Any, dict]:
     _check_expansion(root, path)
     line_of: dict = {}
     _record_lines(root, (), line_of)
-    return yaml.safe_load(text), line_of
+    try:
+        return yaml.safe_load(text), line_of
+    except yaml.MarkedYAMLError as exc:  # e.g. a !!python/object tag, which safe_load refuses
+        mark = exc.problem_mark or exc.context_mark
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        raise TaxonomyError(path, [f"{where}YAML error: {exc.problem or exc.context}"]) from None
 
 
 def _check_expansion(root, path) -> None:

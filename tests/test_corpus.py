@@ -61,7 +61,7 @@ def test_jsonl_bad_lines_are_skipped_with_line_numbers(tmp_path):
     frame = read_all(path, report=report)
     assert frame["id"].tolist() == ["1"]
     assert [str(p) for p in report.problems] == [
-        f"{path}, line 2: invalid JSON (Expecting property name enclosed in double quotes at column 2)",
+        f"{path}, line 2: invalid JSON: Expecting property name enclosed in double quotes (column 2)",
         f"{path}, line 3: missing abstract",
         f"{path}, line 4: duplicate id '1' (the first one is kept)",
     ]

@@ -1,0 +1,139 @@
+"""Every file in tests/hostile/ through the real readers, taxonomy loader and CLI.
+
+Documented behaviour: a file that cannot be read at all is an `Error: ...` (exit 1, no output
+file); a bad record is skipped and reported with its line; everything else is kept."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from pipeline.cli import main
+from pipeline.corpus import ReadReport, read_all
+from pipeline.errors import InputFileError, TaxonomyError
+from pipeline.export import restore_cell
+from pipeline.rules import RuleSet
+from pipeline.taxonomy import load_taxonomy
+
+HOSTILE = Path(__file__).parent / "hostile"
+
+
+def read(name):
+    report = ReadReport()
+    frame = read_all(HOSTILE / name, report=report)
+    return frame, [(p.line, p.message) for p in report.problems]
+
+
+@pytest.mark.parametrize("name, ids, skipped", [
+    ("broken_line.jsonl", ["h1", "h3"], [(2, "invalid JSON: Invalid control character (column 31)")]),
+    ("non_utf8.jsonl", ["h1", "h3"], [(2, "not UTF-8 (byte 26)")]),
+    ("non_utf8.csv", ["h1", "h3"], [(3, "not UTF-8")]),
+    ("bom.csv", ["h1"], []),
+    ("bom.jsonl", ["h1"], []),
+    ("nul_bytes.jsonl", ["h1"], []),
+    ("nul_bytes.csv", ["h1"], []),
+    ("empty_abstracts.jsonl", ["h1", "h3"], [(2, "id 'h2' has neither title nor abstract")]),
+    ("duplicate_ids.csv", ["h1", "h2"], [(3, "duplicate id 'h1' (the first one is kept)")]),
+    ("missing_fields.jsonl", ["h2"], [(1, "missing abstract"), (3, "not a JSON object")]),
+    ("extra_columns.csv", ["h1"], []),
+    ("huge_abstract.jsonl.gz", ["h1", "h2"], []),
+])
+def test_bad_records_are_skipped_and_reported(name, ids, skipped):
+    frame, problems = read(name)
+    assert frame["id"].tolist() == ids
+    assert problems == skipped
+    assert not frame["title"].str.contains("\x00").any()
+
+
+@pytest.mark.parametrize("name, message", [
+    ("unbalanced_quote.csv", r"unbalanced_quote.csv, line 3: malformed CSV in the record that starts here"),
+    ("missing_columns.csv", r"line 1: missing required column\(s\) title, abstract; found id, name, text"),
+])
+def test_unreadable_files_are_clear_errors(name, message):
+    with pytest.raises(InputFileError, match=message):
+        read(name)
+
+
+def test_unreadable_file_leaves_no_output(capsys, tmp_path, taxonomy, trained_model_dir):
+    out = tmp_path / "out.csv"
+    code = main(["tag", str(HOSTILE / "unbalanced_quote.csv"), "-o", str(out),
+                 "--model", str(trained_model_dir), "--taxonomy", taxonomy.path])
+    err = capsys.readouterr().err
+    assert code == 1 and err.startswith("Error: ") and "Traceback" not in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_huge_abstract_and_formulas_are_tagged_safely(capsys, tmp_path, taxonomy, trained_model_dir):
+    out = tmp_path / "out.csv"
+    for name in ("huge_abstract.jsonl.gz", "formula_injection.jsonl", "extra_columns.csv"):
+        assert main(["tag", str(HOSTILE / name), "-o", str(out), "--model", str(trained_model_dir),
+                     "--taxonomy", taxonomy.path]) == 0
+        frame = pd.read_csv(out, dtype=str, keep_default_na=False)
+        cells = frame.to_numpy().ravel()
+        assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) for cell in cells)
+        if name == "formula_injection.jsonl":
+            assert [restore_cell(t) for t in frame["title"]] == [
+                '=HYPERLINK("http://x")', "+SUM(A1)", "-2+3", "@cmd", "Tabbed"]  # the reader strips surrounding white space
+            assert restore_cell(frame.loc[0, "id"]) == "=1+1"
+        if name == "extra_columns.csv":
+            assert frame.loc[0, "year"] == "2025" and frame.loc[0, "venue"] == "'=cmd|calc"
+    capsys.readouterr()
+
+
+@pytest.mark.parametrize("name, message", [
+    ("alias_bomb.yaml", "refusing a possible alias bomb"),
+    ("backreference_regex.yaml", r"tag 'evil', rule 1 \(regex '\(a\)\\1'\): invalid regex: invalid escape sequence"),
+    ("python_object.yaml", "could not determine a constructor"),
+])
+def test_hostile_taxonomies_are_refused(name, message):
+    started = time.perf_counter()
+    with pytest.raises(TaxonomyError, match=message):
+        load_taxonomy(HOSTILE / name)
+    assert time.perf_counter() - started < 5  # refused, not expanded
+
+
+def test_catastrophic_regex_cannot_hang_tagging():
+    """RE2 matches in linear time, so `(a+)+$` on a long run of a's ending in b returns at once."""
+    ruleset = RuleSet(load_taxonomy(HOSTILE / "catastrophic_regex.yaml"))
+    votes = ruleset.apply(["t"], ["a" * 200_000 + "b"])
+    assert votes.matrix.tolist() == [[-1]]
+    assert ruleset.apply(["t"], ["x aaaa"]).matrix.tolist() == [[1]]
+
+
+def _big_input(path: Path, copies: int) -> Path:
+    import gzip
+
+    from tests.conftest import ROOT
+
+    with gzip.open(ROOT / "data" / "arxiv_sample.jsonl.gz", "rt") as source:
+        lines = [next(source) for _ in range(1000)]
+    with open(path, "w") as out:
+        for copy in range(copies):
+            out.writelines(line.replace('"id": "', f'"id": "c{copy}-', 1) for line in lines)
+    return path
+
+
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM])
+def test_killed_run_leaves_the_old_output(tmp_path, taxonomy, trained_model_dir, sig):
+    source = _big_input(tmp_path / "big.jsonl", 30)
+    out = tmp_path / "out.csv"
+    out.write_text("id,tags\nold,\n")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "pipeline.cli", "tag", str(source), "-o", str(out),
+         "--model", str(trained_model_dir), "--taxonomy", taxonomy.path],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.time() + 60
+    while not any(p.name.endswith(".partial") and p.stat().st_size > 0 for p in tmp_path.iterdir()):
+        assert process.poll() is None and time.time() < deadline, "the run ended before it could be killed"
+        time.sleep(0.05)
+    os.kill(process.pid, sig)
+    process.wait(timeout=60)
+    assert out.read_text() == "id,tags\nold,\n"
+    leftovers = [p.name for p in tmp_path.iterdir() if p.name.endswith(".partial")]
+    if sig == signal.SIGTERM:
+        assert process.returncode == 130 and leftovers == []

@@ -1,0 +1,97 @@
+"""Property tests: arbitrary text in, either a clean error or a faithful round trip out."""
+
+import csv
+import io
+import json
+
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from pipeline.corpus import ReadReport, read_all
+from pipeline.errors import TaxonomyError
+from pipeline.export import csv_text, restore_cell
+from pipeline.taxonomy import parse_taxonomy
+
+SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=80)
+
+
+def cleaned(value: str) -> str:
+    """What the readers promise to keep of a text field: NUL bytes dropped, outer white space trimmed."""
+    return value.replace("\x00", "").strip()
+
+
+records = st.lists(st.fixed_dictionaries({"id": TEXT, "title": TEXT, "abstract": TEXT}), max_size=8)
+
+
+def expected(rows):
+    kept, seen = [], set()
+    for row in rows:
+        row = {k: cleaned(v) for k, v in row.items()}
+        if row["id"] and (row["title"] or row["abstract"]) and row["id"] not in seen:
+            seen.add(row["id"])
+            kept.append(row)
+    return kept
+
+
+@SETTINGS
+@given(rows=records)
+def test_jsonl_reader_round_trips(tmp_path_factory, rows):
+    path = tmp_path_factory.mktemp("p") / "in.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    frame = read_all(path)
+    assert frame[["id", "title", "abstract"]].to_dict("records") == expected(rows)
+
+
+@SETTINGS
+@given(rows=records)
+def test_csv_reader_round_trips(tmp_path_factory, rows):
+    path = tmp_path_factory.mktemp("p") / "in.csv"
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["id", "title", "abstract"])
+    writer.writerows([r["id"], r["title"], r["abstract"]] for r in rows)
+    path.write_text(buffer.getvalue(), encoding="utf-8", newline="")
+    report = ReadReport()
+    frame = read_all(path, report=report)
+    assert frame[["id", "title", "abstract"]].to_dict("records") == expected(rows)
+
+
+@SETTINGS
+@given(cells=st.lists(TEXT, min_size=1, max_size=6))
+def test_exported_csv_restores_every_cell(cells):
+    import pandas as pd
+
+    text = csv_text(pd.DataFrame({"cell": cells}))
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    back = [restore_cell(row[0]) if row else "" for row in rows[1:]]
+    assert back == cells
+    assert not any(row and row[0].startswith(("=", "+", "-", "@", "\t", "\r")) for row in rows[1:])
+
+
+@SETTINGS
+@given(text=st.text(max_size=300))
+def test_taxonomy_loader_never_crashes_on_text(text):
+    try:
+        parse_taxonomy(text, "fuzz.yaml")
+    except TaxonomyError as exc:
+        assert exc.problems and all(isinstance(p, str) for p in exc.problems)
+
+
+yaml_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | TEXT,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(
+        st.sampled_from(["id", "name", "description", "rules", "phrase", "regex", "pattern", "tags",
+                         "weight", "where", "parent", "implies", "LOWER", "x"]), inner, max_size=4),
+    max_leaves=12,
+)
+
+
+@SETTINGS
+@given(value=yaml_values)
+def test_taxonomy_loader_never_crashes_on_structures(value):
+    try:
+        parse_taxonomy(yaml.safe_dump({"tags": value}), "fuzz.yaml")
+    except TaxonomyError as exc:
+        assert all(p.startswith("line ") for p in exc.problems)
