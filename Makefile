@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test setup setup-test clean
+.PHONY: run test setup setup-test browser clean
 
 run: setup
 	$(BIN)/taxotag run
@@ -13,7 +13,14 @@ test: setup-test
 
 setup: $(VENV)/.installed
 
-setup-test: $(VENV)/.installed-test
+setup-test: $(VENV)/.installed-test browser
+
+# The HTML report test renders the page in Debian's headless Chromium.
+browser:
+	@if command -v chromium >/dev/null && command -v chromedriver >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
+	else echo "note: install Debian's chromium and chromium-driver to run the browser test"; fi
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from pipeline.errors import ModelError, StaleModelError
+from pipeline.export import current_umask
 from pipeline.model import TagModel
 from pipeline.taxonomy import Taxonomy
 
@@ -53,6 +54,7 @@ def save_model(model: TagModel, directory: str | Path, taxonomy: Taxonomy, extra
     directory = Path(directory)
     directory.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{directory.name}.partial-", dir=directory.parent))
+    staging.chmod(0o777 & ~current_umask())
     try:
         files = {}
         for name in ARRAYS:

@@ -14,13 +14,10 @@ from pipeline import workflow
 from pipeline.artifacts import load_model
 from pipeline.corpus import ReadReport, import_listings, read_all, write_jsonl_text
 from pipeline.errors import TaxotagError
-from pipeline.evaluation import format_table, load_gold
+from pipeline.evaluation import format_table
 from pipeline.export import write_csv, write_text
-from pipeline.rules import RuleSet
 from pipeline.tagging import Tagger
 from pipeline.taxonomy import load_taxonomy
-from pipeline.training import label_corpus
-from pipeline.weak_labels import rule_summary
 
 MAX_REPORTED_PROBLEMS = 20
 
@@ -103,6 +100,12 @@ def build_parser() -> argparse.ArgumentParser:
     taxonomy_option(sub)
     sub.add_argument("--corpus", default=workflow.DEFAULT_CORPUS, help="corpus for coverage (default: %(default)s)")
     sub.add_argument("--gold", help="gold CSV for correct / incorrect / empirical precision")
+
+    sub = command("report", cmd_report, "Write the self-contained HTML evaluation report (out/report.html).")
+    sub.add_argument("--gold", nargs="+", default=list(workflow.DEFAULT_GOLD), help="gold CSV files")
+    sub.add_argument("--corpus", default=workflow.DEFAULT_CORPUS, help="corpus for rule coverage (default: %(default)s)")
+    sub.add_argument("--out", default=workflow.DEFAULT_OUT, help="output folder (default: %(default)s)")
+    model_options(sub)
 
     sub = command("explain", cmd_explain, "Show why one paper got its tags: rule mentions and model terms.")
     sub.add_argument("id", help="the paper's id")
@@ -198,17 +201,15 @@ def _json_number(value):
 
 def cmd_rules(args) -> int:
     taxonomy = load_taxonomy(args.taxonomy)
-    corpus = label_corpus(taxonomy, args.corpus)
-    table = rule_summary(corpus.votes)
-    if args.gold:
-        gold = load_gold(args.gold, taxonomy.tag_ids)[0]
-        votes = RuleSet(taxonomy).apply(gold["title"].tolist(), gold["abstract"].tolist())
-        on_gold = rule_summary(votes, gold)
-        columns = [c for c in ("correct", "incorrect", "precision", "precision_low", "precision_high") if c in on_gold]
-        table = table.merge(on_gold[["rule", *columns]], on="rule", how="left")
-    print(f"rules on {args.corpus} ({len(corpus.documents):,} abstracts)"
-          + (f"; precision on {args.gold}" if args.gold else ""))
+    table = workflow.rule_analysis(taxonomy, args.corpus, [args.gold] if args.gold else [])
+    print(f"rules on {args.corpus}" + (f"; precision on {args.gold}" if args.gold else ""))
     print(_rules_text(table))
+    return 0
+
+
+def cmd_report(args) -> int:
+    path = workflow.report(args.taxonomy, args.model, args.gold, args.corpus, args.out, args.allow_stale)
+    print(f"report -> {path}")
     return 0
 
 

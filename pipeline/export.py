@@ -36,6 +36,7 @@ def atomic_path(target: str | Path, mode: str = "w", encoding: str | None = "utf
     target.parent.mkdir(parents=True, exist_ok=True)
     handle_fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent)
     os.close(handle_fd)
+    os.chmod(temporary, 0o666 & ~current_umask())  # mkstemp makes it private; outputs are ordinary files
     try:
         kwargs = {} if "b" in mode else {"encoding": encoding, "newline": newline}
         with open(temporary, mode, **kwargs) as handle:
@@ -49,6 +50,12 @@ def atomic_path(target: str | Path, mode: str = "w", encoding: str | None = "utf
         raise
 
 
+def current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def write_text(target: str | Path, text: str) -> Path:
     with atomic_path(target) as handle:
         handle.write(text)
@@ -59,7 +66,8 @@ class CsvWriter:
     """Append DataFrame chunks to a CSV as they come; the file appears complete or not at all."""
 
     def __init__(self, handle):
-        self._writer = csv.writer(handle, lineterminator="\n")
+        # CRLF line ends (RFC 4180): the writer then quotes any field holding a CR or an LF
+        self._writer = csv.writer(handle, lineterminator="\r\n")
         self._columns: list[str] | None = None
 
     def write(self, frame: pd.DataFrame) -> None:

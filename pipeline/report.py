@@ -1,8 +1,10 @@
-"""The Markdown evaluation report (out/report.md)."""
+"""The evaluation reports: Markdown (out/report.md) and a self-contained HTML page (out/report.html)."""
 
 from __future__ import annotations
 
 from datetime import date
+
+import numpy as np
 
 from pipeline.artifacts import read_manifest
 from pipeline.evaluation import format_table
@@ -34,3 +36,197 @@ def markdown_report(taxonomy: Taxonomy, model_dir, evaluations, weak_positives: 
         if evaluation.ignored_columns:
             lines += ["", f"Gold columns not in the taxonomy (ignored): {', '.join(evaluation.ignored_columns)}"]
     return "\n".join(lines) + "\n"
+
+
+def model_fingerprint(manifest: dict) -> str:
+    """A short id of a trained model: the hash of its artefacts' hashes."""
+    import hashlib
+
+    digests = "".join(entry["sha256"] for _, entry in sorted(manifest.get("artifacts", {}).items()))
+    return hashlib.sha256(digests.encode("ascii")).hexdigest()[:12]
+
+
+def html_report(taxonomy: Taxonomy, model_dir, evaluations, tagger, rule_table) -> str:
+    """The self-contained HTML report: summary, metrics with intervals, PR curves, rule analysis,
+    errors on gold with their evidence, training-corpus counts, fingerprints and date."""
+    import html
+
+    from pipeline import plots
+
+    manifest = read_manifest(model_dir)
+    tags = taxonomy.tag_ids
+    esc = html.escape
+    corpus = manifest.get("corpus", {})
+    parts = ["<h1>taxotag evaluation report</h1>",
+             f"<p class='meta'>{esc(date.today().isoformat())} · taxonomy <code>{esc(taxonomy.path)}</code> "
+             f"(fingerprint <code>{taxonomy.fingerprint()[:12]}</code>) · model <code>{esc(str(model_dir))}</code> "
+             f"(fingerprint <code>{model_fingerprint(manifest)}</code>, trained {esc(manifest['created'])} on "
+             f"{corpus.get('documents', 0):,} abstracts)</p>"]
+    parts.append(_summary_html(evaluations, tags))
+    for evaluation in evaluations:
+        shared = [t for t in tags if t in evaluation.results["tag"].unique()]
+        parts.append(f"<h2>{esc(evaluation.path)} ({len(evaluation.gold)} abstracts)</h2>")
+        parts.append(_metrics_table_html(evaluation.results, shared))
+        parts.append("<div class='figure'>" + plots.metrics_figure(
+            evaluation.results, shared, f"{evaluation.path}: precision and recall with 95% intervals") + "</div>")
+        if evaluation.ignored_columns:
+            parts.append(f"<p>Gold columns not in the taxonomy (ignored): {esc(', '.join(evaluation.ignored_columns))}</p>")
+    parts.append("<h2>Precision-recall curves (all gold sets together)</h2>")
+    parts.append("<p>The model curve ranks documents by the model's probability, the combined curve by "
+                 "<code>score_&lt;tag&gt;</code>; dots mark the thresholds in use.</p>")
+    truth, model_scores, combined_scores = {}, {}, {}
+    for tag in tags:
+        pairs = [(e.gold[tag].to_numpy(), e.predictions.probabilities[:, tags.index(tag)],
+                  e.predictions.scores[:, tags.index(tag)]) for e in evaluations if tag in e.gold.columns]
+        if pairs:
+            truth[tag] = np.concatenate([p[0] for p in pairs]).astype(int)
+            model_scores[tag] = np.concatenate([p[1] for p in pairs])
+            combined_scores[tag] = np.concatenate([p[2] for p in pairs])
+    if truth:
+        thresholds = dict(zip(tags, map(float, tagger.thresholds)))
+        parts.append("<div class='figure'>" + plots.pr_curves_figure(truth, model_scores, combined_scores,
+                                                                      thresholds) + "</div>")
+    parts.append("<h2>Rules</h2><p>Coverage, passing mentions, overlaps and conflicts on the training corpus; "
+                 "correct, incorrect and empirical precision (95% Wilson interval) on the gold sets.</p>")
+    parts.append(_rule_table_html(rule_table))
+    parts.append("<h2>Errors on gold (combined)</h2>")
+    parts.append(_errors_html(evaluations, tagger, tags))
+    counts = corpus.get("weak_positives", {})
+    if counts:
+        parts.append("<h2>Training corpus</h2><div class='figure'>"
+                     + plots.counts_figure(counts, corpus.get("documents", 0)) + "</div>")
+    parts.append("<h2>Model</h2><ul>"
+                 + "".join(f"<li><code>{esc(t)}</code>: threshold {v:.3f}</li>" for t, v in manifest["thresholds"].items())
+                 + f"<li>training corpus sha256 <code>{esc(corpus.get('sha256', '')[:16])}</code></li>"
+                 + "".join(f"<li>{esc(k)} {esc(v)}</li>" for k, v in manifest.get("packages", {}).items())
+                 + "</ul>")
+    body = "\n".join(parts)
+    return (f"<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"
+            f"<meta name='viewport' content='width=device-width, initial-scale=1'>"
+            f"<title>taxotag report</title><style>{_CSS}</style></head><body>\n{body}\n</body></html>\n")
+
+
+_CSS = """
+body { font-family: system-ui, -apple-system, 'Segoe UI', sans-serif; margin: 2em auto; max-width: 1150px;
+       padding: 0 1em; color: #222; line-height: 1.4; }
+h1 { margin-bottom: 0.2em; } h2 { margin-top: 2em; border-bottom: 1px solid #ddd; }
+.meta { color: #555; font-size: 0.9em; }
+table { border-collapse: collapse; margin: 0.8em 0; font-size: 0.88em; }
+th, td { border: 1px solid #ddd; padding: 0.25em 0.55em; text-align: right; vertical-align: top; }
+th { background: #f4f4f4; } td.text, th.text { text-align: left; }
+.ok { background: #e3f4e1; } .low { background: #fbe3e0; }
+.figure svg { max-width: 100%; height: auto; }
+details { margin: 0.3em 0; } summary { cursor: pointer; font-weight: 600; }
+code { background: #f4f4f4; padding: 0 0.2em; }
+"""
+
+
+def _fmt(value) -> str:
+    return "n/a" if value is None or value != value else f"{value:.2f}"
+
+
+def _summary_html(evaluations, tags) -> str:
+    """Combined precision / recall per tag and gold set, marked against the 0.90 / 0.80 targets."""
+    import html
+
+    header = "".join(f"<th colspan='2'>{html.escape(e.path)}</th>" for e in evaluations)
+    rows = []
+    for tag in tags:
+        cells = []
+        for evaluation in evaluations:
+            row = evaluation.results[(evaluation.results["system"] == "combined") & (evaluation.results["tag"] == tag)]
+            if row.empty:
+                cells.append("<td colspan='2'>not in gold</td>")
+                continue
+            p, r = row.iloc[0]["precision"], row.iloc[0]["recall"]
+            cells.append(f"<td class='{'ok' if p >= 0.9 else 'low'}'>{_fmt(p)}</td>"
+                         f"<td class='{'ok' if r >= 0.8 else 'low'}'>{_fmt(r)}</td>")
+        rows.append(f"<tr><th class='text'>{html.escape(tag)}</th>{''.join(cells)}</tr>")
+    sub = "".join("<th>precision</th><th>recall</th>" for _ in evaluations)
+    return ("<h2>Summary</h2><p>Combined system (rules, then the model where the policy lets it add). Green: "
+            "precision &ge; 0.90 / recall &ge; 0.80.</p>"
+            f"<table><tr><th class='text' rowspan='2'>tag</th>{header}</tr><tr>{sub}</tr>{''.join(rows)}</table>")
+
+
+def _metrics_table_html(results, tags) -> str:
+    import html
+
+    rows = ["<tr><th class='text'>tag</th><th class='text'>system</th><th>precision [95%]</th>"
+            "<th>recall [95%]</th><th>F1</th><th>support</th><th>TP</th><th>FP</th><th>FN</th></tr>"]
+    for tag in tags:
+        for _, row in results[results["tag"] == tag].iterrows():
+            rows.append(
+                f"<tr><td class='text'>{html.escape(tag)}</td><td class='text'>{row['system']}</td>"
+                f"<td>{_fmt(row['precision'])} [{_fmt(row['precision_low'])}, {_fmt(row['precision_high'])}]</td>"
+                f"<td>{_fmt(row['recall'])} [{_fmt(row['recall_low'])}, {_fmt(row['recall_high'])}]</td>"
+                f"<td>{_fmt(row['f1'])}</td><td>{int(row['support'])}</td><td>{int(row['tp'])}</td>"
+                f"<td>{int(row['fp'])}</td><td>{int(row['fn'])}</td></tr>")
+    return "<table>" + "".join(rows) + "</table>"
+
+
+def _rule_table_html(table) -> str:
+    import html
+
+    columns = [c for c in ("rule", "tag", "kind", "coverage", "passing", "overlaps", "conflicts", "correct",
+                           "incorrect", "precision") if c in table.columns]
+    rows = ["<tr>" + "".join(f"<th class='{'text' if c in ('rule', 'tag', 'kind') else ''}'>{c}</th>"
+                             for c in columns) + "</tr>"]
+    for _, row in table.iterrows():
+        cells = []
+        for column in columns:
+            value = row[column]
+            if column in ("coverage", "passing", "overlaps", "conflicts"):
+                text = f"{100 * value:.2f}%"
+            elif column == "precision":
+                text = f"{_fmt(value)} [{_fmt(row['precision_low'])}, {_fmt(row['precision_high'])}]"
+            elif column in ("correct", "incorrect"):
+                text = "" if value != value else str(int(value))
+            else:
+                text = html.escape(str(value))
+            cells.append(f"<td class='{'text' if column in ('rule', 'tag', 'kind') else ''}'>{text}</td>")
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    return "<table>" + "".join(rows) + "</table>"
+
+
+def _errors_html(evaluations, tagger, tags) -> str:
+    """False positives and false negatives per tag, each with what the rules and model saw."""
+    import html
+
+    parts = []
+    for tag in tags:
+        j = tags.index(tag)
+        fp_rows, fn_rows = [], []
+        for evaluation in evaluations:
+            if tag not in evaluation.gold.columns:
+                continue
+            predictions = evaluation.predictions
+            truth = evaluation.gold[tag].to_numpy().astype(bool)
+            given = predictions.combined[:, j].astype(bool)
+            for i in np.flatnonzero(given & ~truth):
+                fp_rows.append(_error_row(evaluation, i, tagger.explain(predictions, i), j))
+            for i in np.flatnonzero(~given & truth):
+                seen = _mentions_of(predictions.votes, i, tag)
+                fn_rows.append(_error_row(evaluation, i, seen or "no rule matched", j))
+        summary = f"{html.escape(tag)}: {len(fp_rows)} false positives, {len(fn_rows)} false negatives"
+        table_head = ("<tr><th class='text'>gold file</th><th class='text'>id</th><th class='text'>title</th>"
+                      "<th>model</th><th class='text'>evidence</th></tr>")
+        parts.append(f"<details><summary>{summary}</summary>"
+                     f"<h4>False positives</h4><table>{table_head}{''.join(fp_rows)}</table>"
+                     f"<h4>False negatives</h4><table>{table_head}{''.join(fn_rows)}</table></details>")
+    return "".join(parts)
+
+
+def _error_row(evaluation, i: int, evidence: str, j: int) -> str:
+    import html
+
+    record = evaluation.gold.iloc[i]
+    return (f"<tr><td class='text'>{html.escape(evaluation.path)}</td><td class='text'>{html.escape(record['id'])}</td>"
+            f"<td class='text'>{html.escape(record['title'])}</td>"
+            f"<td>{evaluation.predictions.probabilities[i, j]:.2f}</td>"
+            f"<td class='text'>{html.escape(evidence)}</td></tr>")
+
+
+def _mentions_of(votes, row: int, tag: str) -> str:
+    found = [f"{votes.rules[m.rule].id} {m.describe()}" for m in votes.mentions[row]
+             if tag in (votes.rules[m.rule].tag, *votes.rules[m.rule].rule.implies)]
+    return "; ".join(found[:4])

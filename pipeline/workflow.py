@@ -16,11 +16,13 @@ from pipeline.evaluation import (SYSTEMS, evaluate_systems, evaluate_where_rules
 from pipeline.errors import ModelError
 from pipeline.export import CsvWriter, atomic_path, write_text
 from pipeline.model import TagModel
-from pipeline.report import markdown_report
+from pipeline.report import html_report, markdown_report
 from pipeline.retrain_diff import combined_metrics, compute_diff, format_diff
 from pipeline.tagging import Predictions, Tagger
 from pipeline.taxonomy import Taxonomy, load_taxonomy
+from pipeline.rules import RuleSet
 from pipeline.training import DEFAULT_CACHE, LabelledCorpus, fit_full, fit_incremental, label_corpus
+from pipeline.weak_labels import rule_summary
 
 DEFAULT_TAXONOMY = "taxonomy.yaml"
 DEFAULT_CORPUS = "data/arxiv_sample.jsonl.gz"
@@ -147,6 +149,39 @@ def retrain(taxonomy_path=DEFAULT_TAXONOMY, corpus=DEFAULT_CORPUS, model_dir=DEF
     return training
 
 
+def rule_analysis(taxonomy: Taxonomy, corpus_path, gold_paths=(), cache_dir=DEFAULT_CACHE,
+                  progress: bool | None = None) -> pd.DataFrame:
+    """One row a rule: coverage, passing, overlaps, conflicts on the corpus; with gold files,
+    correct / incorrect / empirical precision on all of them together."""
+    corpus = label_corpus(taxonomy, corpus_path, cache_dir=cache_dir, progress=progress)
+    table = rule_summary(corpus.votes)
+    if gold_paths:
+        gold = pd.concat([load_gold(path, taxonomy.tag_ids)[0] for path in gold_paths], ignore_index=True)
+        gold = gold.fillna(0)
+        votes = RuleSet(taxonomy).apply(gold["title"].tolist(), gold["abstract"].tolist())
+        on_gold = rule_summary(votes, gold)
+        columns = [c for c in ("correct", "incorrect", "precision", "precision_low", "precision_high") if c in on_gold]
+        table = table.merge(on_gold[["rule", *columns]], on="rule", how="left")
+    return table
+
+
+def write_html_report(taxonomy: Taxonomy, model: TagModel, model_dir, evaluations, corpus_path, out_path,
+                      cache_dir=DEFAULT_CACHE) -> Path:
+    """out/report.html for a trained model and its evaluations."""
+    table = rule_analysis(taxonomy, corpus_path, [e.path for e in evaluations], cache_dir=cache_dir, progress=False)
+    return write_text(out_path, html_report(taxonomy, model_dir, evaluations, Tagger(taxonomy, model), table))
+
+
+def report(taxonomy_path=DEFAULT_TAXONOMY, model_dir=DEFAULT_MODEL, gold_paths=DEFAULT_GOLD,
+           corpus=DEFAULT_CORPUS, out_dir=DEFAULT_OUT, allow_stale: bool = False, cache_dir=DEFAULT_CACHE) -> Path:
+    """Evaluate the saved model on the gold files and write out/report.html."""
+    taxonomy = load_taxonomy(taxonomy_path)
+    model = load_model(model_dir, taxonomy, allow_stale=allow_stale)
+    evaluations = [evaluate_gold(taxonomy, model, path) for path in gold_paths]
+    return write_html_report(taxonomy, model, model_dir, evaluations, corpus, Path(out_dir) / "report.html",
+                             cache_dir=cache_dir)
+
+
 def run_default(taxonomy_path=DEFAULT_TAXONOMY, corpus=DEFAULT_CORPUS, model_dir=DEFAULT_MODEL,
                 gold_paths=DEFAULT_GOLD, seed_papers=DEFAULT_SEED_PAPERS, out_dir=DEFAULT_OUT,
                 progress: bool | None = None, echo=print) -> dict:
@@ -175,6 +210,7 @@ def run_default(taxonomy_path=DEFAULT_TAXONOMY, corpus=DEFAULT_CORPUS, model_dir
     echo(f"\ntagged {run.documents} seed papers -> {tagged}")
     report_path = write_text(out_dir / "report.md", markdown_report(taxonomy, model_dir, training.evaluations,
                                                                     positives, len(training.corpus.documents)))
-    echo(f"report -> {report_path}")
+    html_path = write_html_report(taxonomy, model, model_dir, training.evaluations, corpus, out_dir / "report.html")
+    echo(f"report -> {report_path}, {html_path}")
     echo(f"done in {time.perf_counter() - started:.1f} s")
-    return {"training": training, "tagged": tagged, "report": report_path}
+    return {"training": training, "tagged": tagged, "report": report_path, "html": html_path}

@@ -1,7 +1,6 @@
 import json
 
 import pandas as pd
-import pytest
 
 from pipeline.cli import build_parser, main
 from tests.conftest import MINIMAL_TAXONOMY, ROOT
@@ -16,7 +15,8 @@ def run(capsys, *argv):
 def test_every_command_has_help():
     parser = build_parser()
     commands = parser._subparsers._group_actions[0].choices
-    assert set(commands) == {"run", "train", "retrain", "tag", "evaluate", "rules", "explain", "validate", "import"}
+    assert set(commands) == {"run", "train", "retrain", "tag", "evaluate", "rules", "report", "explain", "validate",
+                             "import"}
     for name, sub in commands.items():
         assert sub.description, name
 
