@@ -12,6 +12,7 @@ from pathlib import Path
 
 from pipeline import workflow
 from pipeline.artifacts import load_model
+from pipeline.engines import TaggerSpec
 from pipeline.corpus import ReadReport, import_listings, read_all, write_jsonl_text
 from pipeline.errors import TaxotagError
 from pipeline.evaluation import format_table
@@ -89,6 +90,12 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("-o", "--output", required=True, help="output CSV")
     sub.add_argument("--errors", help="also write the skipped rows (file, line, problem) to this CSV")
     sub.add_argument("--chunk-size", type=int, default=2000, help="records per chunk (default: %(default)s)")
+    sub.add_argument("--jobs", type=int, default=None, help="worker processes (default: one per core)")
+    sub.add_argument("--engine", choices=["local", "dask"], default="local",
+                     help="local processes, or a Dask cluster (default: %(default)s)")
+    sub.add_argument("--scheduler", help="with --engine dask: a scheduler address such as tcp://host:8786 "
+                                         "(default: start a local cluster)")
+    sub.add_argument("--resume", action="store_true", help="go on from where an interrupted run stopped")
     model_options(sub)
 
     sub = command("evaluate", cmd_evaluate, "Per-tag precision, recall, F1 and support on a gold CSV.")
@@ -145,12 +152,23 @@ def cmd_retrain(args) -> int:
 
 def cmd_tag(args) -> int:
     taxonomy = load_taxonomy(args.taxonomy)
-    model = load_model(args.model, taxonomy, allow_stale=args.allow_stale)
+    load_model(args.model, taxonomy, allow_stale=args.allow_stale)  # verify before starting workers
     if args.allow_stale:
         print(f"Warning: --allow-stale: {args.model} may not reflect the current {args.taxonomy}", file=sys.stderr)
-    run = workflow.tag_files(taxonomy, model, args.inputs, args.output, chunk_size=args.chunk_size)
+    for path in args.inputs:
+        if not Path(path).is_file():
+            raise TaxotagError(f"{path}: no such file")
+    spec = TaggerSpec(str(args.taxonomy), str(args.model), args.allow_stale)
+    try:
+        run = workflow.tag_files(spec, args.inputs, args.output, chunk_size=args.chunk_size, jobs=args.jobs,
+                                 engine=args.engine, scheduler=args.scheduler, resume=args.resume)
+    except KeyboardInterrupt:
+        print(f"Interrupted; {args.output} was not written. Run the same command with --resume to go on "
+              "from the last complete chunk.", file=sys.stderr)
+        return 130
     rate = run.documents / run.seconds if run.seconds else math.inf
-    print(f"tagged {run.documents:,} abstracts in {run.seconds:.1f} s ({rate:,.0f}/s) -> {args.output}")
+    resumed = f" (resumed after {run.resumed_chunks} chunks)" if run.resumed_chunks else ""
+    print(f"tagged {run.documents:,} abstracts in {run.seconds:.1f} s ({rate:,.0f}/s){resumed} -> {args.output}")
     _print_problems(run.report)
     if args.errors:
         import pandas as pd

@@ -1,11 +1,13 @@
-"""Write outputs safely: never half-written (temporary file + rename) and CSV cells that cannot run
-as spreadsheet formulas (OWASP CSV-injection guidance: prefix a risky cell with a single quote)."""
+"""Write outputs safely: never half-written (temporary file + rename), resumable when long, and
+CSV cells that cannot run as spreadsheet formulas (OWASP CSV-injection guidance: prefix a risky
+cell with a single quote)."""
 
 from __future__ import annotations
 
 import contextlib
 import csv
 import io
+import json
 import os
 import tempfile
 from pathlib import Path
@@ -74,7 +76,7 @@ class CsvWriter:
         if self._columns is None:
             self._columns = list(frame.columns)
             self._writer.writerow([neutralise_cell(str(c)) for c in self._columns])
-        for row in frame[self._columns].itertuples(index=False, name=None):
+        for row in frame.reindex(columns=self._columns, fill_value="").itertuples(index=False, name=None):
             self._writer.writerow([neutralise_cell(value) for value in row])
 
 
@@ -88,3 +90,74 @@ def csv_text(frame: pd.DataFrame) -> str:
     buffer = io.StringIO()
     CsvWriter(buffer).write(frame)
     return buffer.getvalue()
+
+
+class ResumableCsv:
+    """A CSV written chunk by chunk to `.NAME.partial` beside the target, renamed when complete.
+
+    After every chunk, `.NAME.progress.json` records how many chunks and bytes are done. If the
+    run is interrupted, both stay, and a run with `resume=True` and the same `fingerprint`
+    (inputs, options, model) truncates the partial file to the last complete chunk and goes on
+    from there. The target itself is only ever replaced by a complete file.
+    """
+
+    def __init__(self, target: str | Path, fingerprint: str, resume: bool = False):
+        self.target = Path(target)
+        self.target.parent.mkdir(parents=True, exist_ok=True)
+        self.partial = self.target.with_name(f".{self.target.name}.partial")
+        self.progress = self.target.with_name(f".{self.target.name}.progress.json")
+        self.fingerprint = fingerprint
+        self.chunks_done, size, columns = 0, 0, None
+        state = self._saved_state() if resume else None
+        if state is not None:
+            self.chunks_done, size, columns = state["chunks"], state["bytes"], state["columns"]
+        self._handle = open(self.partial, "r+b" if state is not None else "wb")
+        self._handle.truncate(size)
+        self._handle.seek(size)
+        self._text = io.TextIOWrapper(self._handle, encoding="utf-8", newline="", write_through=True)
+        self._writer = CsvWriter(self._text)
+        self._writer._columns = columns
+
+    def _saved_state(self) -> dict | None:
+        try:
+            state = json.loads(self.progress.read_text("utf-8"))
+        except (OSError, ValueError):
+            return None
+        if (not isinstance(state, dict) or state.get("fingerprint") != self.fingerprint
+                or not self.partial.is_file() or self.partial.stat().st_size < state.get("bytes", -1)):
+            return None
+        return state
+
+    def write(self, frame: pd.DataFrame) -> None:
+        """Append one chunk's rows and record the chunk as done."""
+        self._writer.write(frame)
+        self._text.flush()
+        self._handle.flush()
+        os.fsync(self._handle.fileno())
+        self.chunks_done += 1
+        state = {"fingerprint": self.fingerprint, "chunks": self.chunks_done, "bytes": self._handle.tell(),
+                 "columns": self._writer._columns}
+        with atomic_path(self.progress) as handle:
+            json.dump(state, handle)
+
+    def finish(self, empty_columns: list[str]) -> None:
+        """Rename the complete file into place and forget the progress."""
+        if self._writer._columns is None:
+            self._writer.write(pd.DataFrame(columns=empty_columns))
+        self._text.flush()
+        os.fsync(self._handle.fileno())
+        self._text.close()
+        os.chmod(self.partial, 0o666 & ~current_umask())
+        os.replace(self.partial, self.target)
+        self.progress.unlink(missing_ok=True)
+
+    def close(self) -> None:
+        """Stop writing but keep the partial file and the progress, for `--resume`."""
+        if not self._text.closed:
+            self._text.close()
+
+    def discard(self) -> None:
+        """Stop writing and remove the partial file and the progress."""
+        self.close()
+        self.partial.unlink(missing_ok=True)
+        self.progress.unlink(missing_ok=True)

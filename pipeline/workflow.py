@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import itertools
+import json
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,9 +17,10 @@ from pipeline.corpus import ReadReport, read_documents
 from pipeline.evaluation import (SYSTEMS, evaluate_systems, evaluate_where_rules_silent, format_table,
                                  load_gold)
 from pipeline.errors import ModelError
-from pipeline.export import CsvWriter, atomic_path, write_text
+from pipeline.engines import TaggerSpec, dask_blocksize, tag_locally, tag_with_dask
+from pipeline.export import ResumableCsv, write_text
 from pipeline.model import TagModel
-from pipeline.report import html_report, markdown_report
+from pipeline.report import html_report, markdown_report, model_fingerprint
 from pipeline.retrain_diff import combined_metrics, compute_diff, format_diff
 from pipeline.tagging import Predictions, Tagger
 from pipeline.taxonomy import Taxonomy, load_taxonomy
@@ -61,28 +65,55 @@ class TagRun:
 
     documents: int = 0
     seconds: float = 0.0
+    resumed_chunks: int = 0
     report: ReadReport = field(default_factory=ReadReport)
 
 
-def tag_files(taxonomy: Taxonomy, model: TagModel, inputs, output: str | Path, chunk_size: int = 2000,
+def tag_files(spec: TaggerSpec, inputs, output: str | Path, chunk_size: int = 2000, jobs: int | None = None,
+              engine: str = "local", scheduler: str | None = None, resume: bool = False,
               progress: bool | None = None) -> TagRun:
-    """Tag every record of the input files into one CSV, written chunk by chunk, atomically."""
-    tagger = Tagger(taxonomy, model)
+    """Tag every record of the input files into one CSV, written chunk by chunk; the output
+    appears only when complete, and an interrupted run can go on with `resume`."""
+    taxonomy = load_taxonomy(spec.taxonomy_path)
+    manifest = read_manifest(spec.model_dir)
     run = TagRun()
+    writer = ResumableCsv(output, _run_fingerprint(inputs, chunk_size, engine, taxonomy, manifest), resume)
+    run.resumed_chunks = writer.chunks_done
     started = time.perf_counter()
     bar = tqdm(desc="tagging", unit=" abstracts", disable=None if progress is None else not progress)
-    with atomic_path(output, newline="") as handle:
-        writer = CsvWriter(handle)
-        for path in inputs:
-            for frame in read_documents(path, chunk_size=chunk_size, report=run.report):
-                writer.write(tagger.tag_frame(frame))
-                run.documents += len(frame)
-                bar.update(len(frame))
-        if run.documents == 0:
-            writer.write(pd.DataFrame(columns=_empty_columns(taxonomy)))
-    bar.close()
+    try:
+        if engine == "dask":
+            tagged = tag_with_dask(spec, inputs, scheduler=scheduler, blocksize=dask_blocksize(chunk_size),
+                                   workers=jobs, skip=writer.chunks_done)
+        else:
+            chunks = (frame for path in inputs
+                      for frame in read_documents(path, chunk_size=chunk_size, report=run.report))
+            tagged = tag_locally(spec, itertools.islice(chunks, writer.chunks_done, None), jobs)
+        for frame in tagged:
+            writer.write(frame)
+            run.documents += len(frame)
+            bar.update(len(frame))
+        writer.finish(_empty_columns(taxonomy))
+    except KeyboardInterrupt:  # Ctrl-C or SIGTERM: keep the complete chunks for --resume
+        writer.close()
+        raise
+    except BaseException:  # a bad input or a bug: nothing worth resuming
+        writer.discard()
+        raise
+    finally:
+        bar.close()
     run.seconds = time.perf_counter() - started
     return run
+
+
+def _run_fingerprint(inputs, chunk_size: int, engine: str, taxonomy: Taxonomy, manifest: dict) -> str:
+    """Identifies a tagging run, so that --resume only continues the same run."""
+    files = []
+    for path in inputs:
+        stat = Path(path).stat() if Path(path).exists() else None
+        files.append([str(Path(path).resolve()), stat.st_size if stat else None, stat.st_mtime_ns if stat else None])
+    payload = [files, chunk_size, engine, taxonomy.fingerprint(), model_fingerprint(manifest)]
+    return hashlib.sha256(json.dumps(payload).encode("utf-8")).hexdigest()
 
 
 def _empty_columns(taxonomy: Taxonomy) -> list[str]:
@@ -206,7 +237,7 @@ def run_default(taxonomy_path=DEFAULT_TAXONOMY, corpus=DEFAULT_CORPUS, model_dir
             echo(f"(gold columns not in the taxonomy, ignored: {', '.join(evaluation.ignored_columns)})")
     out_dir = Path(out_dir)
     tagged = out_dir / "tagged.csv"
-    run = tag_files(taxonomy, model, [seed_papers], tagged, progress=progress)
+    run = tag_files(TaggerSpec(str(taxonomy_path), str(model_dir)), [seed_papers], tagged, jobs=1, progress=progress)
     echo(f"\ntagged {run.documents} seed papers -> {tagged}")
     report_path = write_text(out_dir / "report.md", markdown_report(taxonomy, model_dir, training.evaluations,
                                                                     positives, len(training.corpus.documents)))

@@ -118,22 +118,38 @@ def _big_input(path: Path, copies: int) -> Path:
     return path
 
 
+@pytest.fixture(scope="module")
+def big_run(tmp_path_factory, taxonomy, trained_model_dir):
+    """An input of 12,000 real abstracts and its output from an uninterrupted run."""
+    folder = tmp_path_factory.mktemp("big")
+    source = _big_input(folder / "big.jsonl", 12)
+    reference = folder / "reference.csv"
+    assert main(["tag", str(source), "-o", str(reference), "--chunk-size", "500", "--jobs", "2",
+                 "--model", str(trained_model_dir), "--taxonomy", taxonomy.path]) == 0
+    return source, reference
+
+
 @pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM])
-def test_killed_run_leaves_the_old_output(tmp_path, taxonomy, trained_model_dir, sig):
-    source = _big_input(tmp_path / "big.jsonl", 30)
+def test_killed_run_keeps_the_old_output_and_resumes(tmp_path, taxonomy, trained_model_dir, big_run, sig):
+    source, reference = big_run
     out = tmp_path / "out.csv"
     out.write_text("id,tags\nold,\n")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "pipeline.cli", "tag", str(source), "-o", str(out),
-         "--model", str(trained_model_dir), "--taxonomy", taxonomy.path],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    deadline = time.time() + 60
-    while not any(p.name.endswith(".partial") and p.stat().st_size > 0 for p in tmp_path.iterdir()):
+    command = [sys.executable, "-m", "pipeline.cli", "tag", str(source), "-o", str(out), "--chunk-size", "500",
+               "--jobs", "2", "--model", str(trained_model_dir), "--taxonomy", taxonomy.path]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    progress = tmp_path / ".out.csv.progress.json"
+    deadline = time.time() + 120
+    while not progress.exists():
         assert process.poll() is None and time.time() < deadline, "the run ended before it could be killed"
         time.sleep(0.05)
     os.kill(process.pid, sig)
-    process.wait(timeout=60)
+    process.wait(timeout=120)
     assert out.read_text() == "id,tags\nold,\n"
-    leftovers = [p.name for p in tmp_path.iterdir() if p.name.endswith(".partial")]
     if sig == signal.SIGTERM:
-        assert process.returncode == 130 and leftovers == []
+        assert process.returncode == 130
+        assert "--resume" in process.stderr.read().decode()
+    done = subprocess.run(command + ["--resume"], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "resumed after" in done.stdout
+    assert out.read_bytes() == reference.read_bytes()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.csv"]

@@ -81,3 +81,16 @@ def test_failed_save_keeps_the_old_model(trained_model_dir, taxonomy, tmp_path):
 def test_missing_model_says_how_to_make_one(tmp_path):
     with pytest.raises(ModelError, match="no trained model here .* run `taxotag run` or `taxotag train` first"):
         read_manifest(tmp_path)
+
+
+def test_fast_transform_equals_scikit_learn(trained_model_dir, taxonomy, small_corpus):
+    """TagModel.transform re-implements TfidfVectorizer.transform for speed; it must agree."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    model = load_model(trained_model_dir, taxonomy)
+    params = {**model.params, "ngram_range": tuple(model.params["ngram_range"]), "dtype": np.float32}
+    reference = TfidfVectorizer(**params, vocabulary=model.vocabulary)
+    reference.idf_ = model.idf
+    texts = [json.loads(line)["abstract"] for line in open(small_corpus)][:300] + ["", "42 ---", "Ünïcode Straße"]
+    difference = abs(model.transform(texts) - reference.transform(texts))
+    assert difference.max() < 1e-6
