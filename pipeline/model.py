@@ -7,6 +7,7 @@ so it learns the context around a paradigm rather than re-learning the keywords.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import os
 import re
 import warnings
@@ -49,30 +50,63 @@ class TagModel:
     notes: dict = field(default_factory=dict)
 
     def __post_init__(self):
-        self._index = {term: i for i, term in enumerate(self.vocabulary)}
         self._token = re.compile(self.params["token_pattern"])
-        self._ngrams = range(self.params["ngram_range"][0], self.params["ngram_range"][1] + 1)
+        low, high = self.params["ngram_range"]
+        if not 1 <= low <= high <= 2:
+            raise ValueError(f"ngram_range={self.params['ngram_range']} is not supported (1-grams and 2-grams only)")
+        self._ngrams = (low, high)
+        # Every word of the vocabulary gets an id; unigram features map word id -> column, and
+        # bigram features are found by a sorted array of (first id * words + second id) codes.
+        words: dict[str, int] = {}
+        unigrams, bigram_columns = {}, []
+        for column, term in enumerate(self.vocabulary):
+            parts = term.split(" ")
+            ids = [words.setdefault(part, len(words)) for part in parts]
+            if len(ids) == 1:
+                unigrams[ids[0]] = column
+            else:
+                bigram_columns.append((ids[0], ids[1], column))
+        self._words = words
+        self._unigram_column = np.full(len(words) + 1, -1, dtype=np.int64)
+        for word, column in unigrams.items():
+            self._unigram_column[word] = column
+        codes = np.array([first * len(words) + second for first, second, _ in bigram_columns], dtype=np.int64)
+        order = np.argsort(codes)
+        self._bigram_codes = codes[order]
+        self._bigram_columns = np.array([column for _, _, column in bigram_columns], dtype=np.int64)[order]
 
     def vocabulary_sha(self) -> str:
         return hashlib.sha256("\n".join(self.vocabulary).encode("utf-8")).hexdigest()
 
     def transform(self, texts) -> sparse.csr_matrix:
         """TF-IDF features of (already masked) texts: the same numbers as scikit-learn's
-        TfidfVectorizer.transform with the model's vocabulary, about 1.4x faster (no per-document
-        matrix, one sparse build a batch)."""
-        lookup, columns, lengths = self._index.get, [], []
+        TfidfVectorizer.transform with the model's vocabulary (a test checks), but one dictionary
+        look-up per token and the bigrams found with numpy for the whole batch."""
         lowercase = self.params.get("lowercase", True)
-        for text in texts:
-            tokens = self._token.findall(text.lower() if lowercase else text)
-            found = []
-            for n in self._ngrams:
-                grams = tokens if n == 1 else map(" ".join, zip(*(tokens[i:] for i in range(n))))
-                found += [index for index in map(lookup, grams) if index is not None]
-            columns += found
-            lengths.append(len(found))
-        rows = np.repeat(np.arange(len(lengths)), lengths)
-        counts = sparse.csr_matrix((np.ones(len(columns), dtype=np.float32), (rows, np.asarray(columns, dtype=np.int32))),
-                                   shape=(len(lengths), len(self.vocabulary)))
+        token_lists = [self._token.findall(text.lower() if lowercase else text) for text in texts]
+        lengths = np.fromiter(map(len, token_lists), dtype=np.int64, count=len(token_lists))
+        unknown = len(self._words)
+        ids = np.fromiter(map(self._words.get, itertools.chain.from_iterable(token_lists),
+                              itertools.repeat(unknown)), dtype=np.int64, count=int(lengths.sum()))
+        rows = np.repeat(np.arange(len(token_lists)), lengths)
+        found_rows, found_columns = [], []
+        if self._ngrams[0] == 1:
+            columns = self._unigram_column[ids]
+            keep = columns >= 0
+            found_rows.append(rows[keep])
+            found_columns.append(columns[keep])
+        if self._ngrams[1] == 2 and len(ids) > 1 and len(self._bigram_codes):
+            same_doc = rows[:-1] == rows[1:]
+            known = (ids[:-1] < unknown) & (ids[1:] < unknown) & same_doc
+            codes = ids[:-1][known] * unknown + ids[1:][known]
+            positions = np.minimum(np.searchsorted(self._bigram_codes, codes), len(self._bigram_codes) - 1)
+            hit = self._bigram_codes[positions] == codes
+            found_rows.append(rows[:-1][known][hit])
+            found_columns.append(self._bigram_columns[positions[hit]])
+        all_rows = np.concatenate(found_rows) if found_rows else np.zeros(0, np.int64)
+        all_columns = np.concatenate(found_columns) if found_columns else np.zeros(0, np.int64)
+        counts = sparse.csr_matrix((np.ones(len(all_rows), dtype=np.float32), (all_rows, all_columns)),
+                                   shape=(len(token_lists), len(self.vocabulary)))
         counts.sum_duplicates()
         if self.params.get("sublinear_tf", False):
             counts.data = np.log(counts.data) + 1

@@ -25,8 +25,8 @@ def markdown_report(taxonomy: Taxonomy, model_dir, evaluations, weak_positives: 
         "- model thresholds: " + ", ".join(f"{t} {v:.2f}" for t, v in manifest["thresholds"].items()),
         "",
         "Systems: `rules` = the taxonomy's rules alone; `model` = the TF-IDF model alone (trained on the",
-        "rules' weak labels with the trigger words masked); `combined` = rules or model, then the",
-        "taxonomy's exclusions, implications and parents.",
+        "rules' weak labels with the trigger words masked); `combined` = the rules, plus what the",
+        "model may add under the taxonomy's `policy.model_adds`, then exclusions, implications and parents.",
     ]
     for evaluation in evaluations:
         lines += ["", f"## {evaluation.path} ({len(evaluation.gold)} abstracts)", "",

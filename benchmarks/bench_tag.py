@@ -1,0 +1,113 @@
+"""Tagging speed and memory: rules, training and `taxotag tag` end to end, against a naive pipeline.
+
+    python benchmarks/bench_tag.py [--corpus FILE.jsonl.gz] [-n 200000] [--train-corpus FILE.jsonl.gz]
+
+Builds N abstracts by cycling through the corpus (new ids), then measures
+- rules alone (one process), abstracts per second;
+- `taxotag tag N.jsonl -o out.csv` end to end (read JSONL, rules, model, write CSV) as a
+  subprocess with the default engine (one process per core), abstracts per second, and the peak
+  memory of the whole process tree (main plus workers, sampled every 0.1 s);
+- a naive pipeline in the same run: the whole file into pandas, then rules and model one
+  document at a time (measured on the first --naive-sample abstracts);
+- with --train-corpus, a full train on that corpus (cold cache).
+Needs a trained default model (`make run`).
+"""
+
+import argparse
+import gzip
+import itertools
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import psutil
+
+from pipeline.artifacts import load_model
+from pipeline.tagging import Tagger
+from pipeline.taxonomy import load_taxonomy
+from pipeline.workflow import DEFAULT_CORPUS, DEFAULT_MODEL, DEFAULT_TAXONOMY, train
+
+
+def build_input(corpus: str, count: int, path: Path) -> None:
+    with gzip.open(corpus, "rt", encoding="utf-8") as source:
+        records = [json.loads(line) for line in source]
+    with open(path, "w", encoding="utf-8") as out:
+        for i, record in zip(range(count), itertools.cycle(records)):
+            out.write(json.dumps({"id": f"b{i}", "title": record["title"], "abstract": record["abstract"]}) + "\n")
+
+
+def run_with_memory(command: list[str]) -> tuple[float, int]:
+    """(seconds, peak RSS in bytes of the process and all its children)."""
+    started = time.perf_counter()
+    process = psutil.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    peak = 0
+    while process.poll() is None:
+        try:
+            tree = [process, *process.children(recursive=True)]
+            peak = max(peak, sum(p.memory_info().rss for p in tree if p.is_running()))
+        except psutil.Error:
+            pass
+        time.sleep(0.1)
+    seconds = time.perf_counter() - started
+    if process.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed:\n{process.stderr.read().decode()}")
+    return seconds, peak
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", default=DEFAULT_CORPUS, help="JSONL(.gz) the abstracts are drawn from")
+    parser.add_argument("-n", type=int, default=200_000, help="abstracts to tag (default: %(default)s)")
+    parser.add_argument("--naive-sample", type=int, default=3000)
+    parser.add_argument("--train-corpus", help="also time a full train on this corpus")
+    args = parser.parse_args()
+    taxonomy = load_taxonomy(DEFAULT_TAXONOMY)
+    work = Path(tempfile.mkdtemp(prefix="taxotag-bench-"))
+    try:
+        source = work / "input.jsonl"
+        build_input(args.corpus, args.n, source)
+        print(f"machine: {platform.machine()}, {os.cpu_count()} cores, "
+              f"{psutil.virtual_memory().total / 2**30:.0f} GiB, CPython {platform.python_version()}; "
+              f"date: {date.today().isoformat()}")
+        print(f"input: {args.n:,} abstracts drawn from {args.corpus}")
+
+        sample = pd.read_json(source, lines=True, nrows=20_000, dtype=False)
+        tagger = Tagger(taxonomy, load_model(DEFAULT_MODEL, taxonomy))
+        started = time.perf_counter()
+        tagger.ruleset.apply(sample["title"].tolist(), sample["abstract"].tolist())
+        print(f"rules alone (1 process): {len(sample) / (time.perf_counter() - started):,.0f} abstracts/s")
+
+        command = [sys.executable, "-m", "pipeline.cli", "tag", str(source), "-o", str(work / "out.csv")]
+        seconds, peak = run_with_memory(command)
+        rate = args.n / seconds
+        print(f"taxotag tag end to end (all cores): {rate:,.0f} abstracts/s "
+              f"({seconds:.1f} s, peak memory of the process tree {peak / 2**20:,.0f} MiB)")
+
+        started = time.perf_counter()
+        whole = pd.read_json(source, lines=True, dtype=False)
+        subset = whole.head(args.naive_sample)
+        for title, abstract in zip(subset["title"], subset["abstract"]):
+            tagger.predict([title], [abstract])
+        naive = len(subset) / (time.perf_counter() - started)
+        print(f"naive (whole file into pandas, one document at a time, 1 process): {naive:,.0f} abstracts/s; "
+              f"taxotag tag is {rate / naive:.1f}x faster")
+
+        if args.train_corpus:
+            started = time.perf_counter()
+            result = train(taxonomy, args.train_corpus, work / "model", cache_dir=work / "cache", progress=False)
+            print(f"full train on {args.train_corpus} ({len(result.corpus.documents):,} abstracts, cold cache): "
+                  f"{time.perf_counter() - started:.1f} s")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
