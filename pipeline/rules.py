@@ -295,6 +295,8 @@ class RuleSet:
     def _fires(self, rule_index: int, mentions: list[Mention]) -> bool:
         rule = self.rules[rule_index].rule
         central = [mention for mention in mentions if mention.passing is None]
+        if rule.min_count_anywhere is not None and len(central) >= rule.min_count_anywhere:
+            return True
         if len(central) < rule.min_count:
             return False
         if rule.where == "title":

@@ -33,6 +33,7 @@ class Rule(_Strict):
     weight: float = 1.0
     where: Literal["anywhere", "title", "title_or_claim"] = "anywhere"
     min_count: int = Field(default=1, ge=1)
+    min_count_anywhere: int | None = Field(default=None, ge=1)
     unless: list[str] = Field(default_factory=list)
     scoped: bool = True
     case_sensitive: bool = False

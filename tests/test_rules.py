@@ -11,6 +11,7 @@ tags:
     rules:
       - {id: ssl_phrase, phrase: self-supervised learning}
       - {id: ssl_claim, phrase: pretext task, where: title_or_claim}
+      - {id: ssl_twice, phrase: masked autoencoder, where: title, min_count_anywhere: 2}
   - id: clip
     name: CLIP
     description: clip
@@ -109,3 +110,10 @@ def test_prefilter_never_changes_the_votes(taxonomy):
     assert (fast_votes.matrix == slow_votes.matrix).all()
     assert fast_votes.mentions == slow_votes.mentions
     assert 0 < sum(map(fast._needs_tokens, (t.lower() for t in abstracts))) < len(abstracts)
+
+
+def test_min_count_anywhere_overrides_where(ruleset):
+    once = "Results are good. A masked autoencoder helps."
+    twice = "A masked autoencoder helps. Another masked autoencoder helps more."
+    assert vote(ruleset, once)[0]["ssl_twice"] == PASSING
+    assert vote(ruleset, twice)[0]["ssl_twice"] == FIRED
