@@ -94,3 +94,20 @@ def test_fast_transform_equals_scikit_learn(trained_model_dir, taxonomy, small_c
     texts = [json.loads(line)["abstract"] for line in open(small_corpus)][:300] + ["", "42 ---", "Ünïcode Straße"]
     difference = abs(model.transform(texts) - reference.transform(texts))
     assert difference.max() < 1e-6
+
+
+def test_fitted_features_match_scikit_learn_on_a_small_corpus(small_corpus):
+    """Up to VOCABULARY_SAMPLE texts, fit_model's vocabulary, idf and features are scikit-learn's."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from pipeline.model import VECTORIZER_PARAMS, fit_model
+
+    texts = [json.loads(line)["abstract"] for line in open(small_corpus)][:800]
+    labels = np.zeros((len(texts), 1), dtype=np.int8)
+    labels[::7] = 1
+    model, features = fit_model(texts, labels, ["t"])
+    reference = TfidfVectorizer(**VECTORIZER_PARAMS)
+    expected = reference.fit_transform(texts)
+    assert model.vocabulary == sorted(reference.vocabulary_, key=reference.vocabulary_.get)
+    assert np.allclose(model.idf, reference.idf_, atol=1e-5)
+    assert abs(features - expected).max() < 1e-5
