@@ -12,8 +12,8 @@ from pathlib import Path
 
 from pipeline import workflow
 from pipeline.artifacts import load_model
-from pipeline.engines import TaggerSpec
 from pipeline.corpus import ReadReport, import_listings, read_all, write_jsonl_text
+from pipeline.engines import TaggerSpec
 from pipeline.errors import TaxotagError
 from pipeline.evaluation import format_table
 from pipeline.export import write_csv, write_text
@@ -29,7 +29,7 @@ def _interrupt(signum, frame):
 
 def main(argv: list[str] | None = None) -> int:
     if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGTERM, _interrupt)  # a kill cleans up like Ctrl-C: no partial output
+        signal.signal(signal.SIGTERM, _interrupt)  # `kill` is handled like Ctrl-C
     parser = build_parser()
     args = parser.parse_args(argv)
     if not hasattr(args, "handler"):
@@ -41,7 +41,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Error: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print("Interrupted; no partial output was kept.", file=sys.stderr)
+        print("Interrupted; no output file was replaced.", file=sys.stderr)
         return 130
 
 

@@ -114,7 +114,7 @@ def _clean_record(record, path, line: int, report: ReadReport, seen_ids: set) ->
     if missing:
         report.skip(path, line, f"missing {', '.join(missing)}")
         return None
-    document = {key: _clean_text(value) for key, value in record.items()}
+    document = {key: clean_text(value) for key, value in record.items()}
     if not document["id"]:
         report.skip(path, line, "empty id")
         return None
@@ -128,7 +128,8 @@ def _clean_record(record, path, line: int, report: ReadReport, seen_ids: set) ->
     return document
 
 
-def _clean_text(value) -> str:
+def clean_text(value) -> str:
+    """A field as text: None/NaN as empty, NUL bytes dropped, outer white space trimmed."""
     if value is None or (isinstance(value, float) and value != value):
         return ""
     text = value if isinstance(value, str) else str(value)

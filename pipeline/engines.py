@@ -12,7 +12,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from pipeline.artifacts import load_model
+from pipeline.corpus import REQUIRED_COLUMNS, clean_text, detect_format
+from pipeline.errors import InputFileError, TaxotagError
 from pipeline.model import effective_jobs
+from pipeline.tagging import Tagger
+from pipeline.taxonomy import load_taxonomy
 
 
 @dataclass(frozen=True)
@@ -23,11 +28,7 @@ class TaggerSpec:
     model_dir: str
     allow_stale: bool = False
 
-    def build(self):
-        from pipeline.artifacts import load_model
-        from pipeline.tagging import Tagger
-        from pipeline.taxonomy import load_taxonomy
-
+    def build(self) -> Tagger:
         taxonomy = load_taxonomy(self.taxonomy_path)
         return Tagger(taxonomy, load_model(self.model_dir, taxonomy, allow_stale=self.allow_stale))
 
@@ -64,9 +65,6 @@ def read_with_dask(path: str | Path, blocksize: str = "16MiB"):
     """A Dask DataFrame of the input records (JSONL, CSV or Parquet; .gz is read as one partition)."""
     import dask.dataframe as dd
 
-    from pipeline.corpus import REQUIRED_COLUMNS, detect_format
-    from pipeline.errors import InputFileError
-
     path = str(path)
     kind = detect_format(path)
     compressed = path.lower().endswith(".gz")
@@ -88,11 +86,9 @@ def read_with_dask(path: str | Path, blocksize: str = "16MiB"):
 def _clean_partition(frame: pd.DataFrame) -> pd.DataFrame:
     """The local readers' cleaning, per partition: text columns as stripped strings without NULs,
     records with no id or with neither title nor abstract dropped."""
-    from pipeline.corpus import REQUIRED_COLUMNS, _clean_text
-
     frame = frame.copy()
     for column in frame.columns:
-        frame[column] = [_clean_text(value) for value in frame[column]]
+        frame[column] = [clean_text(value) for value in frame[column]]
     keep = (frame["id"] != "") & ((frame["title"] != "") | (frame["abstract"] != ""))
     frame = frame[keep]
     return frame[list(REQUIRED_COLUMNS) + [c for c in frame.columns if c not in REQUIRED_COLUMNS]]
@@ -128,8 +124,6 @@ def tag_with_dask(spec: TaggerSpec, paths, scheduler: str | None = None, blocksi
     try:
         from dask.distributed import Client, LocalCluster
     except ImportError:
-        from pipeline.errors import TaxotagError
-
         raise TaxotagError("the dask engine needs Dask: pip install 'taxotag[dask]'") from None
 
     cluster = None

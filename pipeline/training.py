@@ -34,6 +34,10 @@ class LabelledCorpus:
     sha256: str
     rules_run: int
 
+    def positives(self, tag_ids: list[str]) -> dict[str, int]:
+        """Weak-label counts per tag."""
+        return dict(zip(tag_ids, map(int, self.labels.sum(axis=0))))
+
     def texts(self) -> list[str]:
         return [document_text(t, a) for t, a in zip(self.documents["title"], self.documents["abstract"])]
 

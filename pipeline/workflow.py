@@ -132,7 +132,7 @@ class Training:
     seconds: float
 
     def weak_positives(self, taxonomy: Taxonomy) -> dict[str, int]:
-        return dict(zip(taxonomy.tag_ids, map(int, self.corpus.labels.sum(axis=0))))
+        return self.corpus.positives(taxonomy.tag_ids)
 
 
 def train(taxonomy: Taxonomy, corpus_path, model_dir, gold_paths=(), incremental: bool = False,
@@ -150,7 +150,7 @@ def train(taxonomy: Taxonomy, corpus_path, model_dir, gold_paths=(), incremental
     metrics = combined_metrics(evaluations)
     save_model(model, model_dir, taxonomy, weak_labels=corpus.labels, extra={
         "corpus": {"path": str(corpus_path), "sha256": corpus.sha256, "documents": len(corpus.documents),
-                   "weak_positives": dict(zip(taxonomy.tag_ids, map(int, corpus.labels.sum(axis=0))))},
+                   "weak_positives": corpus.positives(taxonomy.tag_ids)},
         "metrics": metrics,
     })
     diff = compute_diff(taxonomy.tag_ids, corpus.labels, old["labels"] if old else None,
