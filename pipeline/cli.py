@@ -271,7 +271,7 @@ def explain_text(tagger: Tagger, predictions, record) -> str:
                      f" vs threshold {tagger.thresholds[j]:.2f})")
         for mention in votes.mentions[0]:
             info = votes.rules[mention.rule]
-            if tag_id in (info.tag, *info.rule.implies):
+            if tag_id in info.voted_tags:
                 lines.append(f"    rule {info.id}: {mention.describe()}")
         terms = tagger.model.top_features(predictions.features[0], j, 5)
         if terms:

@@ -228,5 +228,5 @@ def _error_row(evaluation, i: int, evidence: str, j: int) -> str:
 
 def _mentions_of(votes, row: int, tag: str) -> str:
     found = [f"{votes.rules[m.rule].id} {m.describe()}" for m in votes.mentions[row]
-             if tag in (votes.rules[m.rule].tag, *votes.rules[m.rule].rule.implies)]
+             if tag in votes.rules[m.rule].voted_tags]
     return "; ".join(found[:4])

@@ -56,6 +56,11 @@ class RuleInfo:
     tag: str
     rule: Rule
 
+    @property
+    def voted_tags(self) -> tuple[str, ...]:
+        """The tags this rule votes for: its own and the ones it implies."""
+        return (self.tag, *self.rule.implies)
+
 
 @dataclass
 class RuleVotes:
@@ -202,16 +207,15 @@ class RuleSet:
                 self.rules.append(RuleInfo(id=rule_id, tag=tag.id, rule=rule))
         self._cues = _CueSet(self.context)
         self._unless = [_phrases_regex(info.rule.unless) for info in self.rules]
-        self._prefilter = (None if self._token_keys is None else
-                           _compile_regex("|".join(sorted(self._token_keys)), case_sensitive=True)
-                           if self._token_keys else None)
-        self._no_phrase_rules = not self._token_keys and self._token_keys is not None
+        self._tokenize_all = self._token_keys is None
+        self._prefilter = (_compile_regex("|".join(sorted(self._token_keys)), case_sensitive=True)
+                           if self._token_keys else None)  # None with no phrase or pattern rule
 
     def _needs_tokens(self, lowered: str) -> bool:
         """Whether a phrase or pattern rule could match: only then is the text tokenized."""
-        if self._no_phrase_rules:
-            return False
-        return self._prefilter is None or self._prefilter.search(lowered) is not None
+        if self._tokenize_all:
+            return True
+        return self._prefilter is not None and self._prefilter.search(lowered) is not None
 
     def _add_keys(self, keys: set[str] | None) -> None:
         if keys is None or self._token_keys is None:

@@ -84,7 +84,7 @@ class Tagger:
         column = {tag_id: j for j, tag_id in enumerate(self.taxonomy.tag_ids)}
         mentioned = np.zeros((len(votes), len(column)), dtype=bool)
         for r, info in enumerate(votes.rules):
-            for tag_id in (info.tag, *info.rule.implies):
+            for tag_id in info.voted_tags:
                 mentioned[:, column[tag_id]] |= votes.matrix[:, r] != ABSTAIN
         return mentioned
 
@@ -95,7 +95,7 @@ class Tagger:
         scaled = np.where(probabilities < t, 0.5 * probabilities / np.maximum(t, 1e-6),
                           0.5 + 0.5 * (probabilities - t) / np.maximum(1 - t, 1e-6))
         raw = np.maximum(strength, scaled)
-        return np.where(given, np.maximum(raw, 0.5), np.minimum(raw, 0.499)).round(4)
+        return np.where(given, np.maximum(raw, 0.5), np.minimum(raw, 0.499))
 
     def tag_frame(self, frame: pd.DataFrame) -> pd.DataFrame:
         """The output rows for a DataFrame of documents (id, title, abstract, other columns)."""
@@ -123,7 +123,7 @@ class Tagger:
                 continue
             fired = [m for m in votes.mentions[row]
                      if votes.matrix[row, m.rule] == FIRED and m.passing is None
-                     and tag_id in (votes.rules[m.rule].tag, *votes.rules[m.rule].rule.implies)]
+                     and tag_id in votes.rules[m.rule].voted_tags]
             pieces = [f"{votes.rules[m.rule].id} {m.describe()}" for m in fired[:3]]
             if predictions.probabilities[row, j] >= self.thresholds[j]:
                 terms = self.model.top_features(predictions.features[row], j, TOP_FEATURES)

@@ -3,6 +3,7 @@ those weak labels, fully or, after a taxonomy edit, only for the tags whose labe
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,7 +40,7 @@ class LabelledCorpus:
         return dict(zip(tag_ids, map(int, self.labels.sum(axis=0))))
 
     def texts(self) -> list[str]:
-        return [document_text(t, a) for t, a in zip(self.documents["title"], self.documents["abstract"])]
+        return corpus_texts(self.documents)
 
     def masked_texts(self, rows=None) -> list[str]:
         texts = self.texts()
@@ -48,6 +49,11 @@ class LabelledCorpus:
 
     def mask_keys(self) -> list[str]:
         return [mask_key(mentions) for mentions in self.votes.mentions]
+
+
+def corpus_texts(documents: pd.DataFrame) -> list[str]:
+    """The text rules and model see for each document."""
+    return [document_text(t, a) for t, a in zip(documents["title"], documents["abstract"])]
 
 
 def rule_infos(taxonomy: Taxonomy) -> list[RuleInfo]:
@@ -69,7 +75,7 @@ def label_corpus(taxonomy: Taxonomy, path: str | Path, cache_dir: str | Path | N
     report = ReadReport()
     documents = read_corpus(path, report)
     digest = sha256_file(path)
-    texts = [document_text(t, a) for t, a in zip(documents["title"], documents["abstract"])]
+    texts = corpus_texts(documents)
     infos = rule_infos(taxonomy)
     cache = CorpusCache(cache_dir, digest) if cache_dir else None
     fingerprints = [rule_fingerprint(info, taxonomy.context) for info in infos]
@@ -104,8 +110,7 @@ def _run_rules(taxonomy, documents, infos, missing, matrix, mentions, cache, fin
         votes = ruleset.apply(chunk["title"].tolist(), chunk["abstract"].tolist())
         matrix[start:start + len(chunk), missing] = votes.matrix
         for found in votes.mentions:
-            new_mentions.append([Mention(missing[m.rule], m.start, m.end, m.text, m.in_title, m.in_claim, m.passing)
-                                 for m in found])
+            new_mentions.append([dataclasses.replace(m, rule=missing[m.rule]) for m in found])
         bar.update(len(chunk))
     bar.close()
     for row, found in enumerate(new_mentions):

@@ -17,7 +17,7 @@ def rule_scores(taxonomy: Taxonomy, votes: RuleVotes) -> np.ndarray:
     scores = np.zeros((len(votes), len(column)), dtype=np.float32)
     fired = votes.matrix == FIRED
     for r, info in enumerate(votes.rules):
-        for tag_id in [info.tag, *info.rule.implies]:
+        for tag_id in info.voted_tags:
             scores[:, column[tag_id]] += fired[:, r] * info.rule.weight
     return scores
 
