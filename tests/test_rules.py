@@ -12,6 +12,8 @@ tags:
       - {id: ssl_phrase, phrase: self-supervised learning}
       - {id: ssl_claim, phrase: pretext task, where: title_or_claim}
       - {id: ssl_twice, phrase: masked autoencoder, where: title, min_count_anywhere: 2}
+      - {id: ssl_strategy, phrase: pretext strategy}
+      - {id: ssl_short, phrase: self-supervised}
   - id: clip
     name: CLIP
     description: clip
@@ -88,15 +90,15 @@ def test_token_pattern_and_min_count(ruleset):
 def test_mentions_carry_evidence_spans(ruleset):
     title = "Self-supervised learning at scale"
     votes = ruleset.apply([title], ["We train models."])
-    (mention,) = votes.mentions[0]
+    (mention,) = [m for m in votes.mentions[0] if votes.rule_ids[m.rule] == "ssl_phrase"]
     text = f"{title}\n\nWe train models."
     assert text[mention.start:mention.end] == "Self-supervised learning"
     assert mention.in_title and mention.passing is None
 
 
 def test_prefilter_never_changes_the_votes(taxonomy):
-    """Documents are tokenized only when a phrase or pattern rule could match; the votes must be
-    exactly those of tokenizing everything."""
+    """Only the parts of documents where a phrase or pattern rule could match are tokenized; the
+    votes must be exactly those of tokenizing everything."""
     import pandas as pd
 
     from tests.conftest import ROOT
@@ -109,7 +111,27 @@ def test_prefilter_never_changes_the_votes(taxonomy):
     fast_votes, slow_votes = fast.apply(titles, abstracts), slow.apply(titles, abstracts)
     assert (fast_votes.matrix == slow_votes.matrix).all()
     assert fast_votes.mentions == slow_votes.mentions
-    assert 0 < sum(map(fast._needs_tokens, (t.lower() for t in abstracts))) < len(abstracts)
+    tokenized = [fast.token_windows(text, text.lower()) for text in abstracts]
+    assert 0 < sum(map(bool, tokenized)) < len(abstracts)
+    assert sum(end - start for windows in tokenized for start, end in windows) < sum(map(len, abstracts)) / 2
+
+
+def test_windows_find_plural_ies_and_overlapping_phrases(ruleset):
+    """The pre-filter finds "strategies" for "strategy", and both of two phrases starting at the
+    same word ("self-supervised" and "self-supervised learning")."""
+    votes, mentions = vote(ruleset, "Two pretext strategies help. We use self-supervised learning here.")
+    assert votes["ssl_strategy"] == FIRED and votes["ssl_phrase"] == FIRED and votes["ssl_short"] == FIRED
+    assert "'self-supervised learning' (body)" in [m.describe() for m in mentions]
+
+
+def test_windows_give_the_votes_of_tokenizing_everything_with_token_patterns(ruleset):
+    texts = ["Knowledge distillation, and again knowledge transfer, " + "filler words " * 30 +
+             "then knowledge distillation once more.", "Self-supervised learning; knowledge  transfer."]
+    everything = RuleSet(ruleset.taxonomy)
+    everything._tokenize_all = True
+    fast, slow = ruleset.apply(["T"] * 2, texts), everything.apply(["T"] * 2, texts)
+    assert (fast.matrix == slow.matrix).all() and fast.mentions == slow.mentions
+    assert fast.matrix[0, fast.rule_ids.index("kd")] == FIRED
 
 
 def test_min_count_anywhere_overrides_where(ruleset):
