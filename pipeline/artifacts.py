@@ -23,7 +23,7 @@ from pipeline.export import current_umask
 from pipeline.model import TagModel
 from pipeline.taxonomy import Taxonomy
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 ARRAYS = ("idf", "coef", "intercept", "thresholds")
 OPTIONAL_ARRAYS = ("weak_labels",)
 """Saved beside the model when given: the training corpus's weak labels (documents x tags, int8)."""
@@ -114,17 +114,25 @@ def read_manifest(directory: str | Path) -> dict:
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ModelError(f"{path}: manifest is not valid JSON ({exc})") from None
     if not isinstance(manifest, dict) or manifest.get("format_version") != FORMAT_VERSION:
-        raise ModelError(f"{path}: unsupported model format (expected format_version {FORMAT_VERSION})")
+        raise ModelError(f"{path}: unsupported model format (expected format_version {FORMAT_VERSION}); "
+                         "run `taxotag train` to make a model with this version of taxotag")
     return manifest
+
+
+def verify_model(directory: str | Path, taxonomy: Taxonomy | None = None, allow_stale: bool = False):
+    """(manifest, artefact paths) of a model whose files match their checksums and, unless
+    allow_stale, whose taxonomy is `taxonomy`; raises ModelError or StaleModelError otherwise."""
+    directory = Path(directory)
+    manifest = read_manifest(directory)
+    if taxonomy is not None:
+        check_fresh(manifest, taxonomy, directory, allow_stale)
+    return manifest, verified_paths(directory, manifest)
 
 
 def load_model(directory: str | Path, taxonomy: Taxonomy | None = None, allow_stale: bool = False) -> TagModel:
     """Load a verified model; refuse tampered files and, unless allow_stale, a changed taxonomy."""
     directory = Path(directory)
-    manifest = read_manifest(directory)
-    if taxonomy is not None:
-        check_fresh(manifest, taxonomy, directory, allow_stale)
-    paths = verified_paths(directory, manifest)
+    manifest, paths = verify_model(directory, taxonomy, allow_stale)
     try:
         arrays = {name: np.load(paths[name], allow_pickle=False) for name in ARRAYS}
         vocabulary = json.loads(paths["vocabulary"].read_text("utf-8"))
@@ -134,8 +142,11 @@ def load_model(directory: str | Path, taxonomy: Taxonomy | None = None, allow_st
     if arrays["coef"].shape != (len(tags), len(vocabulary)) or arrays["idf"].shape != (len(vocabulary),):
         raise ModelError(f"{directory}: array shapes do not fit {len(tags)} tags and "
                          f"{len(vocabulary)} terms")
-    return TagModel(tag_ids=tags, vocabulary=vocabulary, params=manifest["vectorizer"],
-                    notes=manifest.get("notes", {}), **arrays)
+    try:
+        return TagModel(tag_ids=tags, vocabulary=vocabulary, params=manifest["vectorizer"],
+                        notes=manifest.get("notes", {}), **arrays)
+    except ValueError as exc:
+        raise ModelError(f"{directory}: {exc}") from None
 
 
 def verified_paths(directory: Path, manifest: dict) -> dict[str, Path]:

@@ -11,7 +11,7 @@ import threading
 from pathlib import Path
 
 from pipeline import workflow
-from pipeline.artifacts import load_model
+from pipeline.artifacts import load_model, verify_model
 from pipeline.corpus import ReadReport, import_listings, read_all, write_jsonl_text
 from pipeline.engines import TaggerSpec
 from pipeline.errors import TaxotagError
@@ -152,7 +152,7 @@ def cmd_retrain(args) -> int:
 
 def cmd_tag(args) -> int:
     taxonomy = load_taxonomy(args.taxonomy)
-    load_model(args.model, taxonomy, allow_stale=args.allow_stale)  # verify before starting workers
+    verify_model(args.model, taxonomy, allow_stale=args.allow_stale)  # before starting workers
     if args.allow_stale:
         print(f"Warning: --allow-stale: {args.model} may not reflect the current {args.taxonomy}", file=sys.stderr)
     for path in args.inputs:

@@ -222,6 +222,12 @@ def _compile_regex(pattern: str, case_sensitive: bool, longest_match: bool = Fal
     return re2.compile(pattern, options)
 
 
+def _re2_subject(text: str):
+    """What to give an RE2 regex: ASCII text as bytes (the same offsets, and RE2 does not have to
+    convert it to UTF-8 and back on every call), other text as it is."""
+    return text.encode("ascii") if text.isascii() else text
+
+
 def _re2_message(exc: Exception) -> str:
     message = exc.args[0] if exc.args else str(exc)
     return message.decode("utf-8", "replace") if isinstance(message, bytes) else str(message)
@@ -262,7 +268,8 @@ class RuleSet:
             return [(0, len(text))]
         windows: list[tuple[int, int]] = []
         context = PATTERN_CONTEXT if len(self._patterns) else 0
-        hit = self._prefilter.search(lowered) if self._prefilter is not None else None
+        subject = _re2_subject(lowered)
+        hit = self._prefilter.search(subject) if self._prefilter is not None else None
         while hit is not None:  # every place a key starts, even inside another key's hit
             start = _space_before(lowered, hit.start() - context)
             end = _space_after(lowered, hit.end() + context)
@@ -270,7 +277,7 @@ class RuleSet:
                 windows[-1] = (windows[-1][0], max(end, windows[-1][1]))
             else:
                 windows.append((start, end))
-            hit = self._prefilter.search(lowered, hit.start() + 1)
+            hit = self._prefilter.search(subject, hit.start() + 1)
         return windows
 
     def _add_keys(self, keys: set[str] | None) -> None:
@@ -321,8 +328,9 @@ class RuleSet:
                 if len(matcher):
                     for match_id, start, end in matcher(doc):
                         char_spans.add((int(self._vocab.strings[match_id]), starts[start], ends[end - 1]))
+        subject = _re2_subject(text) if self._regexes else text
         for rule, regex in self._regexes:
-            char_spans.update((rule, m.start(), m.end()) for m in regex.finditer(text) if m.end() > m.start())
+            char_spans.update((rule, m.start(), m.end()) for m in regex.finditer(subject) if m.end() > m.start())
         if not char_spans:
             return []
         lowered = text.lower() if lowered is None else lowered
@@ -332,15 +340,14 @@ class RuleSet:
             sentence = sentences.of(start)
             in_title = start < title_length
             in_claim = in_title or self._cues.has_claim(lowered, sentence)
-            window_start = _words_back(text, start, self._cues.window)
-            passing = self._passing_reason(rule, lowered, start, end, sentence, window_start)
+            passing = self._passing_reason(rule, lowered, start, end, sentence)
             mentions.append(Mention(rule=rule, start=start, end=end, text=text[start:end],
                                     in_title=in_title, in_claim=in_claim, passing=passing))
         return mentions
 
-    def _passing_reason(self, rule: int, lowered: str, start: int, end: int, sentence, window_start: int):
+    def _passing_reason(self, rule: int, lowered: str, start: int, end: int, sentence):
         if self.rules[rule].rule.scoped:
-            reason = self._cues.passing_reason(lowered, start, end, sentence, window_start)
+            reason = self._cues.passing_reason(lowered, start, end, sentence)
             if reason:
                 return reason
         unless = self._unless[rule]
@@ -460,14 +467,17 @@ class _CueSet:
         suffixes = "|".join(re.escape(suffix.lower()) for suffix in context.free_suffixes)
         self._free = re.compile(r"\s*-\s*(" + suffixes + r")(?!\w)") if suffixes else None
 
-    def passing_reason(self, lowered: str, start: int, end: int, sentence, window_start: int) -> str | None:
+    def passing_reason(self, lowered: str, start: int, end: int, sentence) -> str | None:
         """Why a mention at characters [start, end) is passing, or None when it looks central."""
         if self._free is not None:
             suffix = self._free.match(lowered, end, sentence[1])
             if suffix:
                 return f"'-{suffix.group(1)}' suffix"
         if self._contrast is not None:
-            cue = self._contrast.search(lowered, max(window_start, sentence[0]), start)
+            cue = self._contrast.search(lowered, sentence[0], start)
+            if cue:  # is there one within the cue window (counted only when needed: it is slower)?
+                window_start = _words_back(lowered, start, self.window)
+                cue = self._contrast.search(lowered, max(window_start, sentence[0]), start)
             if cue:
                 return f"after '{_normalise(cue.group())}'"
         return None

@@ -108,7 +108,8 @@ class Tagger:
         out["tags"] = [";".join(t for t, on in zip(tag_ids, row) if on) for row in predictions.combined]
         for j, tag_id in enumerate(tag_ids):
             out[f"score_{tag_id}"] = predictions.scores[:, j].astype(np.float64).round(4)
-        out["evidence"] = [self.explain(predictions, i) for i in range(len(frame))]
+        tagged = predictions.combined.any(axis=1)
+        out["evidence"] = [self.explain(predictions, i) if tagged[i] else "" for i in range(len(frame))]
         for column in frame.columns:
             if column not in ("id", "title", "abstract") and column not in out.columns:
                 out[column] = frame[column].to_numpy()

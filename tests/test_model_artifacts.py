@@ -87,11 +87,13 @@ def test_fast_transform_equals_scikit_learn(trained_model_dir, taxonomy, small_c
     """TagModel.transform re-implements TfidfVectorizer.transform for speed; it must agree."""
     from sklearn.feature_extraction.text import TfidfVectorizer
 
+    from pipeline.model import VECTORIZER_PARAMS
+
     model = load_model(trained_model_dir, taxonomy)
-    params = {**model.params, "ngram_range": tuple(model.params["ngram_range"]), "dtype": np.float32}
-    reference = TfidfVectorizer(**params, vocabulary=model.vocabulary)
+    reference = TfidfVectorizer(**VECTORIZER_PARAMS, vocabulary=model.vocabulary)
     reference.idf_ = model.idf
-    texts = [json.loads(line)["abstract"] for line in open(small_corpus)][:300] + ["", "42 ---", "Ünïcode Straße"]
+    texts = [json.loads(line)["abstract"] for line in open(small_corpus)][:300] + [
+        "", "42 ---", "Ünïcode Straße", "a\u2014b “quoted” x\u00a0y\tz"]
     difference = abs(model.transform(texts) - reference.transform(texts))
     assert difference.max() < 1e-6
 
@@ -111,3 +113,21 @@ def test_fitted_features_match_scikit_learn_on_a_small_corpus(small_corpus):
     assert model.vocabulary == sorted(reference.vocabulary_, key=reference.vocabulary_.get)
     assert np.allclose(model.idf, reference.idf_, atol=1e-5)
     assert abs(features - expected).max() < 1e-5
+
+
+def test_words_split_at_punctuation_and_symbols_but_not_hyphens():
+    from pipeline.model import analyze, split_words
+
+    assert split_words("Self-Supervised (SSL) pre-training, e.g. GPT-4o’s “CLIP”—features\u00a0+3.5%") == [
+        "self-supervised", "ssl", "pre-training", "e", "g", "gpt-4o", "s", "clip", "features", "3", "5"]
+    assert analyze("A b, c") == ["a", "b", "c", "a b", "b c"]
+
+
+def test_a_model_from_an_older_format_is_refused_with_advice(trained_model_dir, taxonomy, tmp_path):
+    copy = tmp_path / "old"
+    shutil.copytree(trained_model_dir, copy)
+    manifest = json.loads((copy / "manifest.json").read_text())
+    manifest["format_version"] = 1
+    (copy / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(ModelError, match="unsupported model format .* run `taxotag train`"):
+        load_model(copy, taxonomy)

@@ -95,3 +95,17 @@ def test_taxonomy_loader_never_crashes_on_structures(value):
         parse_taxonomy(yaml.safe_dump({"tags": value}), "fuzz.yaml")
     except TaxonomyError as exc:
         assert all(p.startswith("line ") for p in exc.problems)
+
+
+@SETTINGS
+@given(st.dictionaries(st.integers(0, 2**40), st.integers(0, 10**6), max_size=300),
+       st.lists(st.integers(0, 2**40), max_size=300))
+def test_code_table_finds_exactly_what_a_dict_finds(table, queries):
+    import numpy as np
+
+    from pipeline.model import CodeTable
+
+    codes = np.array(list(table), dtype=np.int64)
+    found = CodeTable(codes, np.array(list(table.values()), dtype=np.int64)).get(
+        np.array(queries + list(table), dtype=np.int64))
+    assert found.tolist() == [table.get(code, -1) for code in queries + list(table)]
