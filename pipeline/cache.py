@@ -93,9 +93,8 @@ class CorpusCache:
                                        in_title=bool(f & 1), in_claim=bool(f & 2), passing=p or None))
         return column, mentions
 
-    def save_votes(self, fingerprint: str, column: np.ndarray, mentions: list[list[Mention]]) -> None:
-        """Store one rule's votes (mentions: per document, only this rule's)."""
-        rows = [(d, m) for d, doc_mentions in enumerate(mentions) for m in doc_mentions]
+    def save_votes(self, fingerprint: str, column: np.ndarray, rows: list[tuple[int, Mention]]) -> None:
+        """Store one rule's votes and its mentions, as (document row, mention) pairs."""
         _atomic_save(self.directory, self._path(fingerprint).name, lambda out: np.savez(
             out, column=column.astype(np.int8),
             doc=np.array([d for d, _ in rows], dtype=np.int32),

@@ -6,17 +6,19 @@ so it learns the context around a paradigm rather than re-learning the keywords.
 
 from __future__ import annotations
 
+import collections
 import hashlib
 import itertools
-import math
 import os
 import unicodedata
 import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
+import pandas as pd
 from scipy import sparse
 
+from pipeline.errors import TaxotagError
 from pipeline.rules import Mention
 
 class _WordSeparators(dict):
@@ -55,8 +57,6 @@ VECTORIZER_PARAMS = {
 }
 SAVED_PARAMS = {"analyzer": "words and word bigrams (pipeline.model.analyze)", "sublinear_tf": True}
 """What a saved model records of its vectorizer (the transform below re-implements it)."""
-VOCABULARY_SAMPLE = 20_000
-"""The vocabulary is chosen on at most this many texts (spread evenly over the corpus)."""
 MIN_POSITIVES = 5
 """A tag with fewer weak positives than this gets no model (its score stays 0)."""
 
@@ -259,29 +259,65 @@ def _fit_tag(features, target: np.ndarray, regularization: float, beta: float, f
 
 
 def fit_model(texts, labels: np.ndarray, tag_ids: list[str]) -> tuple[TagModel, sparse.csr_matrix]:
-    """Fit the vectorizer and one classifier per tag on masked texts and weak 0/1 labels.
-
-    The vocabulary is chosen by scikit-learn's TfidfVectorizer on at most VOCABULARY_SAMPLE
-    evenly spaced texts (all of them for a corpus that size or smaller); counts and idf weights
-    then come from every text with the fast transform, which matches scikit-learn's numbers.
-    """
-    from sklearn.feature_extraction.text import TfidfVectorizer
-
-    step = max(1, math.ceil(len(texts) / VOCABULARY_SAMPLE))
-    vectorizer = TfidfVectorizer(**VECTORIZER_PARAMS).fit(texts[::step])
-    vocabulary = [None] * len(vectorizer.vocabulary_)
-    for term, index in vectorizer.vocabulary_.items():
-        vocabulary[index] = term
+    """Choose the vocabulary and fit one classifier per tag on masked texts and weak 0/1 labels."""
+    vocabulary, counts = count_vocabulary(texts)
     n_tags, n_terms = len(tag_ids), len(vocabulary)
-    model = TagModel(tag_ids=list(tag_ids), vocabulary=vocabulary, idf=np.ones(n_terms, np.float32),
+    document_frequency = np.bincount(counts.indices, minlength=n_terms)
+    idf = (np.log((1 + len(texts)) / (1 + document_frequency)) + 1).astype(np.float32)  # smooth idf
+    model = TagModel(tag_ids=list(tag_ids), vocabulary=vocabulary, idf=idf,
                      coef=np.zeros((n_tags, n_terms), np.float32), intercept=np.zeros(n_tags, np.float32),
                      thresholds=np.ones(n_tags, np.float32))
-    counts = model.term_counts(texts)
-    document_frequency = np.bincount(counts.indices, minlength=n_terms)
-    model.idf = (np.log((1 + len(texts)) / (1 + document_frequency)) + 1).astype(np.float32)  # smooth idf
     features = model.weigh(counts)
     model.coef, model.intercept, model.thresholds, model.notes = fit_classifiers(features, labels, tag_ids)
     return model, features
+
+
+def count_vocabulary(texts) -> tuple[list[str], sparse.csr_matrix]:
+    """The vocabulary that scikit-learn's TfidfVectorizer(**VECTORIZER_PARAMS).fit(texts) chooses
+    (a test checks), and the documents x vocabulary term counts, from one split_words per text.
+
+    Terms are words and bigrams in at least min_df texts and at most max_df of them; of those the
+    max_features most frequent (ties in alphabetical order), listed alphabetically. Each term is
+    a code here: a word's id, or for a bigram n_words + first id * n_words + second id.
+    """
+    token_lists = [split_words(text) for text in texts]
+    lengths = np.fromiter(map(len, token_lists), dtype=np.int64, count=len(token_lists))
+    word_ids = collections.defaultdict(itertools.count().__next__)  # a new word gets the next id
+    ids = np.fromiter(map(word_ids.__getitem__, itertools.chain.from_iterable(token_lists)),
+                      dtype=np.int64, count=int(lengths.sum()))
+    words, n_words = list(word_ids), len(word_ids)
+    del token_lists, word_ids
+    rows = np.repeat(np.arange(len(texts)), lengths)
+    pairs = rows[:-1] == rows[1:]
+    codes = np.concatenate([ids, n_words + ids[:-1][pairs] * n_words + ids[1:][pairs]])
+    rows = np.concatenate([rows, rows[:-1][pairs]])
+    term_index, terms = pd.factorize(codes)  # hashing: several times faster than np.unique's sort
+    frequency = np.bincount(term_index)
+    del codes
+    counts = sparse.csr_matrix((np.ones(len(rows), dtype=np.float32), (rows, term_index)),
+                               shape=(len(texts), len(terms)))  # duplicates summed: one entry per text and term
+    document_frequency = np.bincount(counts.indices, minlength=len(terms))
+    keep = np.flatnonzero((document_frequency >= VECTORIZER_PARAMS["min_df"])
+                          & (document_frequency <= VECTORIZER_PARAMS["max_df"] * len(texts)))
+    limit = VECTORIZER_PARAMS["max_features"]
+    if limit is not None and len(keep) > limit:  # the most frequent; at the cut-off, alphabetical order
+        cutoff = np.partition(frequency[keep], len(keep) - limit)[len(keep) - limit]
+        above, tied = keep[frequency[keep] > cutoff], keep[frequency[keep] == cutoff]
+        tied_names = sorted((_term_name(int(code), words), index) for code, index in zip(terms[tied], tied))
+        keep = np.concatenate([above, [index for _, index in tied_names[:limit - len(above)]]]).astype(np.int64)
+    names = [_term_name(int(code), words) for code in terms[keep]]
+    alphabetical = sorted(range(len(keep)), key=names.__getitem__)
+    keep, names = keep[alphabetical], [names[i] for i in alphabetical]
+    if not names:
+        raise TaxotagError("no word occurs in two or more training abstracts: too few abstracts to train on")
+    return names, counts[:, keep]
+
+
+def _term_name(code: int, words: list[str]) -> str:
+    if code < len(words):
+        return words[code]
+    first, second = divmod(code - len(words), len(words))
+    return f"{words[first]} {words[second]}"
 
 
 def refit_model(old: TagModel, features, labels: np.ndarray, tag_ids: list[str], refit: set[str]) -> TagModel:
@@ -312,7 +348,7 @@ def refit_model(old: TagModel, features, labels: np.ndarray, tag_ids: list[str],
 def _classifier(regularization: float, seed: int):
     from sklearn.linear_model import LogisticRegression
 
-    return LogisticRegression(C=regularization, class_weight="balanced", solver="liblinear",
+    return LogisticRegression(C=regularization, class_weight="balanced", solver="liblinear", dual=True,
                               tol=1e-2, max_iter=1000, random_state=seed)
 
 

@@ -102,23 +102,25 @@ def label_corpus(taxonomy: Taxonomy, path: str | Path, cache_dir: str | Path | N
 def _run_rules(taxonomy, documents, infos, missing, matrix, mentions, cache, fingerprints, progress) -> None:
     """Vote with the rules at `missing` (indices into infos) and store their votes in the cache."""
     ruleset = RuleSet(taxonomy, only={infos[i].id for i in missing})
-    new_mentions: list[list[Mention]] = []
+    renumber = missing != list(range(len(infos)))  # the ruleset numbers its rules 0, 1, ...
+    by_rule: dict[int, list[tuple[int, Mention]]] = {index: [] for index in missing}
     bar = tqdm(total=len(documents), desc=f"labelling ({len(missing)} rules)", unit=" abstracts",
                disable=None if progress is None else not progress)
     for start in range(0, len(documents), CHUNK_SIZE):
         chunk = documents.iloc[start:start + CHUNK_SIZE]
         votes = ruleset.apply(chunk["title"].tolist(), chunk["abstract"].tolist())
         matrix[start:start + len(chunk), missing] = votes.matrix
-        for found in votes.mentions:
-            new_mentions.append([dataclasses.replace(m, rule=missing[m.rule]) for m in found])
+        for row, found in enumerate(votes.mentions, start=start):
+            for mention in found:
+                if renumber:
+                    mention = dataclasses.replace(mention, rule=missing[mention.rule])
+                mentions[row].append(mention)
+                by_rule[mention.rule].append((row, mention))
         bar.update(len(chunk))
     bar.close()
-    for row, found in enumerate(new_mentions):
-        mentions[row].extend(found)
     if cache is not None:
         for index in missing:
-            per_doc = [[m for m in found if m.rule == index] for found in new_mentions]
-            cache.save_votes(fingerprints[index], matrix[:, index], per_doc)
+            cache.save_votes(fingerprints[index], matrix[:, index], by_rule[index])
 
 
 def fit_full(taxonomy: Taxonomy, corpus: LabelledCorpus, cache_dir: str | Path | None = None) -> TagModel:

@@ -98,8 +98,8 @@ def test_fast_transform_equals_scikit_learn(trained_model_dir, taxonomy, small_c
     assert difference.max() < 1e-6
 
 
-def test_fitted_features_match_scikit_learn_on_a_small_corpus(small_corpus):
-    """Up to VOCABULARY_SAMPLE texts, fit_model's vocabulary, idf and features are scikit-learn's."""
+def test_fitted_features_match_scikit_learn(small_corpus):
+    """fit_model's vocabulary, idf and features are scikit-learn TfidfVectorizer's."""
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     from pipeline.model import VECTORIZER_PARAMS, fit_model
@@ -113,6 +113,23 @@ def test_fitted_features_match_scikit_learn_on_a_small_corpus(small_corpus):
     assert model.vocabulary == sorted(reference.vocabulary_, key=reference.vocabulary_.get)
     assert np.allclose(model.idf, reference.idf_, atol=1e-5)
     assert abs(features - expected).max() < 1e-5
+
+
+def test_max_features_keeps_the_most_frequent_terms_as_scikit_learn_does(small_corpus, monkeypatch):
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from pipeline import model
+
+    monkeypatch.setitem(model.VECTORIZER_PARAMS, "max_features", 300)
+    texts = [json.loads(line)["abstract"] for line in open(small_corpus)][:400]
+    vocabulary, counts = model.count_vocabulary(texts)
+    reference = TfidfVectorizer(**model.VECTORIZER_PARAMS).fit(texts)
+    assert len(vocabulary) == 300 and counts.shape == (400, 300)
+    frequency = np.asarray(counts.sum(axis=0)).ravel()
+    expected = set(reference.vocabulary_)
+    cutoff = frequency.min()  # terms at the cut-off frequency may tie; the others must agree
+    assert {t for t, f in zip(vocabulary, frequency) if f > cutoff} <= expected
+    assert len(expected & set(vocabulary)) >= 300 - (frequency == cutoff).sum()
 
 
 def test_words_split_at_punctuation_and_symbols_but_not_hyphens():
