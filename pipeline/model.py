@@ -10,7 +10,6 @@ import collections
 import hashlib
 import itertools
 import os
-import unicodedata
 import warnings
 from dataclasses import dataclass, field
 
@@ -20,32 +19,7 @@ from scipy import sparse
 
 from pipeline.errors import TaxotagError
 from pipeline.rules import Mention
-
-class _WordSeparators(dict):
-    """A str.translate table that turns punctuation (but the hyphen), symbols, separators and
-    control characters into spaces; filled in as characters are met."""
-
-    def __missing__(self, code: int):
-        character = chr(code)
-        value = " " if character != "-" and unicodedata.category(character)[0] in "PSZC" else code
-        self[code] = value
-        return value
-
-
-_SEPARATORS = _WordSeparators()
-
-
-def split_words(text: str) -> list[str]:
-    """The lowercase words of a text: runs of letters, digits and hyphens ("self-supervised",
-    "gpt-4o"). One C-level translate and split, several times faster than a regex tokenizer."""
-    return text.lower().translate(_SEPARATORS).split()
-
-
-def analyze(text: str) -> list[str]:
-    """The terms of a text for scikit-learn's TfidfVectorizer: its words and word bigrams."""
-    words = split_words(text)
-    return words + [f"{first} {second}" for first, second in zip(words, words[1:])]
-
+from pipeline.words import CodeTable, analyze, split_words, word_hashes
 
 VECTORIZER_PARAMS = {
     "analyzer": analyze,
@@ -55,7 +29,7 @@ VECTORIZER_PARAMS = {
     "sublinear_tf": True,
     "dtype": np.float32,
 }
-SAVED_PARAMS = {"analyzer": "words and word bigrams (pipeline.model.analyze)", "sublinear_tf": True}
+SAVED_PARAMS = {"analyzer": "words and word bigrams (pipeline.words.analyze)", "sublinear_tf": True}
 """What a saved model records of its vectorizer (the transform below re-implements it)."""
 MIN_POSITIVES = 5
 """A tag with fewer weak positives than this gets no model (its score stays 0)."""
@@ -89,7 +63,8 @@ class TagModel:
                 unigrams[ids[0]] = column
             else:
                 bigram_columns.append((ids[0], ids[1], column))
-        self._words = words
+        self._n_words = len(words)
+        self._word_ids = CodeTable(word_hashes(words)[0], np.arange(len(words), dtype=np.int64))
         self._unigram_column = np.full(len(words) + 1, -1, dtype=np.int64)
         for word, column in unigrams.items():
             self._unigram_column[word] = column
@@ -103,17 +78,15 @@ class TagModel:
     def transform(self, texts) -> sparse.csr_matrix:
         """TF-IDF features of (already masked) texts: the same numbers as scikit-learn's
         TfidfVectorizer(analyzer=analyze).transform with the model's vocabulary (a test checks),
-        but one dictionary look-up per word and the bigrams found with numpy for the whole batch."""
+        but with words and bigrams looked up by hash with numpy for the whole batch."""
         return self.weigh(self.term_counts(texts))
 
     def term_counts(self, texts) -> sparse.csr_matrix:
         """Documents x vocabulary raw term counts."""
-        token_lists = [split_words(text) for text in texts]
-        lengths = np.fromiter(map(len, token_lists), dtype=np.int64, count=len(token_lists))
-        unknown = len(self._words)
-        ids = np.fromiter(map(self._words.get, itertools.chain.from_iterable(token_lists),
-                              itertools.repeat(unknown)), dtype=np.int64, count=int(lengths.sum()))
-        rows = np.repeat(np.arange(len(token_lists)), lengths)
+        hashes, lengths = word_hashes(texts)
+        unknown = self._n_words
+        ids = self._word_ids.get(hashes, missing=unknown)
+        rows = np.repeat(np.arange(len(lengths)), lengths)
         columns = self._unigram_column[ids]
         keep = columns >= 0
         found_rows, found_columns = [rows[keep]], [columns[keep]]
@@ -125,7 +98,7 @@ class TagModel:
             found_columns.append(columns[hit])
         all_rows, all_columns = np.concatenate(found_rows), np.concatenate(found_columns)
         counts = sparse.csr_matrix((np.ones(len(all_rows), dtype=np.float32), (all_rows, all_columns)),
-                                   shape=(len(token_lists), len(self.vocabulary)))
+                                   shape=(len(lengths), len(self.vocabulary)))
         counts.sum_duplicates()
         return counts
 
@@ -152,46 +125,6 @@ class TagModel:
         contributions = row.data * self.coef[tag_index, row.indices]
         order = np.argsort(-contributions)[:k]
         return [self.vocabulary[row.indices[i]] for i in order if contributions[i] > 0]
-
-
-class CodeTable:
-    """A read-only hash table from int64 codes to int64 values, looked up for whole arrays at a
-    time with numpy (open addressing, linear probing, at most a quarter full): several times
-    faster than a binary search of a sorted array for millions of look-ups."""
-
-    def __init__(self, codes: np.ndarray, values: np.ndarray):
-        self._bits = max(4, (4 * len(codes)).bit_length())
-        size = 1 << self._bits
-        self._keys = np.full(size, -1, dtype=np.int64)
-        self._values = np.full(size, -1, dtype=np.int64)
-        pending, home = np.arange(len(codes)), self._slots(codes)
-        self._probes = 0
-        while len(pending):  # each round, every code still pending tries its next slot
-            slots = (home[pending] + self._probes) & (size - 1)
-            free = self._keys[slots] == -1
-            taken, first = np.unique(slots[free], return_index=True)  # one code per free slot
-            winners = pending[free][first]
-            self._keys[taken], self._values[taken] = codes[winners], values[winners]
-            pending = np.setdiff1d(pending, winners, assume_unique=True)
-            self._probes += 1
-
-    def _slots(self, codes: np.ndarray) -> np.ndarray:
-        mixed = codes.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)  # Fibonacci hashing
-        return (mixed >> np.uint64(64 - self._bits)).astype(np.int64)
-
-    def get(self, codes: np.ndarray) -> np.ndarray:
-        """The value of each code, -1 for a code not in the table (codes are >= 0)."""
-        found = np.full(len(codes), -1, dtype=np.int64)
-        pending, slots = np.arange(len(codes)), self._slots(codes)
-        for _ in range(self._probes):
-            keys = self._keys[slots]
-            hit = keys == codes[pending]
-            found[pending[hit]] = self._values[slots[hit]]
-            going_on = ~hit & (keys != -1)  # an empty slot ends the search
-            pending, slots = pending[going_on], (slots[going_on] + 1) & (len(self._keys) - 1)
-            if not len(pending):
-                break
-        return found
 
 
 def _sigmoid(values: np.ndarray) -> np.ndarray:

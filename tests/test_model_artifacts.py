@@ -93,7 +93,7 @@ def test_fast_transform_equals_scikit_learn(trained_model_dir, taxonomy, small_c
     reference = TfidfVectorizer(**VECTORIZER_PARAMS, vocabulary=model.vocabulary)
     reference.idf_ = model.idf
     texts = [json.loads(line)["abstract"] for line in open(small_corpus)][:300] + [
-        "", "42 ---", "Ünïcode Straße", "a\u2014b “quoted” x\u00a0y\tz"]
+        "", "42 ---", "Ünïcode Straße", "a\u2014b “quoted” x\u00a0y\tz", "İstanbul a\u2028b x\x1cy \u200bz"]
     difference = abs(model.transform(texts) - reference.transform(texts))
     assert difference.max() < 1e-6
 
@@ -133,7 +133,7 @@ def test_max_features_keeps_the_most_frequent_terms_as_scikit_learn_does(small_c
 
 
 def test_words_split_at_punctuation_and_symbols_but_not_hyphens():
-    from pipeline.model import analyze, split_words
+    from pipeline.words import analyze, split_words
 
     assert split_words("Self-Supervised (SSL) pre-training, e.g. GPT-4o’s “CLIP”—features\u00a0+3.5%") == [
         "self-supervised", "ssl", "pre-training", "e", "g", "gpt-4o", "s", "clip", "features", "3", "5"]

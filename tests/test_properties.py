@@ -103,9 +103,25 @@ def test_taxonomy_loader_never_crashes_on_structures(value):
 def test_code_table_finds_exactly_what_a_dict_finds(table, queries):
     import numpy as np
 
-    from pipeline.model import CodeTable
+    from pipeline.words import CodeTable
 
     codes = np.array(list(table), dtype=np.int64)
     found = CodeTable(codes, np.array(list(table.values()), dtype=np.int64)).get(
         np.array(queries + list(table), dtype=np.int64))
     assert found.tolist() == [table.get(code, -1) for code in queries + list(table)]
+
+
+@SETTINGS
+@given(st.lists(st.text(st.characters(blacklist_categories=("Cs",)), max_size=40), max_size=6))
+def test_word_hashes_hash_exactly_the_words_split_words_finds(texts):
+    from pipeline.words import split_words, word_hashes
+
+    hashes, counts = word_hashes(texts)
+    words = [word for text in texts for word in split_words(text)]
+    assert counts.tolist() == [len(split_words(text)) for text in texts]
+    assert (hashes >= 0).all() and len(hashes) == len(words)
+    by_word = {}
+    for word, value in zip(words, hashes.tolist()):
+        assert by_word.setdefault(word, value) == value  # the same word, the same hash
+    assert len(set(by_word.values())) == len(by_word)  # different words, different hashes
+    assert word_hashes(list(by_word))[0].tolist() == list(by_word.values())
