@@ -16,7 +16,8 @@ from pipeline.artifacts import load_model
 from pipeline.corpus import REQUIRED_COLUMNS, clean_text, detect_format
 from pipeline.errors import InputFileError, TaxotagError
 from pipeline.model import effective_jobs
-from pipeline.tagging import Tagger
+from pipeline.export import csv_rows
+from pipeline.tagging import Tagger, output_columns
 from pipeline.taxonomy import load_taxonomy
 
 
@@ -44,17 +45,25 @@ def tag_chunk(spec: TaggerSpec, frame: pd.DataFrame) -> pd.DataFrame:
     return _tagger_for(spec).tag_frame(frame)
 
 
-def tag_locally(spec: TaggerSpec, chunks: Iterable[pd.DataFrame], jobs: int | None = None) -> Iterator[pd.DataFrame]:
-    """Tag chunks in order; with more than one job, in a process pool with a bounded queue."""
+def tag_chunk_as_csv(spec: TaggerSpec, frame: pd.DataFrame, columns: list[str]) -> tuple[str, int]:
+    """(CSV text, row count) of one chunk's output rows in the given columns (runs in a worker,
+    so that the main process only writes text)."""
+    return csv_rows(tag_chunk(spec, frame), columns), len(frame)
+
+
+def tag_locally(spec: TaggerSpec, chunks: Iterable[tuple[pd.DataFrame, list[str]]],
+                jobs: int | None = None) -> Iterator[tuple[str, int]]:
+    """Tag (chunk, output columns) pairs into (CSV text, row count), in order; with more than one
+    job, in a process pool with a bounded queue."""
     jobs = effective_jobs(jobs)
     if jobs == 1:
-        for frame in chunks:
-            yield tag_chunk(spec, frame)
+        for frame, columns in chunks:
+            yield tag_chunk_as_csv(spec, frame, columns)
         return
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         pending: deque = deque()
-        for frame in chunks:
-            pending.append(pool.submit(tag_chunk, spec, frame))
+        for frame, columns in chunks:
+            pending.append(pool.submit(tag_chunk_as_csv, spec, frame, columns))
             if len(pending) >= 2 * jobs:  # bounded memory: never more than 2 chunks a worker in flight
                 yield pending.popleft().result()
         while pending:
@@ -105,10 +114,9 @@ def tag_partition(frame: pd.DataFrame, spec: TaggerSpec) -> pd.DataFrame:
 def output_meta(spec: TaggerSpec, input_columns) -> pd.DataFrame:
     """An empty frame with the output columns and types, for Dask."""
     tag_ids = _tagger_for(spec).taxonomy.tag_ids
-    columns = {"id": object, "title": object, "tags": object, **{f"score_{t}": float for t in tag_ids},
-               "evidence": object}
-    columns.update({c: object for c in input_columns if c not in ("id", "title", "abstract") and c not in columns})
-    return pd.DataFrame({name: pd.Series(dtype=kind) for name, kind in columns.items()})
+    scores = {f"score_{tag_id}" for tag_id in tag_ids}
+    return pd.DataFrame({name: pd.Series(dtype=float if name in scores else object)
+                         for name in output_columns(tag_ids, input_columns)})
 
 
 def dask_blocksize(chunk_size: int) -> str:

@@ -64,20 +64,51 @@ def write_text(target: str | Path, text: str) -> Path:
     return Path(target)
 
 
-class CsvWriter:
-    """Append DataFrame chunks to a CSV as they come; the file appears complete or not at all."""
+def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """neutralise_cell on every cell, a column at a time."""
+    frame = frame.copy()
+    for column in frame.columns:
+        values = frame[column]
+        if values.dtype.kind in "biufcmM":  # numbers and dates never start a formula
+            continue
+        try:
+            risky = values.str.startswith(FORMULA_STARTS, na=False).astype(bool)
+        except AttributeError:  # no strings in this column
+            continue
+        if risky.any():
+            frame[column] = values.astype(object).where(~risky, "'" + values[risky].astype(str))
+    return frame
 
-    def __init__(self, handle):
-        # CRLF line ends (RFC 4180): the writer then quotes any field holding a CR or an LF
-        self._writer = csv.writer(handle, lineterminator="\r\n")
-        self._columns: list[str] | None = None
+
+def csv_rows(frame: pd.DataFrame, columns: list[str]) -> str:
+    """A frame's rows as CSV text in the given columns (a missing one is empty), every cell
+    neutralised. CRLF line ends (RFC 4180): any field holding a CR or an LF is then quoted."""
+    rows = neutralise_frame(frame.reindex(columns=columns, fill_value=""))
+    return rows.to_csv(header=False, index=False, lineterminator="\r\n")
+
+
+class CsvWriter:
+    """Append DataFrame chunks to a CSV as they come; the columns are the first chunk's."""
+
+    def __init__(self, handle, columns: list[str] | None = None):
+        self._handle = handle
+        self.columns = columns
+
+    def start(self, columns: list[str]) -> None:
+        """Write the header row."""
+        self.columns = list(columns)
+        header = io.StringIO()
+        csv.writer(header, lineterminator="\r\n").writerow([neutralise_cell(str(c)) for c in self.columns])
+        self._handle.write(header.getvalue())
 
     def write(self, frame: pd.DataFrame) -> None:
-        if self._columns is None:
-            self._columns = list(frame.columns)
-            self._writer.writerow([neutralise_cell(str(c)) for c in self._columns])
-        for row in frame.reindex(columns=self._columns, fill_value="").itertuples(index=False, name=None):
-            self._writer.writerow([neutralise_cell(value) for value in row])
+        if self.columns is None:
+            self.start(list(frame.columns))
+        self._handle.write(csv_rows(frame, self.columns))
+
+    def write_rows(self, text: str) -> None:
+        """Append rows already made by csv_rows(frame, self.columns)."""
+        self._handle.write(text)
 
 
 def write_csv(target: str | Path, frame: pd.DataFrame) -> Path:
@@ -115,8 +146,15 @@ class ResumableCsv:
         self._handle.truncate(size)
         self._handle.seek(size)
         self._text = io.TextIOWrapper(self._handle, encoding="utf-8", newline="", write_through=True)
-        self._writer = CsvWriter(self._text)
-        self._writer._columns = columns
+        self._writer = CsvWriter(self._text, columns)
+
+    @property
+    def columns(self) -> list[str] | None:
+        return self._writer.columns
+
+    def start(self, columns: list[str]) -> None:
+        """Write the header row (before the first chunk)."""
+        self._writer.start(columns)
 
     def _saved_state(self) -> dict | None:
         try:
@@ -131,19 +169,27 @@ class ResumableCsv:
     def write(self, frame: pd.DataFrame) -> None:
         """Append one chunk's rows and record the chunk as done."""
         self._writer.write(frame)
+        self._chunk_done()
+
+    def write_rows(self, text: str) -> None:
+        """Append one chunk's rows, made by csv_rows(frame, self.columns), and record the chunk as done."""
+        self._writer.write_rows(text)
+        self._chunk_done()
+
+    def _chunk_done(self) -> None:
         self._text.flush()
         self._handle.flush()
         os.fsync(self._handle.fileno())
         self.chunks_done += 1
         state = {"fingerprint": self.fingerprint, "chunks": self.chunks_done, "bytes": self._handle.tell(),
-                 "columns": self._writer._columns}
+                 "columns": self._writer.columns}
         with atomic_path(self.progress) as handle:
             json.dump(state, handle)
 
     def finish(self, empty_columns: list[str]) -> None:
         """Rename the complete file into place and forget the progress."""
-        if self._writer._columns is None:
-            self._writer.write(pd.DataFrame(columns=empty_columns))
+        if self._writer.columns is None:
+            self._writer.start(empty_columns)
         self._text.flush()
         os.fsync(self._handle.fileno())
         self._text.close()

@@ -54,23 +54,17 @@ class TagModel:
                              "this version of taxotag needs a model trained by it")
         # Every word of the vocabulary gets an id; unigram features map word id -> column, and
         # bigram features are found by their code (first id * words + second id) in a hash table.
-        words: dict[str, int] = {}
-        unigrams, bigram_columns = {}, []
-        for column, term in enumerate(self.vocabulary):
-            parts = term.split(" ")
-            ids = [words.setdefault(part, len(words)) for part in parts]
-            if len(ids) == 1:
-                unigrams[ids[0]] = column
-            else:
-                bigram_columns.append((ids[0], ids[1], column))
-        self._n_words = len(words)
-        self._word_ids = CodeTable(word_hashes(words)[0], np.arange(len(words), dtype=np.int64))
-        self._unigram_column = np.full(len(words) + 1, -1, dtype=np.int64)
-        for word, column in unigrams.items():
-            self._unigram_column[word] = column
-        self._bigrams = CodeTable(
-            np.array([first * len(words) + second for first, second, _ in bigram_columns], dtype=np.int64),
-            np.array([column for _, _, column in bigram_columns], dtype=np.int64))
+        hashes, lengths = word_hashes(self.vocabulary)
+        if len(lengths) and not ((lengths == 1) | (lengths == 2)).all():
+            raise ValueError("a vocabulary term is not one word or two")
+        word_ids, unique = pd.factorize(hashes)
+        self._n_words = len(unique)
+        self._word_ids = CodeTable(unique.astype(np.int64), np.arange(len(unique), dtype=np.int64))
+        first = np.cumsum(lengths) - lengths  # where each term's words start in word_ids
+        unigram, bigram = np.flatnonzero(lengths == 1), np.flatnonzero(lengths == 2)
+        self._unigram_column = np.full(self._n_words + 1, -1, dtype=np.int64)
+        self._unigram_column[word_ids[first[unigram]]] = unigram
+        self._bigrams = CodeTable(word_ids[first[bigram]] * self._n_words + word_ids[first[bigram] + 1], bigram)
 
     def vocabulary_sha(self) -> str:
         return hashlib.sha256("\n".join(self.vocabulary).encode("utf-8")).hexdigest()

@@ -103,6 +103,7 @@ class Tagger:
         return self.output_frame(frame, predictions)
 
     def output_frame(self, frame: pd.DataFrame, predictions: Predictions) -> pd.DataFrame:
+        """The columns of output_columns(tag ids, frame.columns)."""
         tag_ids = self.taxonomy.tag_ids
         out = pd.DataFrame({"id": frame["id"].to_numpy(), "title": frame["title"].to_numpy()})
         out["tags"] = [";".join(t for t, on in zip(tag_ids, row) if on) for row in predictions.combined]
@@ -110,9 +111,8 @@ class Tagger:
             out[f"score_{tag_id}"] = predictions.scores[:, j].astype(np.float64).round(4)
         tagged = predictions.combined.any(axis=1)
         out["evidence"] = [self.explain(predictions, i) if tagged[i] else "" for i in range(len(frame))]
-        for column in frame.columns:
-            if column not in ("id", "title", "abstract") and column not in out.columns:
-                out[column] = frame[column].to_numpy()
+        for column in output_columns(tag_ids, frame.columns)[len(out.columns):]:
+            out[column] = frame[column].to_numpy()
         return out
 
     def explain(self, predictions: Predictions, row: int) -> str:
@@ -133,6 +133,13 @@ class Tagger:
                 pieces.append("implied by another tag")
             parts.append(f"{tag_id}: " + "; ".join(pieces))
         return " | ".join(parts)
+
+
+def output_columns(tag_ids: list[str], input_columns) -> list[str]:
+    """The columns of the tagged output: id, title, tags, a score per tag, evidence, then the
+    input's other columns (not the abstract)."""
+    columns = ["id", "title", "tags", *[f"score_{tag_id}" for tag_id in tag_ids], "evidence"]
+    return columns + [c for c in input_columns if c not in ("id", "title", "abstract") and c not in columns]
 
 
 def _no_votes(votes: RuleVotes) -> RuleVotes:

@@ -22,7 +22,7 @@ from pipeline.export import ResumableCsv, write_text
 from pipeline.model import TagModel
 from pipeline.report import html_report, markdown_report, model_fingerprint
 from pipeline.retrain_diff import combined_metrics, compute_diff, format_diff
-from pipeline.tagging import Predictions, Tagger
+from pipeline.tagging import Predictions, Tagger, output_columns
 from pipeline.taxonomy import Taxonomy, load_taxonomy
 from pipeline.rules import RuleSet
 from pipeline.training import DEFAULT_CACHE, LabelledCorpus, fit_full, fit_incremental, label_corpus
@@ -83,17 +83,19 @@ def tag_files(spec: TaggerSpec, inputs, output: str | Path, chunk_size: int = 20
     bar = tqdm(desc="tagging", unit=" abstracts", disable=None if progress is None else not progress)
     try:
         if engine == "dask":
-            tagged = tag_with_dask(spec, inputs, scheduler=scheduler, blocksize=dask_blocksize(chunk_size),
-                                   workers=jobs, skip=writer.chunks_done)
+            for frame in tag_with_dask(spec, inputs, scheduler=scheduler, blocksize=dask_blocksize(chunk_size),
+                                       workers=jobs, skip=writer.chunks_done):
+                writer.write(frame)
+                run.documents += len(frame)
+                bar.update(len(frame))
         else:
             chunks = (frame for path in inputs
                       for frame in read_documents(path, chunk_size=chunk_size, report=run.report))
-            tagged = tag_locally(spec, itertools.islice(chunks, writer.chunks_done, None), jobs)
-        for frame in tagged:
-            writer.write(frame)
-            run.documents += len(frame)
-            bar.update(len(frame))
-        writer.finish(_empty_columns(taxonomy))
+            for text, rows in tag_locally(spec, _with_columns(writer, taxonomy, chunks, writer.chunks_done), jobs):
+                writer.write_rows(text)
+                run.documents += rows
+                bar.update(rows)
+        writer.finish(output_columns(taxonomy.tag_ids, []))
     except KeyboardInterrupt:  # Ctrl-C or SIGTERM: keep the complete chunks for --resume
         writer.close()
         raise
@@ -106,6 +108,15 @@ def tag_files(spec: TaggerSpec, inputs, output: str | Path, chunk_size: int = 20
     return run
 
 
+def _with_columns(writer: ResumableCsv, taxonomy: Taxonomy, chunks, skip: int):
+    """(chunk, output columns) after the first `skip` chunks; the first chunk's columns (or those
+    of the run being resumed) are the output's, and its header is written before the chunk is tagged."""
+    for frame in itertools.islice(chunks, skip, None):
+        if writer.columns is None:
+            writer.start(output_columns(taxonomy.tag_ids, frame.columns))
+        yield frame, writer.columns
+
+
 def _run_fingerprint(inputs, chunk_size: int, engine: str, taxonomy: Taxonomy, manifest: dict) -> str:
     """Identifies a tagging run, so that --resume only continues the same run."""
     files = []
@@ -114,10 +125,6 @@ def _run_fingerprint(inputs, chunk_size: int, engine: str, taxonomy: Taxonomy, m
         files.append([str(Path(path).resolve()), stat.st_size if stat else None, stat.st_mtime_ns if stat else None])
     payload = [files, chunk_size, engine, taxonomy.fingerprint(), model_fingerprint(manifest)]
     return hashlib.sha256(json.dumps(payload).encode("utf-8")).hexdigest()
-
-
-def _empty_columns(taxonomy: Taxonomy) -> list[str]:
-    return ["id", "title", "tags", *[f"score_{t}" for t in taxonomy.tag_ids], "evidence"]
 
 
 @dataclass
