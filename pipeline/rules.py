@@ -262,7 +262,7 @@ class RuleSet:
 
     def token_windows(self, text: str, lowered: str) -> list[tuple[int, int]]:
         """The parts of a text to tokenize: around each pre-filter hit (a place where a phrase or
-        pattern rule could match), cut at white space, overlapping parts merged. None when no such
+        pattern rule could match), cut at white space, overlapping parts merged. Empty when no such
         rule could match anywhere; the whole text when a pattern rule has no key word to look for."""
         if self._tokenize_all or len(lowered) != len(text):  # (lowercasing changed some offsets)
             return [(0, len(text))]
@@ -390,7 +390,7 @@ def _phrase_key(phrase: str) -> str:
     with or without hyphens and spaces between them, the first one at a word start, the last one
     without a final y (so that "strategies" is found for "strategy")."""
     words = [word for word in TOKEN.findall(phrase.lower()) if word != "-"]
-    if len(words[-1]) > 1 and words[-1].endswith("y"):
+    if words and len(words[-1]) > 1 and words[-1].endswith("y"):
         words[-1] = words[-1][:-1]
     return "(?:^|[^a-z0-9])" + r"[\s\-]*".join(map(re.escape, words))
 
