@@ -24,7 +24,8 @@ ABSTAIN, PASSING, FIRED = -1, 0, 1
 
 MODEL_ONLY_ATTRS = {"POS", "TAG", "LEMMA", "DEP", "ENT_TYPE", "ENT_IOB", "ENT_ID", "MORPH", "HEAD",
                     "SENT_START", "IS_SENT_START", "ENT_KB_ID"}
-"""Token attributes that spaCy's blank tokenizer never sets, so a pattern using them never matches."""
+"""Token attributes that only trained spaCy pipelines set (rules use a blank one), so a pattern
+using them never matches."""
 
 NOT_SENTENCE_ENDS = {"e.g.", "i.e.", "cf.", "vs.", "al.", "etc.", "fig.", "eq.", "approx."}
 REGEX_MAX_MEM = 8 << 20
@@ -190,7 +191,7 @@ def _check_pattern(pattern) -> list[str]:
         for attr, value in token_spec.items():
             if attr.upper() in MODEL_ONLY_ATTRS:
                 problems.append(f"token {position}: {attr} needs a trained spaCy pipeline; "
-                                "the blank tokenizer never sets it, so this rule can never match")
+                                "rules use a blank pipeline that never sets it, so this rule can never match")
             if attr.upper() == "LOWER" and _has_upper(value):
                 problems.append(f"token {position}: LOWER value {value!r} has capitals and can never match")
     if problems:
