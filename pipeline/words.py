@@ -7,6 +7,7 @@ separators or control characters, lowercased: "Self-Supervised (SSL)" -> self-su
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 
 import numpy as np
@@ -48,42 +49,64 @@ _BASE = 0x100000001B3  # odd, so invertible modulo 2**64
 _INVERSE = pow(_BASE, -1, 1 << 64)
 _LENGTH_MIX = np.uint64(0x9E3779B97F4A7C15)
 HASH_BATCH_BYTES = 1 << 20
-"""Texts are hashed in batches of about this many bytes (working memory ~40 bytes a byte)."""
+"""Texts are hashed in batches of about this many characters (working memory ~40 bytes each)."""
 
 
 def word_hashes(texts) -> tuple[np.ndarray, np.ndarray]:
     """(a 63-bit hash of every word of every text, in order; the number of words of each text).
 
     The words are split_words' words; the hashes come from numpy prefix sums over the UTF-8
-    bytes, so no Python string is made per word.
+    bytes, so no Python string is made per word. Texts are hashed in batches of about
+    HASH_BATCH_BYTES, a longer text in pieces cut between words, so memory stays bounded.
     """
-    texts = list(texts)
-    hashes, counts = [], []
+    pieces = [normalise_words(text) for text in texts]
+    owners = None  # text of each piece, when some text is in several pieces
+    if any(len(piece) > HASH_BATCH_BYTES for piece in pieces):
+        cut = [list(_pieces(piece)) for piece in pieces]
+        owners = [index for index, parts in enumerate(cut) for _ in parts]
+        pieces = [part for parts in cut for part in parts]
+    hashes, piece_counts = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)]
     start = 0
-    while start < len(texts):
+    while start < len(pieces):
         end, size = start, 0
-        while end < len(texts) and (size < HASH_BATCH_BYTES or end == start):
-            size += len(texts[end]) + 1
+        while end < len(pieces) and size < HASH_BATCH_BYTES:
+            size += len(pieces[end]) + 1
             end += 1
-        batch_hashes, batch_counts = _hash_batch(texts[start:end])
+        batch_hashes, batch_counts = _hash_batch(pieces[start:end])
         hashes.append(batch_hashes)
-        counts.append(batch_counts)
+        piece_counts.append(batch_counts)
         start = end
-    if not hashes:
-        return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    return np.concatenate(hashes), np.concatenate(counts)
+    counts = np.concatenate(piece_counts)
+    if owners is not None:
+        counts = np.bincount(owners, weights=counts, minlength=owners[-1] + 1).astype(np.int64)
+    return np.concatenate(hashes), counts
 
 
-def _hash_batch(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    joined = "\n".join(map(normalise_words, texts)).encode("utf-8")  # "\n" only between texts
+def _pieces(normalised: str):
+    """A normalised text in pieces of at most HASH_BATCH_BYTES characters, cut at spaces (a word
+    longer than that is one piece); the whole text when it is short."""
+    start = 0
+    while len(normalised) - start > HASH_BATCH_BYTES:
+        cut = normalised.rfind(" ", start, start + HASH_BATCH_BYTES)
+        if cut <= start:
+            cut = normalised.find(" ", start + HASH_BATCH_BYTES)
+            if cut < 0:
+                break
+        yield normalised[start:cut]
+        start = cut + 1
+    yield normalised[start:]
+
+
+def _hash_batch(pieces: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    joined = "\n".join(pieces).encode("utf-8")  # "\n" only between pieces
     data = np.frombuffer(joined, dtype=np.uint8)
     in_word = (data != ord(" ")) & (data != ord("\n"))
     before = np.concatenate([[False], in_word[:-1]])
     after = np.concatenate([in_word[1:], [False]])
     starts = np.flatnonzero(in_word & ~before)
     ends = np.flatnonzero(in_word & ~after) + 1
-    text_of_word = np.searchsorted(np.flatnonzero(data == ord("\n")), starts)
-    counts = np.bincount(text_of_word, minlength=len(texts)).astype(np.int64)
+    piece_of_word = np.searchsorted(np.flatnonzero(data == ord("\n")), starts)
+    counts = np.bincount(piece_of_word, minlength=len(pieces)).astype(np.int64)
     powers, inverse_powers = _powers(len(data))
     with np.errstate(over="ignore"):  # all arithmetic is modulo 2**64 on purpose
         prefix = np.concatenate([[np.uint64(0)], np.cumsum((data.astype(np.uint64) + np.uint64(1)) * powers)])
@@ -101,20 +124,28 @@ def _finalise(values: np.ndarray) -> np.ndarray:
     return values ^ (values >> np.uint64(31))
 
 
-_POWERS: list[np.ndarray] = []
+@functools.lru_cache(maxsize=1)
+def _cached_powers(size: int) -> tuple[np.ndarray, np.ndarray]:
+    return _make_powers(size)
+
+
+def _make_powers(size: int) -> tuple[np.ndarray, np.ndarray]:
+    """_BASE**i and _INVERSE**i modulo 2**64 for i < size."""
+    tables = []
+    for base in (_BASE, _INVERSE):
+        powers = np.full(size, base, dtype=np.uint64)
+        powers[0] = 1
+        with np.errstate(over="ignore"):
+            tables.append(np.cumprod(powers, dtype=np.uint64))
+    return tables[0], tables[1]
 
 
 def _powers(count: int) -> tuple[np.ndarray, np.ndarray]:
-    """_BASE**i and _INVERSE**i modulo 2**64 for i < count (kept, and grown when too short)."""
-    if not _POWERS or len(_POWERS[0]) < count:
-        size = max(count, 2 * HASH_BATCH_BYTES)
-        _POWERS[:] = []
-        for base in (_BASE, _INVERSE):
-            powers = np.full(size, base, dtype=np.uint64)
-            powers[0] = 1
-            with np.errstate(over="ignore"):
-                _POWERS.append(np.cumprod(powers, dtype=np.uint64))
-    return _POWERS[0][:count], _POWERS[1][:count]
+    """The first `count` powers: from a table kept for ordinary batches (32 MiB), made anew for a
+    rare larger one (a batch can pass 2 x HASH_BATCH_BYTES in UTF-8 bytes)."""
+    usual = 2 * HASH_BATCH_BYTES
+    powers, inverse_powers = _cached_powers(usual) if count <= usual else _make_powers(count)
+    return powers[:count], inverse_powers[:count]
 
 
 class CodeTable:

@@ -125,3 +125,15 @@ def test_word_hashes_hash_exactly_the_words_split_words_finds(texts):
         assert by_word.setdefault(word, value) == value  # the same word, the same hash
     assert len(set(by_word.values())) == len(by_word)  # different words, different hashes
     assert word_hashes(list(by_word))[0].tolist() == list(by_word.values())
+
+
+def test_long_texts_are_hashed_in_pieces_with_the_same_result(monkeypatch):
+    from pipeline import words
+
+    texts = ["alpha beta " * 40, "", "gamma-delta, " * 25 + "x" * 300, "epsilon"]
+    expected = words.word_hashes(texts)
+    monkeypatch.setattr(words, "HASH_BATCH_BYTES", 64)
+    pieces = list(words._pieces(words.normalise_words(texts[0])))
+    assert len(pieces) > 5 and all(len(piece) <= 64 for piece in pieces)
+    hashes, counts = words.word_hashes(texts)
+    assert hashes.tolist() == expected[0].tolist() and counts.tolist() == expected[1].tolist() == [80, 0, 26, 1]
