@@ -120,15 +120,18 @@ def _space_before(text: str, position: int) -> int:
     """Where the word that holds `position` (or the next one) starts: after a space or a newline."""
     if position <= 0:
         return 0
-    return max(text.rfind(" ", 0, position), text.rfind("\n", 0, position)) + 1
+    space = text.rfind(" ", 0, position)
+    return max(space, text.rfind("\n", space + 1, position)) + 1  # (never scans past the space)
 
 
 def _space_after(text: str, position: int) -> int:
     """Where the word that holds `position` ends: at a space or a newline, or the end of the text."""
     if position >= len(text):
         return len(text)
-    found = [index for index in (text.find(" ", position), text.find("\n", position)) if index >= 0]
-    return min(found) if found else len(text)
+    space = text.find(" ", position)
+    space = len(text) if space < 0 else space
+    newline = text.find("\n", position, space)  # (never scans past the space)
+    return space if newline < 0 else newline
 
 
 def phrase_variants(phrase: str) -> list[list[str]]:
@@ -308,7 +311,7 @@ class RuleSet:
         all_mentions = []
         lowered = [text.lower() for text in texts]
         for row, (text, title) in enumerate(zip(texts, titles)):
-            windows = [tokenize(self._vocab, text, start, end) for start, end in self.token_windows(text, lowered[row])]
+            windows = (tokenize(self._vocab, text, start, end) for start, end in self.token_windows(text, lowered[row]))
             mentions = self.find_mentions(windows, text, len(title), lowered[row])
             for mention in mentions:
                 matrix[row, mention.rule] = max(matrix[row, mention.rule], PASSING)
