@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 import zipfile
 from pathlib import Path
 
 import numpy as np
 from scipy import sparse
 
+from pipeline.export import atomic_path
 from pipeline.rules import Mention, RuleInfo
 from pipeline.taxonomy import Context
 
@@ -30,16 +29,8 @@ def rule_fingerprint(rule: RuleInfo, context: Context) -> str:
 
 
 def _atomic_save(directory: Path, name: str, write) -> None:
-    directory.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{name}.", suffix=".partial", dir=directory)
-    os.close(handle)
-    try:
-        with open(temporary, "wb") as out:
-            write(out)
-        os.replace(temporary, directory / name)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    with atomic_path(directory / name, mode="wb") as out:
+        write(out)
 
 
 def mask_key(mentions: list[Mention]) -> str:

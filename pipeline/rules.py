@@ -237,6 +237,12 @@ def _re2_message(exc: Exception) -> str:
     return message.decode("utf-8", "replace") if isinstance(message, bytes) else str(message)
 
 
+def rule_infos(taxonomy: Taxonomy) -> list[RuleInfo]:
+    """Every rule of the taxonomy in order, without compiling anything."""
+    return [RuleInfo(id=taxonomy.rule_id(t, r), tag=tag.id, rule=rule)
+            for t, tag in enumerate(taxonomy.tags) for r, rule in enumerate(tag.rules)]
+
+
 class RuleSet:
     """The compiled rules of a taxonomy (or of a subset of its rules)."""
 
@@ -251,13 +257,10 @@ class RuleSet:
         self._patterns = Matcher(nlp.vocab, validate=True)
         self._regexes: list[tuple[int, object]] = []
         self._token_keys: set[str] | None = set()  # None: some rule needs every document tokenized
-        for t, tag in enumerate(taxonomy.tags):
-            for r, rule in enumerate(tag.rules):
-                rule_id = taxonomy.rule_id(t, r)
-                if only is not None and rule_id not in only:
-                    continue
-                self._add(len(self.rules), rule)
-                self.rules.append(RuleInfo(id=rule_id, tag=tag.id, rule=rule))
+        for info in rule_infos(taxonomy):
+            if only is None or info.id in only:
+                self._add(len(self.rules), info.rule)
+                self.rules.append(info)
         self._cues = _CueSet(self.context)
         self._unless = [_phrases_regex(info.rule.unless) for info in self.rules]
         self._tokenize_all = self._token_keys is None

@@ -16,7 +16,7 @@ from pipeline.cache import CorpusCache, mask_key, rule_fingerprint
 from pipeline.corpus import ReadReport, read_documents
 from pipeline.errors import InputFileError
 from pipeline.model import TagModel, fit_model, mask_mentions, refit_model
-from pipeline.rules import Mention, RuleInfo, RuleSet, RuleVotes, document_text
+from pipeline.rules import Mention, RuleSet, RuleVotes, document_text, rule_infos
 from pipeline.taxonomy import Taxonomy
 from pipeline.weak_labels import weak_labels
 
@@ -54,12 +54,6 @@ class LabelledCorpus:
 def corpus_texts(documents: pd.DataFrame) -> list[str]:
     """The text rules and model see for each document."""
     return [document_text(t, a) for t, a in zip(documents["title"], documents["abstract"])]
-
-
-def rule_infos(taxonomy: Taxonomy) -> list[RuleInfo]:
-    """Every rule of the taxonomy in order, without compiling anything."""
-    return [RuleInfo(id=taxonomy.rule_id(t, r), tag=tag.id, rule=rule)
-            for t, tag in enumerate(taxonomy.tags) for r, rule in enumerate(tag.rules)]
 
 
 def read_corpus(path: str | Path, report: ReadReport) -> pd.DataFrame:
