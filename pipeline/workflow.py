@@ -24,7 +24,7 @@ from pipeline.report import html_report, markdown_report, model_fingerprint
 from pipeline.retrain_diff import combined_metrics, compute_diff, format_diff
 from pipeline.tagging import Predictions, Tagger, output_columns
 from pipeline.taxonomy import Taxonomy, load_taxonomy
-from pipeline.rules import RuleSet
+from pipeline.rules import RuleSet, RuleVotes
 from pipeline.training import DEFAULT_CACHE, LabelledCorpus, fit_full, fit_incremental, label_corpus
 from pipeline.weak_labels import rule_summary
 
@@ -189,10 +189,15 @@ def retrain(taxonomy_path=DEFAULT_TAXONOMY, corpus=DEFAULT_CORPUS, model_dir=DEF
 
 def rule_analysis(taxonomy: Taxonomy, corpus_path, gold_paths=(), cache_dir=DEFAULT_CACHE,
                   progress: bool | None = None) -> pd.DataFrame:
+    """rule_table for a corpus file (its votes from the cache where they are there)."""
+    corpus = label_corpus(taxonomy, corpus_path, cache_dir=cache_dir, progress=progress)
+    return rule_table(taxonomy, corpus.votes, gold_paths)
+
+
+def rule_table(taxonomy: Taxonomy, corpus_votes: RuleVotes, gold_paths=()) -> pd.DataFrame:
     """One row a rule: coverage, passing, overlaps, conflicts on the corpus; with gold files,
     correct / incorrect / empirical precision on all of them together."""
-    corpus = label_corpus(taxonomy, corpus_path, cache_dir=cache_dir, progress=progress)
-    table = rule_summary(corpus.votes)
+    table = rule_summary(corpus_votes)
     if gold_paths:
         gold = pd.concat([load_gold(path, taxonomy.tag_ids)[0] for path in gold_paths], ignore_index=True)
         gold = gold.fillna(0)
@@ -203,10 +208,10 @@ def rule_analysis(taxonomy: Taxonomy, corpus_path, gold_paths=(), cache_dir=DEFA
     return table
 
 
-def write_html_report(taxonomy: Taxonomy, model: TagModel, model_dir, evaluations, corpus_path, out_path,
-                      cache_dir=DEFAULT_CACHE) -> Path:
-    """out/report.html for a trained model and its evaluations."""
-    table = rule_analysis(taxonomy, corpus_path, [e.path for e in evaluations], cache_dir=cache_dir, progress=False)
+def write_html_report(taxonomy: Taxonomy, model: TagModel, model_dir, evaluations, corpus_votes: RuleVotes,
+                      out_path) -> Path:
+    """out/report.html for a trained model, its evaluations and its training corpus's votes."""
+    table = rule_table(taxonomy, corpus_votes, [e.path for e in evaluations])
     return write_text(out_path, html_report(taxonomy, model_dir, evaluations, Tagger(taxonomy, model), table))
 
 
@@ -216,8 +221,8 @@ def report(taxonomy_path=DEFAULT_TAXONOMY, model_dir=DEFAULT_MODEL, gold_paths=D
     taxonomy = load_taxonomy(taxonomy_path)
     model = load_model(model_dir, taxonomy, allow_stale=allow_stale)
     evaluations = [evaluate_gold(taxonomy, model, path) for path in gold_paths]
-    return write_html_report(taxonomy, model, model_dir, evaluations, corpus, Path(out_dir) / "report.html",
-                             cache_dir=cache_dir)
+    votes = label_corpus(taxonomy, corpus, cache_dir=cache_dir, progress=False).votes
+    return write_html_report(taxonomy, model, model_dir, evaluations, votes, Path(out_dir) / "report.html")
 
 
 def run_default(taxonomy_path=DEFAULT_TAXONOMY, corpus=DEFAULT_CORPUS, model_dir=DEFAULT_MODEL,
@@ -234,7 +239,6 @@ def run_default(taxonomy_path=DEFAULT_TAXONOMY, corpus=DEFAULT_CORPUS, model_dir
     echo(f"trained on {len(training.corpus.documents):,} abstracts in {training.seconds:.1f} s; weak positives: "
          + ", ".join(f"{tag} {count}" for tag, count in positives.items()))
     echo(f"model saved to {model_dir}/")
-    model = load_model(model_dir, taxonomy)
     for evaluation in training.evaluations:
         echo(f"\n## {evaluation.path} ({len(evaluation.gold)} abstracts)\n")
         echo(format_table(evaluation.results))
@@ -248,7 +252,8 @@ def run_default(taxonomy_path=DEFAULT_TAXONOMY, corpus=DEFAULT_CORPUS, model_dir
     echo(f"\ntagged {run.documents} seed papers -> {tagged}")
     report_path = write_text(out_dir / "report.md", markdown_report(taxonomy, model_dir, training.evaluations,
                                                                     positives, len(training.corpus.documents)))
-    html_path = write_html_report(taxonomy, model, model_dir, training.evaluations, corpus, out_dir / "report.html")
+    html_path = write_html_report(taxonomy, training.model, model_dir, training.evaluations, training.corpus.votes,
+                                  out_dir / "report.html")
     echo(f"report -> {report_path}, {html_path}")
     echo(f"done in {time.perf_counter() - started:.1f} s")
     return {"training": training, "tagged": tagged, "report": report_path, "html": html_path}
