@@ -70,7 +70,7 @@ def save_model(model: TagModel, directory: str | Path, taxonomy: Taxonomy, extra
             "format_version": FORMAT_VERSION,
             "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
             "tags": model.tag_ids,
-            "taxonomy_fingerprint": taxonomy.fingerprint(),
+            "taxonomy_fingerprint": taxonomy.training_fingerprint(),
             "tag_fingerprints": taxonomy.tag_fingerprints(),
             "thresholds": dict(zip(model.tag_ids, map(float, model.thresholds))),
             "vectorizer": model.params,
@@ -190,7 +190,7 @@ def changed_tags(manifest: dict, taxonomy: Taxonomy) -> dict[str, list[str]]:
 
 def check_fresh(manifest: dict, taxonomy: Taxonomy, directory, allow_stale: bool = False) -> None:
     """Raise StaleModelError when the taxonomy changed since training (unless allowed)."""
-    if manifest.get("taxonomy_fingerprint") == taxonomy.fingerprint():
+    if manifest.get("taxonomy_fingerprint") == taxonomy.training_fingerprint():
         return
     changes = changed_tags(manifest, taxonomy)
     described = "; ".join(f"{kind}: {', '.join(tags)}" for kind, tags in changes.items() if tags)

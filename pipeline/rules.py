@@ -378,11 +378,12 @@ class RuleSet:
         return True
 
 
-WORD = re.compile(r"\w+|[^\w\s]")
+WORD = re.compile(r"\w+(?:-\w+)*")
+"""A word for the contrast-cue window: a hyphenated compound ("state-of-the-art") counts as one."""
 
 
 def _words_back(text: str, position: int, count: int) -> int:
-    """The offset where the `count` words (or punctuation marks) before `position` begin."""
+    """The offset where the `count` words before `position` begin."""
     if count <= 0:
         return position
     window = text[max(0, position - 40 * count):position]

@@ -3,9 +3,11 @@
 Combination policy: a tag is given when the rules give it (its rules fired as central mentions
 with enough weight) or when the model adds it; then rule exclusions, implications and parents
 apply (pipeline.weak_labels.resolve_labels). The taxonomy's `policy.model_adds` says when the
-model may add a tag the rules did not give: `with_mention` (default) when its probability reaches
-the tag's threshold and the text matches at least one of the tag's rules, even only as a passing
-or low-weight mention; `always` on the probability alone; `never` (rules only).
+model may add a tag the rules did not give, once its probability reaches the tag's threshold:
+`with_strong_mention` (default) when the text matches a rule that could give the tag on its own
+(weight >= the tag's min_score), even if only as a passing mention or outside where the rule
+asks; `with_mention` when it matches any of the tag's rules, low-weight context rules included;
+`always` on the probability alone; `never` (rules only).
 
 `score_<tag>` is in [0, 1] and is at least 0.5 exactly when the tag is given: the larger of the
 rule strength (0.75 for a rule score at min_score, 1.0 at twice that) and the model probability
@@ -77,15 +79,17 @@ class Tagger:
             return model_positive
         if policy == "never":
             return np.zeros_like(model_positive)
-        return model_positive & self._mentioned(votes)
+        return model_positive & self._mentioned(votes, strong_only=policy == "with_strong_mention")
 
-    def _mentioned(self, votes: RuleVotes) -> np.ndarray:
-        """Documents x tags: the text matches at least one rule of the tag (central or not)."""
+    def _mentioned(self, votes: RuleVotes, strong_only: bool) -> np.ndarray:
+        """Documents x tags: the text matches a rule of the tag (central or not); with
+        `strong_only`, only rules whose weight alone reaches the tag's min_score count."""
         column = {tag_id: j for j, tag_id in enumerate(self.taxonomy.tag_ids)}
         mentioned = np.zeros((len(votes), len(column)), dtype=bool)
         for r, info in enumerate(votes.rules):
             for tag_id in info.voted_tags:
-                mentioned[:, column[tag_id]] |= votes.matrix[:, r] != ABSTAIN
+                if not strong_only or info.rule.weight >= self.taxonomy.tag(tag_id).min_score:
+                    mentioned[:, column[tag_id]] |= votes.matrix[:, r] != ABSTAIN
         return mentioned
 
     def _scores(self, rule_score: np.ndarray, probabilities: np.ndarray, given: np.ndarray) -> np.ndarray:

@@ -108,7 +108,7 @@ class Context(_Strict):
 class Policy(_Strict):
     """How rules and model combine (see pipeline/tagging.py)."""
 
-    model_adds: Literal["never", "with_mention", "always"] = "with_mention"
+    model_adds: Literal["never", "with_strong_mention", "with_mention", "always"] = "with_strong_mention"
 
 
 class TaxonomyModel(_Strict):
@@ -163,6 +163,11 @@ class Taxonomy:
 
     def fingerprint(self) -> str:
         return _sha256_json(self.model.model_dump(mode="json"))
+
+    def training_fingerprint(self) -> str:
+        """The fingerprint of everything a trained model depends on: all but `policy`, which
+        only says how rules and model combine when tagging."""
+        return _sha256_json(self.model.model_dump(mode="json", exclude={"policy"}))
 
     def tag_fingerprints(self) -> dict[str, str]:
         """One fingerprint a tag: its own definition plus the shared context settings."""

@@ -28,7 +28,7 @@ def test_best_threshold_prefers_precision():
 def test_saved_model_round_trips_and_verifies(trained_model_dir, taxonomy):
     model = load_model(trained_model_dir, taxonomy)
     manifest = read_manifest(trained_model_dir)
-    assert manifest["taxonomy_fingerprint"] == taxonomy.fingerprint()
+    assert manifest["taxonomy_fingerprint"] == taxonomy.training_fingerprint()
     assert set(manifest["artifacts"]) == {"idf", "coef", "intercept", "thresholds", "vocabulary", "weak_labels"}
     assert manifest["corpus"]["documents"] == 2500
     assert "scikit-learn" in manifest["packages"]

@@ -30,7 +30,7 @@ def test_scores_reach_one_half_exactly_for_given_tags(predictions):
     assert ((result.scores >= 0.5) == result.combined.astype(bool)).all()
 
 
-@pytest.mark.parametrize("policy", ["never", "with_mention", "always"])
+@pytest.mark.parametrize("policy", ["never", "with_strong_mention", "with_mention", "always"])
 def test_policy_controls_what_the_model_may_add(trained_model_dir, taxonomy, policy):
     text = open(taxonomy.path).read().replace("tags:\n", f"policy:\n  model_adds: {policy}\ntags:\n", 1)
     edited = parse_taxonomy(text, "policy.yaml")
@@ -43,3 +43,22 @@ def test_policy_controls_what_the_model_may_add(trained_model_dir, taxonomy, pol
         assert result.combined.all()
     else:
         assert result.combined.sum() < result.combined.size and (result.combined >= result.rules).all()
+
+
+def test_strong_mention_policy_ignores_context_only_matches(trained_model_dir, taxonomy):
+    """'unlabeled data' only matches low-weight context rules: `with_mention` lets the model add
+    self_supervised there, `with_strong_mention` (the default) needs a term like 'self-supervised'."""
+    titles = ["Learning from unlabeled data", "Representation learning for speech"]
+    abstracts = ["We train a detector with unlabeled data and a new loss.",
+                 "Existing self-supervised encoders are strong; we study a supervised alternative."]
+    added = {}
+    for policy in ("with_mention", "with_strong_mention"):
+        text = open(taxonomy.path).read().replace("tags:\n", f"policy:\n  model_adds: {policy}\ntags:\n", 1)
+        edited = parse_taxonomy(text, "policy.yaml")
+        tagger = Tagger(edited, load_model(trained_model_dir, edited, allow_stale=True))
+        tagger.thresholds[:] = 0.0
+        result = tagger.predict(titles, abstracts)
+        added[policy] = result.combined[:, edited.tag_ids.index("self_supervised")].tolist()
+    assert taxonomy.policy.model_adds == "with_strong_mention"
+    assert added["with_mention"] == [True, True]
+    assert added["with_strong_mention"] == [False, True]

@@ -116,3 +116,13 @@ def test_structural_and_rule_problems_are_reported_together():
         "- [pattern -> 0 -> FOO] Extra inputs are not permitted",
         "line 11: tag 'b', rule 2 (regex 'a(?=b)'): invalid regex: invalid perl operator: (?=",
     ]
+
+
+def test_policy_edit_does_not_make_the_model_stale(taxonomy):
+    from pathlib import Path
+
+    text = Path(taxonomy.path).read_text().replace("tags:\n", "policy:\n  model_adds: never\ntags:\n", 1)
+    edited = parse_taxonomy(text, "edited.yaml")
+    assert edited.policy.model_adds == "never"
+    assert taxonomy.fingerprint() != edited.fingerprint()
+    assert taxonomy.training_fingerprint() == edited.training_fingerprint()
