@@ -225,7 +225,10 @@ def _read_yaml(text: str, path) -> tuple[Any, dict]:
         raise TaxonomyError(path, ["line 1: the file is empty"])
     _check_expansion(root, path)
     line_of: dict = {}
-    _record_lines(root, (), line_of)
+    duplicates: list[str] = []
+    _record_lines(root, (), line_of, duplicates)
+    if duplicates:
+        raise TaxonomyError(path, duplicates)
     try:
         return yaml.safe_load(text), line_of
     except yaml.MarkedYAMLError as exc:  # e.g. a !!python/object tag, which safe_load refuses
@@ -264,16 +267,24 @@ def _check_expansion(root, path) -> None:
     size(root)
 
 
-def _record_lines(node, path: tuple, line_of: dict) -> None:
+def _record_lines(node, path: tuple, line_of: dict, duplicates: list[str]) -> None:
+    """Map every key path to its YAML line; note keys given twice in one mapping (YAML would
+    silently keep the last)."""
     line_of.setdefault(path, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
+        seen: dict = {}
         for key_node, value_node in node.value:
             child = path + (key_node.value,)
-            line_of[child] = key_node.start_mark.line + 1
-            _record_lines(value_node, child, line_of)
+            line = key_node.start_mark.line + 1
+            if key_node.value in seen:
+                first = seen[key_node.value]
+                duplicates.append(f"line {line}: duplicate key '{key_node.value}' (first on line {first})")
+            seen.setdefault(key_node.value, line)
+            line_of[child] = line
+            _record_lines(value_node, child, line_of, duplicates)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            _record_lines(item, path + (index,), line_of)
+            _record_lines(item, path + (index,), line_of, duplicates)
 
 
 def _line(line_of: dict, loc: tuple) -> int:

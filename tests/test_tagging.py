@@ -32,7 +32,7 @@ def test_scores_reach_one_half_exactly_for_given_tags(predictions):
 
 @pytest.mark.parametrize("policy", ["never", "with_strong_mention", "with_mention", "always"])
 def test_policy_controls_what_the_model_may_add(trained_model_dir, taxonomy, policy):
-    text = open(taxonomy.path).read().replace("tags:\n", f"policy:\n  model_adds: {policy}\ntags:\n", 1)
+    text = open(taxonomy.path).read().replace("model_adds: with_strong_mention", f"model_adds: {policy}")
     edited = parse_taxonomy(text, "policy.yaml")
     tagger = Tagger(edited, load_model(trained_model_dir, edited, allow_stale=True))
     tagger.thresholds[:] = 0.0  # the model says yes to everything
@@ -53,7 +53,7 @@ def test_strong_mention_policy_ignores_context_only_matches(trained_model_dir, t
                  "Existing self-supervised encoders are strong; we study a supervised alternative."]
     added = {}
     for policy in ("with_mention", "with_strong_mention"):
-        text = open(taxonomy.path).read().replace("tags:\n", f"policy:\n  model_adds: {policy}\ntags:\n", 1)
+        text = open(taxonomy.path).read().replace("model_adds: with_strong_mention", f"model_adds: {policy}")
         edited = parse_taxonomy(text, "policy.yaml")
         tagger = Tagger(edited, load_model(trained_model_dir, edited, allow_stale=True))
         tagger.thresholds[:] = 0.0

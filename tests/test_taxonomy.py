@@ -63,6 +63,11 @@ def test_yaml_syntax_error_reports_line_and_column():
         parse_taxonomy("tags:\n  - id: a\n    name: a: b\n", "t.yaml")
 
 
+def test_key_given_twice_is_an_error_not_a_silent_override():
+    text = MINIMAL_TAXONOMY + "    name: Another name\n"
+    assert problems_of(text) == ["line 7: duplicate key 'name' (first on line 4)"]
+
+
 def test_alias_bomb_is_refused_quickly():
     lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
     for i in range(1, 9):
@@ -121,7 +126,7 @@ def test_structural_and_rule_problems_are_reported_together():
 def test_policy_edit_does_not_make_the_model_stale(taxonomy):
     from pathlib import Path
 
-    text = Path(taxonomy.path).read_text().replace("tags:\n", "policy:\n  model_adds: never\ntags:\n", 1)
+    text = Path(taxonomy.path).read_text().replace("model_adds: with_strong_mention", "model_adds: never")
     edited = parse_taxonomy(text, "edited.yaml")
     assert edited.policy.model_adds == "never"
     assert taxonomy.fingerprint() != edited.fingerprint()
