@@ -26,7 +26,8 @@ def markdown_report(taxonomy: Taxonomy, model_dir, evaluations, weak_positives: 
         "",
         "Systems: `rules` = the taxonomy's rules alone; `model` = the TF-IDF model alone (trained on the",
         "rules' weak labels with the trigger words masked); `combined` = the rules, plus what the",
-        "model may add under the taxonomy's `policy.model_adds`, then exclusions, implications and parents.",
+        f"model may add under the taxonomy's `policy.model_adds` (`{taxonomy.policy.model_adds}`), then",
+        "exclusions, implications and parents.",
     ]
     for evaluation in evaluations:
         lines += ["", f"## {evaluation.path} ({len(evaluation.gold)} abstracts)", "",
@@ -61,7 +62,8 @@ def html_report(taxonomy: Taxonomy, model_dir, evaluations, tagger, rule_table) 
              f"<p class='meta'>{esc(date.today().isoformat())} · taxonomy <code>{esc(taxonomy.path)}</code> "
              f"(fingerprint <code>{taxonomy.fingerprint()[:12]}</code>) · model <code>{esc(str(model_dir))}</code> "
              f"(fingerprint <code>{model_fingerprint(manifest)}</code>, trained {esc(manifest['created'])} on "
-             f"{corpus.get('documents', 0):,} abstracts)</p>"]
+             f"{corpus.get('documents', 0):,} abstracts) · policy.model_adds "
+             f"<code>{esc(taxonomy.policy.model_adds)}</code></p>"]
     parts.append(_summary_html(evaluations, tags))
     for evaluation in evaluations:
         shared = [t for t in tags if t in evaluation.results["tag"].unique()]

@@ -58,11 +58,19 @@ def test_phrase_variants_include_plural_and_joined_forms():
     ("Unlike self-supervised learning, our detector uses full labels.", "after 'unlike'"),
     ("We compare with prior work on self-supervised learning and win.", "after 'prior work'"),
     ("Our approach is self-supervised learning-free and simple.", "'-free' suffix"),
+    # the cue window counts words, a hyphenated compound as one: 6 words back, not 12 tokens
+    ("Compared with state-of-the-art zero-shot and few-shot self-supervised learning, we win.",
+     "after 'compared with'"),
 ])
 def test_passing_mentions_do_not_fire(ruleset, text, reason):
     votes, mentions = vote(ruleset, text)
     assert votes["ssl_phrase"] == PASSING
     assert mentions[0].passing == reason
+
+
+def test_a_cue_further_back_than_the_window_leaves_the_mention_central(ruleset):
+    text = "Unlike earlier detectors that need many boxes from human annotators, we use self-supervised learning."
+    assert vote(ruleset, text)[0]["ssl_phrase"] == FIRED
 
 
 def test_where_title_or_claim_needs_a_claim_sentence(ruleset):
