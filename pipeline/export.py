@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import glob
 import io
 import json
 import os
@@ -138,6 +139,7 @@ class ResumableCsv:
         self.partial = self.target.with_name(f".{self.target.name}.partial")
         self.progress = self.target.with_name(f".{self.target.name}.progress.json")
         self.fingerprint = fingerprint
+        self._remove_stale_progress_writes()
         self.chunks_done, size, columns = 0, 0, None
         state = self._saved_state() if resume else None
         if state is not None:
@@ -155,6 +157,12 @@ class ResumableCsv:
     def start(self, columns: list[str]) -> None:
         """Write the header row (before the first chunk)."""
         self._writer.start(columns)
+
+    def _remove_stale_progress_writes(self) -> None:
+        """A run killed with SIGKILL while it replaced the progress file leaves that write's
+        temporary file behind (see atomic_path); nothing else names files this way."""
+        for leftover in self.target.parent.glob(f".{glob.escape(self.progress.name)}.*.partial"):
+            leftover.unlink(missing_ok=True)
 
     def _saved_state(self) -> dict | None:
         try:

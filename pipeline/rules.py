@@ -137,9 +137,9 @@ def _space_after(text: str, position: int) -> int:
 def phrase_variants(phrase: str) -> list[list[str]]:
     """Token sequences for a phrase: hyphen and spacing variants, each also in plural form."""
     tokens = TOKEN.findall(phrase)
-    if not tokens:
-        return []
     words = [token for token in tokens if token != "-"]
+    if not words:
+        return []
     joined: list[str] = []  # the words on either side of a hyphen written as one
     for index, token in enumerate(tokens):
         if token == "-":
@@ -393,6 +393,10 @@ def _words_back(text: str, position: int, count: int) -> int:
     return position - len(window) + starts[-count]
 
 
+SEPARATOR = r"[\s\v\x1c-\x1f\x85\p{Z}\-]"
+"""RE2 for a hyphen or any character Python counts as white space (RE2's own \\s is ASCII only)."""
+
+
 def _phrase_key(phrase: str) -> str:
     """A regex that every variant of a phrase matches (in lowercase text): its tokens, in order,
     with or without hyphens and spaces between them, the first one at a word start, the last one
@@ -400,7 +404,7 @@ def _phrase_key(phrase: str) -> str:
     words = [word for word in TOKEN.findall(phrase.lower()) if word != "-"]
     if words and len(words[-1]) > 1 and words[-1].endswith("y"):
         words[-1] = words[-1][:-1]
-    return "(?:^|[^a-z0-9])" + r"[\s\-]*".join(map(re.escape, words))
+    return "(?:^|[^a-z0-9])" + (SEPARATOR + "*").join(map(re.escape, words))
 
 
 def _pattern_keys(pattern: list[dict]) -> set[str] | None:

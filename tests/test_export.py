@@ -1,10 +1,12 @@
 import csv
 import io
+import os
+import tempfile
 
 import pandas as pd
 import pytest
 
-from pipeline.export import atomic_path, csv_text, neutralise_cell, restore_cell, write_csv
+from pipeline.export import ResumableCsv, atomic_path, csv_text, neutralise_cell, restore_cell, write_csv
 
 
 @pytest.mark.parametrize("value", ["=1+1", "+cmd", "-2", "@SUM(A1)", "\tx", "\rx"])
@@ -35,4 +37,20 @@ def test_interrupted_write_leaves_the_old_file(tmp_path):
             handle.write("id\nnew, half written")
             raise KeyboardInterrupt
     assert target.read_text() == "id\nold\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.csv"]
+
+
+def test_resume_removes_a_progress_write_cut_short_by_sigkill(tmp_path):
+    target = tmp_path / "out.csv"
+    first = ResumableCsv(target, "run-1")
+    first.start(["id"])
+    first.write(pd.DataFrame({"id": ["a"]}))
+    first.close()  # the run dies here; a SIGKILL during the next progress write would leave:
+    handle, _ = tempfile.mkstemp(prefix=f".{first.progress.name}.", suffix=".partial", dir=tmp_path)
+    os.close(handle)
+    resumed = ResumableCsv(target, "run-1", resume=True)
+    assert resumed.chunks_done == 1
+    resumed.write(pd.DataFrame({"id": ["b"]}))
+    resumed.finish(["id"])
+    assert target.read_bytes() == b"id\r\na\r\nb\r\n"
     assert [p.name for p in tmp_path.iterdir()] == ["out.csv"]

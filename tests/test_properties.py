@@ -5,12 +5,13 @@ import io
 import json
 
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from pipeline.corpus import ReadReport, read_all
 from pipeline.errors import TaxonomyError
 from pipeline.export import csv_text, restore_cell
+from pipeline.rules import FIRED, PASSING, RuleSet
 from pipeline.taxonomy import parse_taxonomy
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -77,6 +78,21 @@ def test_taxonomy_loader_never_crashes_on_text(text):
         parse_taxonomy(text, "fuzz.yaml")
     except TaxonomyError as exc:
         assert exc.problems and all(isinstance(p, str) for p in exc.problems)
+
+
+@SETTINGS
+@given(phrase=TEXT)
+@example(phrase="---")
+@example(phrase="self-supervised")
+def test_any_phrase_is_refused_by_name_or_found_where_written(phrase):
+    text = yaml.safe_dump({"tags": [{"id": "a", "name": "A", "description": "d", "rules": [{"phrase": phrase}]}]})
+    try:
+        taxonomy = parse_taxonomy(text, "fuzz.yaml")
+    except TaxonomyError as exc:
+        assert all("tag 'a', rule 1" in p for p in exc.problems)
+        return
+    votes = RuleSet(taxonomy).apply(["A title"], [f"An abstract that says {phrase} once."])
+    assert votes.matrix[0, 0] in (PASSING, FIRED)
 
 
 yaml_values = st.recursive(
