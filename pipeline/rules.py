@@ -197,6 +197,9 @@ def _check_pattern(pattern) -> list[str]:
                                 "rules use a blank pipeline that never sets it, so this rule can never match")
             if attr.upper() == "LOWER" and _has_upper(value):
                 problems.append(f"token {position}: LOWER value {value!r} has capitals and can never match")
+            if attr.upper() in ("LOWER", "ORTH", "TEXT"):
+                problems += [f"token {position}: {attr} value {text!r} is not one token ({_token_note(text)}), "
+                             "so it can never match" for text in _strings(value) if not TOKEN.fullmatch(text)]
     if problems:
         return problems
     matcher = Matcher(blank_english().vocab, validate=True)
@@ -207,6 +210,22 @@ def _check_pattern(pattern) -> list[str]:
         detail = re.sub(r"^.*?Pattern 0:\s*", "", detail)
         return ["invalid token pattern: " + detail]
     return []
+
+
+def _strings(value) -> list[str]:
+    """The strings a token attribute compares with: the value itself or the items of its IN list."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict) and isinstance(value.get("IN"), list):
+        return [item for item in value["IN"] if isinstance(item, str)]
+    return []
+
+
+def _token_note(text: str) -> str:
+    tokens = TOKEN.findall(text)
+    if not tokens:
+        return "it has no characters but white space" if text else "it is empty"
+    return "tokens are words and single punctuation marks: " + ", ".join(repr(t) for t in tokens)
 
 
 def _has_upper(value) -> bool:

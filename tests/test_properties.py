@@ -95,6 +95,22 @@ def test_any_phrase_is_refused_by_name_or_found_where_written(phrase):
     assert votes.matrix[0, 0] in (PASSING, FIRED)
 
 
+@SETTINGS
+@given(value=TEXT, attr=st.sampled_from(["LOWER", "ORTH", "TEXT"]))
+@example(value="self-supervised", attr="LOWER")
+@example(value="", attr="ORTH")
+def test_any_token_value_is_refused_by_name_or_found_where_written(value, attr):
+    rule = {"pattern": [{attr: value}]}
+    text = yaml.safe_dump({"tags": [{"id": "a", "name": "A", "description": "d", "rules": [rule]}]})
+    try:
+        taxonomy = parse_taxonomy(text, "fuzz.yaml")
+    except TaxonomyError as exc:
+        assert all("tag 'a', rule 1" in p and "token 1" in p for p in exc.problems)
+        return
+    votes = RuleSet(taxonomy).apply(["A title"], [f"An abstract that says {value} once."])
+    assert votes.matrix[0, 0] in (PASSING, FIRED)
+
+
 yaml_values = st.recursive(
     st.none() | st.booleans() | st.integers() | TEXT,
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(
