@@ -17,7 +17,7 @@ from pipeline.corpus import ReadReport, read_documents
 from pipeline.evaluation import (SYSTEMS, evaluate_systems, evaluate_where_rules_silent, format_table,
                                  load_gold)
 from pipeline.errors import ModelError
-from pipeline.engines import TaggerSpec, dask_blocksize, tag_locally, tag_with_dask
+from pipeline.engines import TaggerSpec, tag_locally, tag_on_dask
 from pipeline.export import ResumableCsv, write_text
 from pipeline.model import TagModel
 from pipeline.report import html_report, markdown_report, model_fingerprint
@@ -82,19 +82,14 @@ def tag_files(spec: TaggerSpec, inputs, output: str | Path, chunk_size: int = 20
     started = time.perf_counter()
     bar = tqdm(desc="tagging", unit=" abstracts", disable=None if progress is None else not progress)
     try:
-        if engine == "dask":
-            for frame in tag_with_dask(spec, inputs, scheduler=scheduler, blocksize=dask_blocksize(chunk_size),
-                                       workers=jobs, skip=writer.chunks_done):
-                writer.write(frame)
-                run.documents += len(frame)
-                bar.update(len(frame))
-        else:
-            chunks = (frame for path in inputs
-                      for frame in read_documents(path, chunk_size=chunk_size, report=run.report))
-            for text, rows in tag_locally(spec, _with_columns(writer, taxonomy, chunks, writer.chunks_done), jobs):
-                writer.write_rows(text)
-                run.documents += rows
-                bar.update(rows)
+        chunks = (frame for path in inputs for frame in read_documents(path, chunk_size=chunk_size, report=run.report))
+        chunks = _with_columns(writer, taxonomy, chunks, writer.chunks_done)
+        tagged = (tag_on_dask(spec, chunks, scheduler=scheduler, workers=jobs) if engine == "dask"
+                  else tag_locally(spec, chunks, jobs))
+        for text, rows in tagged:
+            writer.write_rows(text)
+            run.documents += rows
+            bar.update(rows)
         writer.finish(output_columns(taxonomy.tag_ids, []))
     except KeyboardInterrupt:  # Ctrl-C or SIGTERM: keep the complete chunks for --resume
         writer.close()

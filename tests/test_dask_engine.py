@@ -1,4 +1,5 @@
-"""The Dask engine on a real distributed.LocalCluster (worker processes): same CSV as the local engine."""
+"""The Dask engine on a real distributed.LocalCluster (worker processes): same CSV and the same
+skipped-row report as the local engine."""
 
 import json
 
@@ -38,7 +39,7 @@ def test_dask_engine_writes_the_same_csv_as_local(tmp_path, inputs, cluster, tra
     source = inputs[kind]
     local = tag(tmp_path, source, trained_model_dir, taxonomy, "--jobs", "1")
     distributed = tag(tmp_path, source, trained_model_dir, taxonomy, "--engine", "dask", "--chunk-size", "100",
-                      "--scheduler", cluster.scheduler_address)  # ~200 KB partitions: several of them
+                      "--scheduler", cluster.scheduler_address)  # six chunks over two workers
     assert len(local) == 600
     pd.testing.assert_frame_equal(distributed, local)
 
@@ -47,3 +48,21 @@ def test_dask_engine_starts_its_own_cluster(tmp_path, inputs, trained_model_dir,
     local = tag(tmp_path, inputs[0], trained_model_dir, taxonomy, "--jobs", "1")
     own = tag(tmp_path, inputs[0], trained_model_dir, taxonomy, "--engine", "dask", "--jobs", "2")
     pd.testing.assert_frame_equal(own, local)
+
+
+def test_dask_engine_reports_broken_rows_by_line_like_local(tmp_path, inputs, cluster, trained_model_dir, taxonomy,
+                                                             capsys):
+    lines = inputs[0].read_text().splitlines(keepends=True)
+    lines[100] = '{"id": "broken", "title": "cut off"\n'
+    lines[200] = '{"id": "no-text"}\n'
+    source = tmp_path / "broken.jsonl"
+    source.write_text("".join(lines))
+    reports = {}
+    for engine in ("local", "dask"):
+        frame = tag(tmp_path, source, trained_model_dir, taxonomy, "--engine", engine, "--chunk-size", "100",
+                    "--scheduler", cluster.scheduler_address)
+        reports[engine] = (len(frame), [line for line in capsys.readouterr().err.splitlines() if ", line " in line])
+    assert reports["dask"] == reports["local"]
+    count, skipped = reports["dask"]
+    assert count == 598
+    assert [line.split(": ")[0].rsplit(", ", 1)[1] for line in skipped] == ["line 101", "line 201"]
