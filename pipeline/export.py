@@ -174,11 +174,6 @@ class ResumableCsv:
             return None
         return state
 
-    def write(self, frame: pd.DataFrame) -> None:
-        """Append one chunk's rows and record the chunk as done."""
-        self._writer.write(frame)
-        self._chunk_done()
-
     def write_rows(self, text: str) -> None:
         """Append one chunk's rows, made by csv_rows(frame, self.columns), and record the chunk as done."""
         self._writer.write_rows(text)

@@ -82,8 +82,8 @@ def tag_files(spec: TaggerSpec, inputs, output: str | Path, chunk_size: int = 20
     started = time.perf_counter()
     bar = tqdm(desc="tagging", unit=" abstracts", disable=None if progress is None else not progress)
     try:
-        chunks = (frame for path in inputs for frame in read_documents(path, chunk_size=chunk_size, report=run.report))
-        chunks = _with_columns(writer, taxonomy, chunks, writer.chunks_done)
+        frames = (frame for path in inputs for frame in read_documents(path, chunk_size, report=run.report))
+        chunks = _with_columns(writer, taxonomy, frames, writer.chunks_done)
         tagged = (tag_on_dask(spec, chunks, scheduler=scheduler, workers=jobs) if engine == "dask"
                   else tag_locally(spec, chunks, jobs))
         for text, rows in tagged:

@@ -6,7 +6,8 @@ import tempfile
 import pandas as pd
 import pytest
 
-from pipeline.export import ResumableCsv, atomic_path, csv_text, neutralise_cell, restore_cell, write_csv
+from pipeline.export import (ResumableCsv, atomic_path, csv_rows, csv_text, neutralise_cell, restore_cell,
+                             write_csv)
 
 
 @pytest.mark.parametrize("value", ["=1+1", "+cmd", "-2", "@SUM(A1)", "\tx", "\rx"])
@@ -44,13 +45,13 @@ def test_resume_removes_a_progress_write_cut_short_by_sigkill(tmp_path):
     target = tmp_path / "out.csv"
     first = ResumableCsv(target, "run-1")
     first.start(["id"])
-    first.write(pd.DataFrame({"id": ["a"]}))
+    first.write_rows(csv_rows(pd.DataFrame({"id": ["a"]}), ["id"]))
     first.close()  # the run dies here; a SIGKILL during the next progress write would leave:
     handle, _ = tempfile.mkstemp(prefix=f".{first.progress.name}.", suffix=".partial", dir=tmp_path)
     os.close(handle)
     resumed = ResumableCsv(target, "run-1", resume=True)
     assert resumed.chunks_done == 1
-    resumed.write(pd.DataFrame({"id": ["b"]}))
+    resumed.write_rows(csv_rows(pd.DataFrame({"id": ["b"]}), ["id"]))
     resumed.finish(["id"])
     assert target.read_bytes() == b"id\r\na\r\nb\r\n"
     assert [p.name for p in tmp_path.iterdir()] == ["out.csv"]
