@@ -3,11 +3,11 @@ apply them to documents.
 
 Each document gets, per rule, a vote in the label matrix (documents x rules): -1 abstain (no
 match), 0 (matched, but only as a passing mention), 1 (fired), plus the mentions behind it.
+Whether a mention is central or passing is pipeline.cues' job.
 """
 
 from __future__ import annotations
 
-import bisect
 import functools
 import re
 from dataclasses import dataclass
@@ -18,7 +18,8 @@ import spacy
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
 
-from pipeline.taxonomy import Context, Rule, Taxonomy
+from pipeline.cues import CueSet, Sentences, normalise, phrases_regex
+from pipeline.taxonomy import Rule, Taxonomy
 
 ABSTAIN, PASSING, FIRED = -1, 0, 1
 
@@ -27,7 +28,6 @@ MODEL_ONLY_ATTRS = {"POS", "TAG", "LEMMA", "DEP", "ENT_TYPE", "ENT_IOB", "ENT_ID
 """Token attributes that only trained spaCy pipelines set (rules use a blank one), so a pattern
 using them never matches."""
 
-NOT_SENTENCE_ENDS = {"e.g.", "i.e.", "cf.", "vs.", "al.", "etc.", "fig.", "eq.", "approx."}
 REGEX_MAX_MEM = 8 << 20
 """Memory cap for one compiled RE2 regex (RE2 matches in linear time, so no regex can hang)."""
 
@@ -280,8 +280,8 @@ class RuleSet:
             if only is None or info.id in only:
                 self._add(len(self.rules), info.rule)
                 self.rules.append(info)
-        self._cues = _CueSet(self.context)
-        self._unless = [_phrases_regex(info.rule.unless) for info in self.rules]
+        self._cues = CueSet(self.context)
+        self._unless = [phrases_regex(info.rule.unless) for info in self.rules]
         self._tokenize_all = self._token_keys is None
         self._prefilter = (_compile_regex("|".join(sorted(self._token_keys)), case_sensitive=True, longest_match=True)
                            if self._token_keys else None)  # None with no phrase or pattern rule
@@ -360,7 +360,7 @@ class RuleSet:
         if not char_spans:
             return []
         lowered = text.lower() if lowered is None else lowered
-        sentences = _Sentences(text, title_length)
+        sentences = Sentences(text, title_length)
         mentions = []
         for rule, start, end in _drop_nested(char_spans):
             sentence = sentences.of(start)
@@ -380,7 +380,7 @@ class RuleSet:
         if unless is not None:
             found = unless.search(lowered, sentence[0], sentence[1])
             if found:
-                return f"unless '{_normalise(found.group())}'"
+                return f"unless '{normalise(found.group())}'"
         return None
 
     def _fires(self, rule_index: int, mentions: list[Mention]) -> bool:
@@ -395,21 +395,6 @@ class RuleSet:
         if rule.where == "title_or_claim":
             return any(mention.in_title or mention.in_claim for mention in central)
         return True
-
-
-WORD = re.compile(r"\w+(?:-\w+)*")
-"""A word for the contrast-cue window: a hyphenated compound ("state-of-the-art") counts as one."""
-
-
-def _words_back(text: str, position: int, count: int) -> int:
-    """The offset where the `count` words before `position` begin."""
-    if count <= 0:
-        return position
-    window = text[max(0, position - 40 * count):position]
-    starts = [match.start() for match in WORD.finditer(window)]
-    if len(starts) < count:
-        return max(0, position - len(window)) if len(window) < position else 0
-    return position - len(window) + starts[-count]
 
 
 SEPARATOR = r"[\s\v\x1c-\x1f\x85\p{Z}\-]"
@@ -449,69 +434,3 @@ def _drop_nested(spans: set[tuple[int, int, int]]) -> list[tuple[int, int, int]]
             continue
         kept.append((rule, start, end))
     return kept
-
-
-SENTENCE_END = re.compile(r"[.!?](?=\s+[A-Z0-9(\[])")
-
-
-class _Sentences:
-    """Sentence bounds (character offsets) of a document text, the title being the first sentence."""
-
-    def __init__(self, text: str, title_length: int):
-        starts = [0]
-        if 0 < title_length < len(text):
-            starts.append(title_length)
-        for match in SENTENCE_END.finditer(text, title_length):
-            before = text[max(0, match.end() - 8):match.end()].lower()
-            if not before.endswith(tuple(NOT_SENTENCE_ENDS)):
-                starts.append(match.end())
-        self._starts = starts
-        self._length = len(text)
-
-    def of(self, char: int) -> tuple[int, int]:
-        position = bisect.bisect_right(self._starts, char) - 1
-        end = self._starts[position + 1] if position + 1 < len(self._starts) else self._length
-        return self._starts[position], end
-
-
-def _phrases_regex(phrases: list[str]):
-    """One regex for a list of literal phrases: whole words, any case, hyphens and spaces alike."""
-    phrases = [phrase.strip().lower() for phrase in phrases if phrase.strip()]
-    if not phrases:
-        return None
-    parts = [re.sub(r"(?:\\[ \-])+", r"[\\s\\-]+", re.escape(phrase)) for phrase in
-             sorted(phrases, key=len, reverse=True)]
-    return re.compile(r"(?<!\w)(?:" + "|".join(parts) + r")(?!\w)")
-
-
-def _normalise(text: str) -> str:
-    return " ".join(text.split())
-
-
-class _CueSet:
-    """The taxonomy's context cues, compiled once."""
-
-    def __init__(self, context: Context):
-        self.window = context.cue_window
-        self._contrast = _phrases_regex(context.contrast_cues)
-        self._claims = _phrases_regex(context.claim_cues)
-        suffixes = "|".join(re.escape(suffix.lower()) for suffix in context.free_suffixes)
-        self._free = re.compile(r"\s*-\s*(" + suffixes + r")(?!\w)") if suffixes else None
-
-    def passing_reason(self, lowered: str, start: int, end: int, sentence) -> str | None:
-        """Why a mention at characters [start, end) is passing, or None when it looks central."""
-        if self._free is not None:
-            suffix = self._free.match(lowered, end, sentence[1])
-            if suffix:
-                return f"'-{suffix.group(1)}' suffix"
-        if self._contrast is not None:
-            cue = self._contrast.search(lowered, sentence[0], start)
-            if cue:  # is there one within the cue window (counted only when needed: it is slower)?
-                window_start = _words_back(lowered, start, self.window)
-                cue = self._contrast.search(lowered, max(window_start, sentence[0]), start)
-            if cue:
-                return f"after '{_normalise(cue.group())}'"
-        return None
-
-    def has_claim(self, lowered: str, sentence) -> bool:
-        return self._claims is not None and self._claims.search(lowered, sentence[0], sentence[1]) is not None

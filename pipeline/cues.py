@@ -1,0 +1,92 @@
+"""Where a rule's mention stands: sentence bounds (the title is the first sentence), claim
+sentences ("we propose ..."), and the contrast cues and free suffixes that make a mention passing."""
+
+from __future__ import annotations
+
+import bisect
+import re
+
+from pipeline.taxonomy import Context
+
+NOT_SENTENCE_ENDS = {"e.g.", "i.e.", "cf.", "vs.", "al.", "etc.", "fig.", "eq.", "approx."}
+
+WORD = re.compile(r"\w+(?:-\w+)*")
+"""A word for the contrast-cue window: a hyphenated compound ("state-of-the-art") counts as one."""
+
+
+def _words_back(text: str, position: int, count: int) -> int:
+    """The offset where the `count` words before `position` begin."""
+    if count <= 0:
+        return position
+    window = text[max(0, position - 40 * count):position]
+    starts = [match.start() for match in WORD.finditer(window)]
+    if len(starts) < count:
+        return max(0, position - len(window)) if len(window) < position else 0
+    return position - len(window) + starts[-count]
+
+
+SENTENCE_END = re.compile(r"[.!?](?=\s+[A-Z0-9(\[])")
+
+
+class Sentences:
+    """Sentence bounds (character offsets) of a document text, the title being the first sentence."""
+
+    def __init__(self, text: str, title_length: int):
+        starts = [0]
+        if 0 < title_length < len(text):
+            starts.append(title_length)
+        for match in SENTENCE_END.finditer(text, title_length):
+            before = text[max(0, match.end() - 8):match.end()].lower()
+            if not before.endswith(tuple(NOT_SENTENCE_ENDS)):
+                starts.append(match.end())
+        self._starts = starts
+        self._length = len(text)
+
+    def of(self, char: int) -> tuple[int, int]:
+        position = bisect.bisect_right(self._starts, char) - 1
+        end = self._starts[position + 1] if position + 1 < len(self._starts) else self._length
+        return self._starts[position], end
+
+
+def phrases_regex(phrases: list[str]):
+    """One regex for a list of literal phrases: whole words, any case, hyphens and spaces alike."""
+    phrases = [phrase.strip().lower() for phrase in phrases if phrase.strip()]
+    if not phrases:
+        return None
+    parts = [re.sub(r"(?:\\[ \-])+", r"[\\s\\-]+", re.escape(phrase)) for phrase in
+             sorted(phrases, key=len, reverse=True)]
+    return re.compile(r"(?<!\w)(?:" + "|".join(parts) + r")(?!\w)")
+
+
+def normalise(text: str) -> str:
+    """A matched cue as reports show it: runs of white space as one space."""
+    return " ".join(text.split())
+
+
+class CueSet:
+    """The taxonomy's context cues, compiled once."""
+
+    def __init__(self, context: Context):
+        self.window = context.cue_window
+        self._contrast = phrases_regex(context.contrast_cues)
+        self._claims = phrases_regex(context.claim_cues)
+        suffixes = "|".join(re.escape(suffix.lower()) for suffix in context.free_suffixes)
+        self._free = re.compile(r"\s*-\s*(" + suffixes + r")(?!\w)") if suffixes else None
+
+    def passing_reason(self, lowered: str, start: int, end: int, sentence) -> str | None:
+        """Why a mention at characters [start, end) is passing, or None when it looks central."""
+        if self._free is not None:
+            suffix = self._free.match(lowered, end, sentence[1])
+            if suffix:
+                return f"'-{suffix.group(1)}' suffix"
+        if self._contrast is not None:
+            cue = self._contrast.search(lowered, sentence[0], start)
+            if cue:  # is there one within the cue window (counted only when needed: it is slower)?
+                window_start = _words_back(lowered, start, self.window)
+                cue = self._contrast.search(lowered, max(window_start, sentence[0]), start)
+            if cue:
+                return f"after '{normalise(cue.group())}'"
+        return None
+
+    def has_claim(self, lowered: str, sentence) -> bool:
+        return self._claims is not None and self._claims.search(lowered, sentence[0], sentence[1]) is not None
