@@ -25,6 +25,20 @@ def _words_back(text: str, position: int, count: int) -> int:
     return position - len(window) + starts[-count]
 
 
+TITLE_NAME = re.compile(r"\s*([^\s:,]*\w[^\s:,]*?[A-Z0-9][^\s:,]*)\s*:")
+"""A title that starts with a one-word name: "MERA: ...", "G-SimCLR : ...", "Unposed-to-3D: ..."."""
+
+
+def method_name(title: str):
+    """A regex for the name a title gives the paper's own method (at least 3 characters, with a
+    capital or digit after its first character), or None. A sentence that names it says what the
+    paper does, as one with "we propose" does."""
+    found = TITLE_NAME.match(title)
+    if not found or len(found.group(1)) < 3:
+        return None
+    return re.compile(r"(?<![\w-])" + re.escape(found.group(1)) + r"(?![\w-])")
+
+
 SENTENCE_END = re.compile(r"[.!?](?=\s+[A-Z0-9(\[])")
 
 

@@ -18,7 +18,7 @@ import spacy
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
 
-from pipeline.cues import CueSet, Sentences, normalise, phrases_regex
+from pipeline.cues import CueSet, Sentences, method_name, normalise, phrases_regex
 from pipeline.taxonomy import Rule, Taxonomy
 
 ABSTAIN, PASSING, FIRED = -1, 0, 1
@@ -361,11 +361,13 @@ class RuleSet:
             return []
         lowered = text.lower() if lowered is None else lowered
         sentences = Sentences(text, title_length)
+        name = method_name(text[:title_length])
         mentions = []
         for rule, start, end in _drop_nested(char_spans):
             sentence = sentences.of(start)
             in_title = start < title_length
-            in_claim = in_title or self._cues.has_claim(lowered, sentence)
+            in_claim = (in_title or self._cues.has_claim(lowered, sentence)
+                        or (name is not None and name.search(text, *sentence) is not None))
             passing = self._passing_reason(rule, lowered, start, end, sentence)
             mentions.append(Mention(rule=rule, start=start, end=end, text=text[start:end],
                                     in_title=in_title, in_claim=in_claim, passing=passing))

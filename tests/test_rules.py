@@ -1,5 +1,6 @@
 import pytest
 
+from pipeline.cues import method_name
 from pipeline.rules import ABSTAIN, FIRED, PASSING, RuleSet, phrase_variants
 from pipeline.taxonomy import parse_taxonomy
 
@@ -71,6 +72,25 @@ def test_passing_mentions_do_not_fire(ruleset, text, reason):
 def test_a_cue_further_back_than_the_window_leaves_the_mention_central(ruleset):
     text = "Unlike earlier detectors that need many boxes from human annotators, we use self-supervised learning."
     assert vote(ruleset, text)[0]["ssl_phrase"] == FIRED
+
+
+@pytest.mark.parametrize("title, name", [
+    ("MERA: Multimodal Self-Explanatory Models", "MERA"), ("G-SimCLR : Guided Projection", "G-SimCLR"),
+    ("Unposed-to-3D: Learning Vehicles", "Unposed-to-3D"), ("Beyond Self-Supervision: A Study", None),
+    ("Rethinking: Pretraining", None), ("3D: Scenes", None), ("A study without a colon", None),
+])
+def test_method_name_comes_from_a_one_word_title_prefix(title, name):
+    found = method_name(title)
+    if name is None:
+        assert found is None
+    else:
+        assert found.search(f"Then {name}, our model, wins.") and not found.search(f"Then {name}-v2 wins.")
+
+
+def test_a_sentence_naming_the_papers_method_is_a_claim(ruleset):
+    abstract = "Results are good. MERA then learns the latent space with a pretext task."
+    assert vote(ruleset, abstract, title="MERA: Lung nodules")[0]["ssl_claim"] == FIRED
+    assert vote(ruleset, abstract, title="Lung nodules")[0]["ssl_claim"] == PASSING
 
 
 def test_where_title_or_claim_needs_a_claim_sentence(ruleset):
