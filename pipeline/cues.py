@@ -39,6 +39,12 @@ def method_name(title: str):
     return re.compile(r"(?<![\w-])" + re.escape(found.group(1)) + r"(?![\w-])")
 
 
+def _clause_start(text: str, sentence_start: int, position: int) -> int:
+    """Where the clause holding `position` starts: after the last colon or semicolon before it in
+    its sentence ("Beyond Lexical Content: A Study of X" does not put X after "beyond")."""
+    return max(text.rfind(":", sentence_start, position), text.rfind(";", sentence_start, position), sentence_start - 1) + 1
+
+
 SENTENCE_END = re.compile(r"[.!?](?=\s+[A-Z0-9(\[])")
 
 
@@ -95,9 +101,10 @@ class CueSet:
                 return f"'-{suffix.group(1)}' suffix"
         if self._contrast is not None:
             cue = self._contrast.search(lowered, sentence[0], start)
-            if cue:  # is there one within the cue window (counted only when needed: it is slower)?
-                window_start = _words_back(lowered, start, self.window)
-                cue = self._contrast.search(lowered, max(window_start, sentence[0]), start)
+            if cue:  # is there one within the cue window and clause (counted only when needed: slower)?
+                window_start = max(_words_back(lowered, start, self.window),
+                                   _clause_start(lowered, sentence[0], start))
+                cue = self._contrast.search(lowered, window_start, start)
             if cue:
                 return f"after '{normalise(cue.group())}'"
         return None

@@ -69,6 +69,12 @@ def test_passing_mentions_do_not_fire(ruleset, text, reason):
     assert mentions[0].passing == reason
 
 
+def test_a_cue_before_a_colon_or_semicolon_does_not_reach_past_it(ruleset):
+    assert vote(ruleset, "We add text.", title="Efficiency without Compromise: CLIP-aided GANs")[0]["clip_name"] == FIRED
+    assert vote(ruleset, "Unlike GANs; we use self-supervised learning.")[0]["ssl_phrase"] == FIRED
+    assert vote(ruleset, "Unlike GANs, we use self-supervised learning.")[0]["ssl_phrase"] == PASSING
+
+
 def test_a_cue_further_back_than_the_window_leaves_the_mention_central(ruleset):
     text = "Unlike earlier detectors that need many boxes from human annotators, we use self-supervised learning."
     assert vote(ruleset, text)[0]["ssl_phrase"] == FIRED
