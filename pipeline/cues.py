@@ -42,7 +42,8 @@ def method_name(title: str):
 def _clause_start(text: str, sentence_start: int, position: int) -> int:
     """Where the clause holding `position` starts: after the last colon or semicolon before it in
     its sentence ("Beyond Lexical Content: A Study of X" does not put X after "beyond")."""
-    return max(text.rfind(":", sentence_start, position), text.rfind(";", sentence_start, position), sentence_start - 1) + 1
+    colon, semicolon = text.rfind(":", sentence_start, position), text.rfind(";", sentence_start, position)
+    return max(colon, semicolon, sentence_start - 1) + 1
 
 
 SENTENCE_END = re.compile(r"[.!?](?=\s+[A-Z0-9(\[])")
@@ -109,5 +110,9 @@ class CueSet:
                 return f"after '{normalise(cue.group())}'"
         return None
 
-    def has_claim(self, lowered: str, sentence) -> bool:
-        return self._claims is not None and self._claims.search(lowered, sentence[0], sentence[1]) is not None
+    def is_claim(self, text: str, lowered: str, sentence, name=None) -> bool:
+        """Whether a sentence says what the paper does: it has a claim cue, or it names the
+        paper's method (`name`, from method_name)."""
+        if self._claims is not None and self._claims.search(lowered, *sentence) is not None:
+            return True
+        return name is not None and name.search(text, *sentence) is not None

@@ -366,8 +366,7 @@ class RuleSet:
         for rule, start, end in _drop_nested(char_spans):
             sentence = sentences.of(start)
             in_title = start < title_length
-            in_claim = (in_title or self._cues.has_claim(lowered, sentence)
-                        or (name is not None and name.search(text, *sentence) is not None))
+            in_claim = in_title or self._cues.is_claim(text, lowered, sentence, name)
             passing = self._passing_reason(rule, lowered, start, end, sentence)
             mentions.append(Mention(rule=rule, start=start, end=end, text=text[start:end],
                                     in_title=in_title, in_claim=in_claim, passing=passing))
