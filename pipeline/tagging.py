@@ -88,7 +88,7 @@ class Tagger:
         mentioned = np.zeros((len(votes), len(column)), dtype=bool)
         for r, info in enumerate(votes.rules):
             for tag_id in info.voted_tags:
-                if not strong_only or info.rule.weight >= self.taxonomy.tag(tag_id).min_score:
+                if not strong_only or info.rule.weight >= self._minimum[column[tag_id]]:
                     mentioned[:, column[tag_id]] |= votes.matrix[:, r] != ABSTAIN
         return mentioned
 

@@ -30,13 +30,19 @@ def test_scores_reach_one_half_exactly_for_given_tags(predictions):
     assert ((result.scores >= 0.5) == result.combined.astype(bool)).all()
 
 
-@pytest.mark.parametrize("policy", ["never", "with_strong_mention", "with_mention", "always"])
-def test_policy_controls_what_the_model_may_add(trained_model_dir, taxonomy, policy):
+def eager_tagger(model_dir, taxonomy, policy: str) -> Tagger:
+    """A Tagger for the default taxonomy with another `policy.model_adds` (a policy edit does not
+    make the model stale) and every threshold at 0, so the model says yes to everything."""
     text = open(taxonomy.path).read().replace("model_adds: with_strong_mention", f"model_adds: {policy}")
     edited = parse_taxonomy(text, "policy.yaml")
-    tagger = Tagger(edited, load_model(trained_model_dir, edited, allow_stale=True))
-    tagger.thresholds[:] = 0.0  # the model says yes to everything
-    result = tagger.predict(TITLES, ABSTRACTS)
+    tagger = Tagger(edited, load_model(model_dir, edited))
+    tagger.thresholds[:] = 0.0
+    return tagger
+
+
+@pytest.mark.parametrize("policy", ["never", "with_strong_mention", "with_mention", "always"])
+def test_policy_controls_what_the_model_may_add(trained_model_dir, taxonomy, policy):
+    result = eager_tagger(trained_model_dir, taxonomy, policy).predict(TITLES, ABSTRACTS)
     if policy == "never":
         assert (result.combined == result.rules).all()
     elif policy == "always":
@@ -53,12 +59,8 @@ def test_strong_mention_policy_ignores_context_only_matches(trained_model_dir, t
                  "Existing self-supervised encoders are strong; we study a supervised alternative."]
     added = {}
     for policy in ("with_mention", "with_strong_mention"):
-        text = open(taxonomy.path).read().replace("model_adds: with_strong_mention", f"model_adds: {policy}")
-        edited = parse_taxonomy(text, "policy.yaml")
-        tagger = Tagger(edited, load_model(trained_model_dir, edited, allow_stale=True))
-        tagger.thresholds[:] = 0.0
-        result = tagger.predict(titles, abstracts)
-        added[policy] = result.combined[:, edited.tag_ids.index("self_supervised")].tolist()
+        result = eager_tagger(trained_model_dir, taxonomy, policy).predict(titles, abstracts)
+        added[policy] = result.combined[:, taxonomy.tag_ids.index("self_supervised")].tolist()
     assert taxonomy.policy.model_adds == "with_strong_mention"
     assert added["with_mention"] == [True, True]
     assert added["with_strong_mention"] == [False, True]
