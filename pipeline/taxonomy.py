@@ -304,8 +304,16 @@ def _where(data, loc: tuple) -> str:
     tag_id = raw.get("id") if isinstance(raw, dict) else None
     label = f"tag '{tag_id}'" if tag_id else f"tag #{loc[1] + 1}"
     if len(loc) >= 4 and loc[2] == "rules" and isinstance(loc[3], int):
-        label += f", rule {loc[3] + 1}"
+        rules = raw.get("rules") if isinstance(raw, dict) else None
+        raw_rule = rules[loc[3]] if isinstance(rules, list) and loc[3] < len(rules) else None
+        label += ", " + _rule_label(raw_rule, loc[3])
     return label + ": "
+
+
+def _rule_label(raw_rule, index: int) -> str:
+    """`rule 2` or, when the rule has an id, `rule 2 'clip_name'`."""
+    rule_id = raw_rule.get("id") if isinstance(raw_rule, dict) else None
+    return f"rule {index + 1}" + (f" '{rule_id}'" if isinstance(rule_id, str) and rule_id else "")
 
 
 def _describe_validation_errors(exc: ValidationError, data, line_of: dict) -> list[str]:
@@ -357,7 +365,8 @@ def _check_semantics(data: dict, line_of: dict) -> list[str]:
                 rule = Rule.model_validate(raw_rule)
             except ValidationError:
                 continue  # already reported by the structural check
-            prefix = f"line {_line(line_of, tag_loc + ('rules', r))}: {label}, rule {r + 1} ({rule.describe()})"
+            prefix = (f"line {_line(line_of, tag_loc + ('rules', r))}: {label}, {_rule_label(raw_rule, r)} "
+                      f"({rule.describe()})")
             rule_id = rule.id or f"{tag_id}.{r + 1}"
             if rule_id in seen_rules:
                 problems.append(f"{prefix}: duplicate rule id '{rule_id}' (also in {seen_rules[rule_id]})")

@@ -35,6 +35,28 @@ def test_rule_needs_exactly_one_kind():
     assert "exactly one of phrase, regex or pattern (found: phrase, regex)" in problem
 
 
+def test_rules_sharing_a_bad_value_through_an_anchor_are_each_named_by_id_and_line():
+    text = """
+tags:
+  - id: a
+    name: A
+    description: first
+    rules:
+      - id: central
+        regex: &names '(unclosed'
+      - id: body
+        regex: *names
+        weight: 0.5
+      - id: weightless
+        phrase: x
+        wieght: 2
+"""
+    problems = problems_of(text)
+    assert any(p.startswith("line 7: tag 'a', rule 1 'central' (regex '(unclosed'): invalid regex") for p in problems)
+    assert any(p.startswith("line 9: tag 'a', rule 2 'body' (regex '(unclosed'): invalid regex") for p in problems)
+    assert "line 14: tag 'a', rule 3 'weightless': tags.0.rules.2.wieght: unknown key 'wieght'" in problems
+
+
 def test_every_problem_is_reported_at_once():
     text = """
 tags:
