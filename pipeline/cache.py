@@ -9,23 +9,38 @@ and rebuilt, and files are replaced atomically.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import zipfile
+from importlib import metadata
 from pathlib import Path
 
 import numpy as np
 from scipy import sparse
 
+from pipeline import cues, rules
 from pipeline.export import atomic_path
 from pipeline.rules import Mention, RuleInfo
 from pipeline.taxonomy import Context
 
 
 def rule_fingerprint(rule: RuleInfo, context: Context) -> str:
-    """Changes whenever the rule's matches or votes could change."""
-    payload = [context.model_dump(mode="json"), rule.rule.model_dump(mode="json")]
+    """Changes whenever the rule's matches or votes could change: the rule, the context cues, or
+    the code and libraries that match rules (so an upgrade never reuses votes of older code)."""
+    payload = [matcher_version(), context.model_dump(mode="json"), rule.rule.model_dump(mode="json")]
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode("utf-8")).hexdigest()[:24]
+
+
+@functools.lru_cache(maxsize=1)
+def matcher_version() -> str:
+    """A digest of the rule-matching source (pipeline.rules, pipeline.cues) and of spaCy's and RE2's versions."""
+    digest = hashlib.sha256()
+    for module in (rules, cues):
+        digest.update(Path(module.__file__).read_bytes())
+    for package in ("spacy", "google-re2"):
+        digest.update(f"{package} {metadata.version(package)}".encode("utf-8"))
+    return digest.hexdigest()[:16]
 
 
 def _atomic_save(directory: Path, name: str, write) -> None:

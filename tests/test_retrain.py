@@ -47,6 +47,17 @@ def test_one_tag_edit_reruns_one_rule_and_refits_only_changed_tags(workspace, sm
     assert load_model(model_dir, load_taxonomy(taxonomy_path)).tag_ids == before["tags"]
 
 
+def test_votes_cached_by_other_rule_matching_code_are_not_reused(workspace, small_corpus, monkeypatch):
+    taxonomy_path, model_dir, cache = workspace
+    taxonomy = load_taxonomy(taxonomy_path)
+    again = train(taxonomy, small_corpus, model_dir, incremental=True, cache_dir=cache, progress=False)
+    assert again.corpus.rules_run == 0
+    monkeypatch.setattr("pipeline.cache.matcher_version", lambda: "an upgraded rules.py")
+    upgraded = train(taxonomy, small_corpus, model_dir, incremental=True, cache_dir=cache, progress=False)
+    assert upgraded.corpus.rules_run == sum(len(tag.rules) for tag in taxonomy.tags)
+    assert (upgraded.corpus.votes.matrix == again.corpus.votes.matrix).all()
+
+
 def test_added_tag_is_trained_tagged_and_evaluated(workspace, small_corpus, capsys, tmp_path):
     taxonomy_path, model_dir, cache = workspace
     taxonomy_path.write_text(taxonomy_path.read_text() + ACTIVE_LEARNING)
