@@ -1,0 +1,46 @@
+"""What the default taxonomy's rules decide on their own (no model): central uses give a tag,
+name clashes and stray mentions do not."""
+
+import pytest
+
+from pipeline.rules import RuleSet
+from pipeline.weak_labels import resolve_labels
+
+
+@pytest.fixture(scope="module")
+def ruleset(taxonomy):
+    return RuleSet(taxonomy)
+
+
+def rule_tags(ruleset, title, abstract):
+    votes = ruleset.apply([title], [abstract])
+    given = resolve_labels(ruleset.taxonomy, votes)[0]
+    return {tag for tag, on in zip(ruleset.taxonomy.tag_ids, given) if on}
+
+
+@pytest.mark.parametrize("title, abstract, tag", [
+    ("Adapting CLIP to Remote Sensing", "We fine-tune the image encoder on aerial scenes.", "clip_style"),
+    ("Domain-Agnostic Segmentation", "We present a pixel-text loss that uses domain-agnostic text embeddings. "
+     "The embeddings come from a frozen CLIP model.", "clip_style"),
+    ("Open-Vocabulary Detection", "With ALIGN as its teacher, the detector finds more open-vocabulary classes.",
+     "clip_style"),
+    ("Learning with Noisy Labels", "We propose a loss robust to corrupted annotations.", "weakly_supervised"),
+    ("A Compact Detector", "We propose knowledge distillation from a large teacher.", "distillation"),
+])
+def test_a_central_use_gives_the_tag(ruleset, title, abstract, tag):
+    assert tag in rule_tags(ruleset, title, abstract)
+
+
+@pytest.mark.parametrize("title, abstract, tag", [
+    ("ALIGN: Word Association Learning for Language Models", "We propose ALIGN for cross-cultural reasoning.",
+     "clip_style"),
+    ("CLAP: Cross-Layer Attention Probing", "We introduce CLAP to detect hallucinations in LLM outputs.",
+     "clip_style"),
+    ("Fast Image Editing", "We edit images with a diffusion model. Edits keep a high CLIP similarity.", "clip_style"),
+    ("Text-to-Image Reward Models", "We study image-text alignment of text-to-image generators.", "clip_style"),
+    ("Text-to-3D Generation", "We optimise a radiance field with score distillation sampling.", "distillation"),
+    ("Essay Scoring", "We propose a scorer. Crowd grades carry label noise, which we measure.",
+     "weakly_supervised"),
+])
+def test_a_name_clash_or_a_stray_mention_does_not(ruleset, title, abstract, tag):
+    assert tag not in rule_tags(ruleset, title, abstract)
