@@ -274,7 +274,7 @@ class RuleSet:
         self._phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
         self._exact_phrases = PhraseMatcher(nlp.vocab, attr="ORTH")
         self._patterns = Matcher(nlp.vocab, validate=True)
-        self._regexes: list[tuple[int, object]] = []
+        self._regexes: dict[tuple[str, bool], tuple[list[int], object]] = {}  # one pass per distinct regex
         self._token_keys: set[str] | None = set()  # None: some rule needs every document tokenized
         for info in rule_infos(taxonomy):
             if only is None or info.id in only:
@@ -324,7 +324,10 @@ class RuleSet:
             self._patterns.add(key, [rule.pattern])
             self._add_keys(_pattern_keys(rule.pattern))
         else:
-            self._regexes.append((index, _compile_regex(rule.regex, rule.case_sensitive)))
+            key = (rule.regex, rule.case_sensitive)
+            if key not in self._regexes:
+                self._regexes[key] = ([], _compile_regex(rule.regex, rule.case_sensitive))
+            self._regexes[key][0].append(index)
 
     def apply(self, titles, abstracts) -> RuleVotes:
         """Vote on every document; titles and abstracts are parallel sequences of strings."""
@@ -355,8 +358,9 @@ class RuleSet:
                     for match_id, start, end in matcher(doc):
                         char_spans.add((int(self._vocab.strings[match_id]), starts[start], ends[end - 1]))
         subject = _re2_subject(text) if self._regexes else text
-        for rule, regex in self._regexes:
-            char_spans.update((rule, m.start(), m.end()) for m in regex.finditer(subject) if m.end() > m.start())
+        for rules, regex in self._regexes.values():
+            spans = [(m.start(), m.end()) for m in regex.finditer(subject) if m.end() > m.start()]
+            char_spans.update((rule, start, end) for rule in rules for start, end in spans)
         if not char_spans:
             return []
         lowered = text.lower() if lowered is None else lowered

@@ -173,3 +173,23 @@ def test_min_count_anywhere_overrides_where(ruleset):
     twice = "A masked autoencoder helps. Another masked autoencoder helps more."
     assert vote(ruleset, once)[0]["ssl_twice"] == PASSING
     assert vote(ruleset, twice)[0]["ssl_twice"] == FIRED
+
+
+def test_rules_sharing_a_regex_each_vote_by_their_own_settings():
+    """Rules with the same regex are matched in one pass; each still gets its own votes."""
+    taxonomy = parse_taxonomy("""
+tags:
+  - id: clip
+    name: CLIP
+    description: clip
+    rules:
+      - {id: in_title, regex: '\\bCLIP\\b', case_sensitive: true, where: title}
+      - {id: anywhere, regex: '\\bCLIP\\b', case_sensitive: true}
+      - {id: any_case, regex: '\\bCLIP\\b'}
+""", "t.yaml")
+    ruleset = RuleSet(taxonomy)
+    votes = ruleset.apply(["A paper", "CLIP for maps"], ["We adapt CLIP and a clip.", "We adapt it."])
+    rows = [dict(zip(votes.rule_ids, row)) for row in votes.matrix]
+    assert rows[0] == {"in_title": PASSING, "anywhere": FIRED, "any_case": FIRED}
+    assert rows[1] == {"in_title": FIRED, "anywhere": FIRED, "any_case": FIRED}
+    assert sorted(votes.rule_ids[m.rule] for m in votes.mentions[0]) == ["any_case", "any_case", "anywhere", "in_title"]
