@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 from scipy import sparse
 
-from pipeline import cues, rules
+from pipeline import cues, model, rules, words
 from pipeline.export import atomic_path
 from pipeline.rules import Mention, RuleInfo
 from pipeline.taxonomy import Context
@@ -35,12 +35,27 @@ def rule_fingerprint(rule: RuleInfo, context: Context) -> str:
 @functools.lru_cache(maxsize=1)
 def matcher_version() -> str:
     """A digest of the rule-matching source (pipeline.rules, pipeline.cues) and of spaCy's and RE2's versions."""
+    return _code_digest((rules, cues), ("spacy", "google-re2"))
+
+
+@functools.lru_cache(maxsize=1)
+def features_version() -> str:
+    """A digest of the feature and model source (pipeline.words, pipeline.model) and of the numeric
+    libraries' versions: cached features, and a model kept by `retrain`, are only reused under it."""
+    return _code_digest((words, model), ("scikit-learn", "numpy", "scipy"))
+
+
+def _code_digest(modules, packages) -> str:
     digest = hashlib.sha256()
-    for module in (rules, cues):
+    for module in modules:
         digest.update(Path(module.__file__).read_bytes())
-    for package in ("spacy", "google-re2"):
+    for package in packages:
         digest.update(f"{package} {metadata.version(package)}".encode("utf-8"))
     return digest.hexdigest()[:16]
+
+
+def _features_key(vocabulary_sha: str) -> str:
+    return f"{vocabulary_sha} {features_version()}"
 
 
 def _atomic_save(directory: Path, name: str, write) -> None:
@@ -61,10 +76,10 @@ class CorpusCache:
         self.directory = Path(directory) / corpus_sha256[:24]
 
     def load_features(self, vocabulary_sha: str):
-        """(features, mask keys per row) cached for this vocabulary, or None."""
+        """(features, mask keys per row) cached for this vocabulary and feature code, or None."""
         try:
             with np.load(self.directory / "features-rows.npz", allow_pickle=False) as rows:
-                if str(rows["vocabulary"]) != vocabulary_sha:
+                if str(rows["vocabulary"]) != _features_key(vocabulary_sha):
                     return None
                 keys = rows["keys"].tolist()
             features = sparse.load_npz(self.directory / "features.npz").tocsr()
@@ -75,7 +90,7 @@ class CorpusCache:
     def save_features(self, features, keys: list[str], vocabulary_sha: str) -> None:
         _atomic_save(self.directory, "features.npz", lambda out: sparse.save_npz(out, features.tocsr(), compressed=False))
         _atomic_save(self.directory, "features-rows.npz",
-                     lambda out: np.savez(out, keys=np.array(keys, dtype=str), vocabulary=np.array(vocabulary_sha)))
+                     lambda out: np.savez(out, keys=np.array(keys, dtype=str), vocabulary=np.array(_features_key(vocabulary_sha))))
 
     def _path(self, fingerprint: str) -> Path:
         return self.directory / f"rule-{fingerprint}.npz"

@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 
 from pipeline.artifacts import load_model, read_manifest
+from pipeline.cache import CorpusCache
 from pipeline.cli import main
 from pipeline.taxonomy import load_taxonomy
 from pipeline.workflow import retrain, train
@@ -56,6 +57,21 @@ def test_votes_cached_by_other_rule_matching_code_are_not_reused(workspace, smal
     upgraded = train(taxonomy, small_corpus, model_dir, incremental=True, cache_dir=cache, progress=False)
     assert upgraded.corpus.rules_run == sum(len(tag.rules) for tag in taxonomy.tags)
     assert (upgraded.corpus.votes.matrix == again.corpus.votes.matrix).all()
+
+
+def test_model_and_features_of_other_feature_code_are_not_reused(workspace, small_corpus, monkeypatch):
+    taxonomy_path, model_dir, cache = workspace
+    taxonomy = load_taxonomy(taxonomy_path)
+    again = train(taxonomy, small_corpus, model_dir, incremental=True, cache_dir=cache, progress=False)
+    assert again.refitted == []
+    features = CorpusCache(cache, again.corpus.sha256)
+    assert features.load_features(again.model.vocabulary_sha()) is not None
+    for where in ("pipeline.cache.features_version", "pipeline.workflow.features_version"):
+        monkeypatch.setattr(where, lambda: "an upgraded words.py")
+    assert features.load_features(again.model.vocabulary_sha()) is None
+    upgraded = train(taxonomy, small_corpus, model_dir, incremental=True, cache_dir=cache, progress=False)
+    assert upgraded.refitted == taxonomy.tag_ids
+    assert read_manifest(model_dir)["features_version"] == "an upgraded words.py"
 
 
 def test_added_tag_is_trained_tagged_and_evaluated(workspace, small_corpus, capsys, tmp_path):
