@@ -141,7 +141,8 @@ class Training:
 def train(taxonomy: Taxonomy, corpus_path, model_dir, gold_paths=(), incremental: bool = False,
           cache_dir=DEFAULT_CACHE, progress: bool | None = None) -> Training:
     """Label the corpus, fit (all tags, or with `incremental` only the changed ones, if the old
-    model was trained on the same corpus by the same feature code), evaluate on gold and save. The old model stays in place until the new one is completely written."""
+    model was trained on the same corpus by the same feature code), evaluate on gold and save.
+    The old model stays in place until the new one is completely written."""
     started = time.perf_counter()
     old = _previous_model(model_dir) if incremental else None
     corpus = label_corpus(taxonomy, corpus_path, cache_dir=cache_dir, progress=progress)
