@@ -12,8 +12,8 @@ from pathlib import Path
 import pandas as pd
 from tqdm import tqdm
 
+from pipeline import cache
 from pipeline.artifacts import load_model, load_weak_labels, read_manifest, save_model
-from pipeline.cache import features_version
 from pipeline.corpus import ReadReport, read_documents
 from pipeline.evaluation import (SYSTEMS, evaluate_systems, evaluate_where_rules_silent, format_table,
                                  load_gold)
@@ -147,14 +147,14 @@ def train(taxonomy: Taxonomy, corpus_path, model_dir, gold_paths=(), incremental
     old = _previous_model(model_dir) if incremental else None
     corpus = label_corpus(taxonomy, corpus_path, cache_dir=cache_dir, progress=progress)
     if (old is not None and old["manifest"].get("corpus", {}).get("sha256") == corpus.sha256
-            and old["manifest"].get("features_version") == features_version()):
+            and old["manifest"].get("features_version") == cache.features_version()):
         model, refitted = fit_incremental(taxonomy, corpus, old["model"], old["labels"], cache_dir)
     else:
         model, refitted = fit_full(taxonomy, corpus, cache_dir), list(taxonomy.tag_ids)
     evaluations = [evaluate_gold(taxonomy, model, path) for path in gold_paths]
     metrics = combined_metrics(evaluations)
     save_model(model, model_dir, taxonomy, weak_labels=corpus.labels, extra={
-        "features_version": features_version(),
+        "features_version": cache.features_version(),
         "corpus": {"path": str(corpus_path), "sha256": corpus.sha256, "documents": len(corpus.documents),
                    "weak_positives": corpus.positives(taxonomy.tag_ids)},
         "metrics": metrics,

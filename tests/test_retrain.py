@@ -66,8 +66,7 @@ def test_model_and_features_of_other_feature_code_are_not_reused(workspace, smal
     assert again.refitted == []
     features = CorpusCache(cache, again.corpus.sha256)
     assert features.load_features(again.model.vocabulary_sha()) is not None
-    for where in ("pipeline.cache.features_version", "pipeline.workflow.features_version"):
-        monkeypatch.setattr(where, lambda: "an upgraded words.py")
+    monkeypatch.setattr("pipeline.cache.features_version", lambda: "an upgraded words.py")
     assert features.load_features(again.model.vocabulary_sha()) is None
     upgraded = train(taxonomy, small_corpus, model_dir, incremental=True, cache_dir=cache, progress=False)
     assert upgraded.refitted == taxonomy.tag_ids
