@@ -26,6 +26,11 @@ def rule_tags(ruleset, title, abstract):
      "clip_style"),
     ("Learning with Noisy Labels", "We propose a loss robust to corrupted annotations.", "weakly_supervised"),
     ("A Compact Detector", "We propose knowledge distillation from a large teacher.", "distillation"),
+    ("Point-Supervised Small Target Detection", "We generate pseudo-labels from the annotated points.",
+     "weakly_supervised"),
+    ("Retrieval Models", "We train on noisy entity annotated images mined from the web.", "weakly_supervised"),
+    ("Continued Pre-training", "Our approach continues unsupervised pre-training on task texts.",
+     "self_supervised"),
 ])
 def test_a_central_use_gives_the_tag(ruleset, title, abstract, tag):
     assert tag in rule_tags(ruleset, title, abstract)
@@ -40,6 +45,8 @@ def test_a_central_use_gives_the_tag(ruleset, title, abstract, tag):
     ("Text-to-Image Reward Models", "We study image-text alignment of text-to-image generators.", "clip_style"),
     ("Text-to-3D Generation", "We optimise a radiance field with score distillation sampling.", "distillation"),
     ("Essay Scoring", "We propose a scorer. Crowd grades carry label noise, which we measure.",
+     "weakly_supervised"),
+    ("Source-Free Domain Adaptation", "We propose a reweighting of pseudo-labels that reduces their label noise.",
      "weakly_supervised"),
 ])
 def test_a_name_clash_or_a_stray_mention_does_not(ruleset, title, abstract, tag):
