@@ -69,14 +69,28 @@ class Sentences:
         return self._starts[position], end
 
 
-def phrases_regex(phrases: list[str]):
-    """One regex for a list of literal phrases: whole words, any case, hyphens and spaces alike."""
+def phrases_regex(phrases: list[str], plurals: bool = False):
+    """One regex for a list of literal phrases: whole words, any case, hyphens and spaces alike;
+    with `plurals`, each phrase's plural form too (as rule phrases match)."""
     phrases = [phrase.strip().lower() for phrase in phrases if phrase.strip()]
+    if plurals:
+        phrases += [phrase[:-len(last)] + plural(last) for phrase in phrases
+                    for last in [phrase.split()[-1]] if last[-1].isalpha()]
     if not phrases:
         return None
     parts = [re.sub(r"(?:\\[ \-])+", r"[\\s\\-]+", re.escape(phrase)) for phrase in
-             sorted(phrases, key=len, reverse=True)]
+             sorted(set(phrases), key=len, reverse=True)]
     return re.compile(r"(?<!\w)(?:" + "|".join(parts) + r")(?!\w)")
+
+
+def plural(word: str) -> str:
+    """An English plural by the regular rules ("label" -> "labels", "query" -> "queries")."""
+    lower = word.lower()
+    if lower.endswith(("s", "x", "ch", "sh")):
+        return word + "es" if not lower.endswith("s") else word
+    if lower.endswith("y") and len(word) > 1 and lower[-2] not in "aeiou":
+        return word[:-1] + "ies"
+    return word + "s"
 
 
 def normalise(text: str) -> str:

@@ -18,7 +18,7 @@ import spacy
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
 
-from pipeline.cues import CueSet, Sentences, method_name, normalise, phrases_regex
+from pipeline.cues import CueSet, Sentences, method_name, normalise, phrases_regex, plural
 from pipeline.taxonomy import Rule, Taxonomy
 
 ABSTAIN, PASSING, FIRED = -1, 0, 1
@@ -154,21 +154,12 @@ def phrase_variants(phrase: str) -> list[list[str]]:
         for word in words[1:]:
             hyphenated += ["-", word]
         variants.append(hyphenated)
-    plurals = [variant[:-1] + [_plural(variant[-1])] for variant in variants if variant[-1].isalpha()]
+    plurals = [variant[:-1] + [plural(variant[-1])] for variant in variants if variant[-1].isalpha()]
     unique = []
     for variant in variants + plurals:
         if variant not in unique:
             unique.append(variant)
     return unique
-
-
-def _plural(word: str) -> str:
-    lower = word.lower()
-    if lower.endswith(("s", "x", "ch", "sh")):
-        return word + "es" if not lower.endswith("s") else word
-    if lower.endswith("y") and len(word) > 1 and lower[-2] not in "aeiou":
-        return word[:-1] + "ies"
-    return word + "s"
 
 
 def check_rule(rule: Rule) -> list[str]:
@@ -281,7 +272,7 @@ class RuleSet:
                 self._add(len(self.rules), info.rule)
                 self.rules.append(info)
         self._cues = CueSet(self.context)
-        self._unless = [phrases_regex(info.rule.unless) for info in self.rules]
+        self._unless = [phrases_regex(info.rule.unless, plurals=True) for info in self.rules]
         self._tokenize_all = self._token_keys is None
         self._prefilter = (_compile_regex("|".join(sorted(self._token_keys)), case_sensitive=True, longest_match=True)
                            if self._token_keys else None)  # None with no phrase or pattern rule

@@ -31,6 +31,7 @@ def rule_tags(ruleset, title, abstract):
     ("Retrieval Models", "We train on noisy entity annotated images mined from the web.", "weakly_supervised"),
     ("Continued Pre-training", "Our approach continues unsupervised pre-training on task texts.",
      "self_supervised"),
+    ("Test-Time Prompt Tuning for Vision-Language Models", "We make the prompts robust to shifts.", "clip_style"),
 ])
 def test_a_central_use_gives_the_tag(ruleset, title, abstract, tag):
     assert tag in rule_tags(ruleset, title, abstract)
@@ -48,6 +49,8 @@ def test_a_central_use_gives_the_tag(ruleset, title, abstract, tag):
      "weakly_supervised"),
     ("Source-Free Domain Adaptation", "We propose a reweighting of pseudo-labels that reduces their label noise.",
      "weakly_supervised"),
+    ("Safety Prompts", "We apply prompt tuning to MLLMs and other VLMs.",
+     "clip_style"),
 ])
 def test_a_name_clash_or_a_stray_mention_does_not(ruleset, title, abstract, tag):
     assert tag not in rule_tags(ruleset, title, abstract)

@@ -112,6 +112,8 @@ def test_regex_case_sensitivity_and_unless(ruleset):
     assert vote(ruleset, "We film a video clip of cats.")[0]["clip_name"] == ABSTAIN
     votes, mentions = vote(ruleset, "We report the CLIP score of generated images.")
     assert votes["clip_name"] == PASSING and mentions[0].passing == "unless 'clip score'"
+    votes, mentions = vote(ruleset, "We report CLIP-scores of generated images.")  # plural, hyphenated
+    assert votes["clip_name"] == PASSING and mentions[0].passing == "unless 'clip-scores'"
 
 
 def test_token_pattern_and_min_count(ruleset):
