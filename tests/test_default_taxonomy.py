@@ -32,6 +32,7 @@ def rule_tags(ruleset, title, abstract):
     ("Continued Pre-training", "Our approach continues unsupervised pre-training on task texts.",
      "self_supervised"),
     ("Test-Time Prompt Tuning for Vision-Language Models", "We make the prompts robust to shifts.", "clip_style"),
+    ("Memory Banks", "We propose a cache for test-time adaptation of VLMs to new domains.", "clip_style"),
 ])
 def test_a_central_use_gives_the_tag(ruleset, title, abstract, tag):
     assert tag in rule_tags(ruleset, title, abstract)
