@@ -1,5 +1,6 @@
-"""What the default taxonomy's rules decide on their own (no model): central uses give a tag,
-name clashes and stray mentions do not."""
+"""What the default taxonomy's rules decide on their own (no model): central uses give a tag;
+name clashes, stray mentions and look-alikes (noisy pseudo-labels, prompts for multimodal LLMs)
+do not."""
 
 import pytest
 
@@ -50,8 +51,7 @@ def test_a_central_use_gives_the_tag(ruleset, title, abstract, tag):
      "weakly_supervised"),
     ("Source-Free Domain Adaptation", "We propose a reweighting of pseudo-labels that reduces their label noise.",
      "weakly_supervised"),
-    ("Safety Prompts", "We apply prompt tuning to MLLMs and other VLMs.",
-     "clip_style"),
+    ("Safety Prompts", "We apply prompt tuning to MLLMs and other VLMs.", "clip_style"),
 ])
-def test_a_name_clash_or_a_stray_mention_does_not(ruleset, title, abstract, tag):
+def test_a_name_clash_stray_mention_or_look_alike_does_not(ruleset, title, abstract, tag):
     assert tag not in rule_tags(ruleset, title, abstract)
