@@ -47,7 +47,7 @@ class Mention:
     def describe(self) -> str:
         where = "title" if self.in_title else ("claim" if self.in_claim else "body")
         note = f", passing: {self.passing}" if self.passing else ""
-        return f"'{self.text}' ({where}{note})"
+        return f"'{normalise(self.text)}' ({where}{note})"
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 import pytest
 
 from pipeline.cues import method_name
-from pipeline.rules import ABSTAIN, FIRED, PASSING, RuleSet, phrase_variants
+from pipeline.rules import ABSTAIN, FIRED, PASSING, Mention, RuleSet, phrase_variants
 from pipeline.taxonomy import parse_taxonomy
 
 TAXONOMY = """
@@ -114,6 +114,12 @@ def test_regex_case_sensitivity_and_unless(ruleset):
     assert votes["clip_name"] == PASSING and mentions[0].passing == "unless 'clip score'"
     votes, mentions = vote(ruleset, "We report CLIP-scores of generated images.")  # plural, hyphenated
     assert votes["clip_name"] == PASSING and mentions[0].passing == "unless 'clip-scores'"
+
+
+def test_a_mention_across_lines_is_described_on_one_line():
+    mention = Mention(rule=0, start=0, end=30, text="Prompt Tuning\n\nVision-language  models",
+                      in_title=True, in_claim=True)
+    assert mention.describe() == "'Prompt Tuning Vision-language models' (title)"
 
 
 def test_token_pattern_and_min_count(ruleset):
