@@ -37,7 +37,7 @@ def test_import_tag_evaluate_explain_end_to_end(capsys, tmp_path, taxonomy, trai
     row = frame.set_index("id").loc["s001"]  # VLANet: weakly-supervised video moment retrieval
     assert "weakly_supervised" in row["tags"].split(";")
     assert row["score_weakly_supervised"] >= 0.5
-    assert "weak_phrase" in row["evidence"]
+    assert "weak_terms" in row["evidence"]
     for tags, *scores in frame[["tags", *[f"score_{t}" for t in taxonomy.tag_ids]]].itertuples(index=False):
         given = {t for t, s in zip(taxonomy.tag_ids, scores) if s >= 0.5}
         assert given == set(filter(None, tags.split(";")))
@@ -53,7 +53,7 @@ def test_import_tag_evaluate_explain_end_to_end(capsys, tmp_path, taxonomy, trai
     code, out, _ = run(capsys, "explain", "s001", "--input", papers, *model)
     assert code == 0
     assert out.splitlines()[0].startswith("s001: VLANet")
-    assert "weakly_supervised: GIVEN" in out and "rule weak_phrase:" in out
+    assert "weakly_supervised: GIVEN" in out and "rule weak_terms:" in out
 
 
 def test_rules_with_gold_prints_one_row_per_rule(capsys, taxonomy, small_corpus):

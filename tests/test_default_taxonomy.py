@@ -34,6 +34,11 @@ def rule_tags(ruleset, title, abstract):
      "self_supervised"),
     ("Test-Time Prompt Tuning for Vision-Language Models", "We make the prompts robust to shifts.", "clip_style"),
     ("Memory Banks", "We propose a cache for test-time adaptation of VLMs to new domains.", "clip_style"),
+    # two body mentions of one tag's terms count together, even when they are different terms
+    ("Pre-training Encoders", "Encoders learn from self-supervision. Masked language modeling is the objective.",
+     "self_supervised"),
+    ("Slide Classification", "Slides come with slide-level labels only. Multiple instance learning handles "
+     "this weakly supervised setting.", "weakly_supervised"),
 ])
 def test_a_central_use_gives_the_tag(ruleset, title, abstract, tag):
     assert tag in rule_tags(ruleset, title, abstract)
