@@ -29,14 +29,18 @@ TITLE_NAME = re.compile(r"\s*([^\s:,]*\w[^\s:,]*?[A-Z0-9][^\s:,]*)\s*:")
 """A title that starts with a one-word name: "MERA: ...", "G-SimCLR : ...", "Unposed-to-3D: ..."."""
 
 
-def method_name(title: str):
-    """A regex for the name a title gives the paper's own method (at least 3 characters, with a
-    capital or digit after its first character), or None. A sentence that names it says what the
-    paper does, as one with "we propose" does."""
+def title_name(title: str) -> str | None:
+    """The name a title gives the paper's own method ("MERA" in "MERA: ..."; at least 3 characters,
+    with a capital or digit after its first character), or None."""
     found = TITLE_NAME.match(title)
-    if not found or len(found.group(1)) < 3:
-        return None
-    return re.compile(r"(?<![\w-])" + re.escape(found.group(1)) + r"(?![\w-])")
+    return found.group(1) if found and len(found.group(1)) >= 3 else None
+
+
+def method_name(title: str):
+    """A regex for the paper's own method name (see title_name), or None. A sentence that names it
+    says what the paper does, as one with "we propose" does."""
+    name = title_name(title)
+    return None if name is None else re.compile(r"(?<![\w-])" + re.escape(name) + r"(?![\w-])")
 
 
 def _clause_start(text: str, sentence_start: int, position: int) -> int:

@@ -18,7 +18,7 @@ import spacy
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
 
-from pipeline.cues import CueSet, Sentences, method_name, normalise, phrases_regex, plural
+from pipeline.cues import CueSet, Sentences, method_name, normalise, phrases_regex, plural, title_name
 from pipeline.taxonomy import Rule, Taxonomy
 
 ABSTAIN, PASSING, FIRED = -1, 0, 1
@@ -357,12 +357,16 @@ class RuleSet:
         lowered = text.lower() if lowered is None else lowered
         sentences = Sentences(text, title_length)
         name = method_name(text[:title_length])
+        own_name = title_name(text[:title_length]) if self.context.own_name_passing else None
         mentions = []
         for rule, start, end in _drop_nested(char_spans):
             sentence = sentences.of(start)
             in_title = start < title_length
             in_claim = in_title or self._cues.is_claim(text, lowered, sentence, name)
             passing = self._passing_reason(rule, lowered, start, end, sentence)
+            if passing is None and own_name is not None and self.rules[rule].rule.kind != "regex" \
+                    and text[start:end].casefold() == own_name.casefold():
+                passing = "the paper's own name"
             mentions.append(Mention(rule=rule, start=start, end=end, text=text[start:end],
                                     in_title=in_title, in_claim=in_claim, passing=passing))
         return mentions

@@ -93,6 +93,35 @@ def test_method_name_comes_from_a_one_word_title_prefix(title, name):
         assert found.search(f"Then {name}, our model, wins.") and not found.search(f"Then {name}-v2 wins.")
 
 
+OWN_NAME = """
+context: {own_name_passing: %s}
+tags:
+  - id: ssl
+    name: SSL
+    description: self-supervised
+    rules:
+      - {id: moco, phrase: MoCo}
+  - id: clip
+    name: CLIP
+    description: clip
+    rules:
+      - {id: clip_name, regex: '\\b[A-Za-z]*CLIP\\b', case_sensitive: true}
+"""
+
+
+def test_a_phrase_that_is_the_papers_own_name_is_passing():
+    ruleset = RuleSet(parse_taxonomy(OWN_NAME % "true", "t.yaml"))
+    title, abstract = "MoCo: A Toolkit for Model Collaboration", "We introduce MoCo, a library for LLM teams."
+    votes, mentions = vote(ruleset, abstract, title=title)
+    assert votes["moco"] == PASSING
+    assert [m.passing for m in mentions] == ["the paper's own name"] * 2
+    # a new name built on a known one is not the known one, and regex matches are exempt
+    assert vote(ruleset, "We pretrain with MoCo.", title="G-MoCo: Graph Contrast")[0]["moco"] == FIRED
+    assert vote(ruleset, "We adapt CLIP to captions.", title="MultiCapCLIP: Captions")[0]["clip_name"] == FIRED
+    off = RuleSet(parse_taxonomy(OWN_NAME % "false", "t.yaml"))
+    assert vote(off, abstract, title=title)[0]["moco"] == FIRED
+
+
 def test_a_sentence_naming_the_papers_method_is_a_claim(ruleset):
     abstract = "Results are good. MERA then learns the latent space with a pretext task."
     assert vote(ruleset, abstract, title="MERA: Lung nodules")[0]["ssl_claim"] == FIRED
