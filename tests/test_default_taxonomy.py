@@ -59,6 +59,8 @@ def test_a_central_use_gives_the_tag(ruleset, title, abstract, tag):
     ("Safety Prompts", "We apply prompt tuning to MLLMs and other VLMs.", "clip_style"),
     ("MoCo: A Toolkit for Model Collaboration", "We present MoCo, a toolkit in which language models "
      "work together.", "self_supervised"),
+    ("Semi-Supervised Video Object Segmentation", "We track the objects whose masks the first frame gives.",
+     "semi_supervised"),
 ])
 def test_a_name_clash_stray_mention_or_look_alike_does_not(ruleset, title, abstract, tag):
     assert tag not in rule_tags(ruleset, title, abstract)
