@@ -1,12 +1,15 @@
 import json
 import shutil
+from types import SimpleNamespace
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from pipeline.artifacts import load_model, read_manifest
 from pipeline.cache import CorpusCache
 from pipeline.cli import main
+from pipeline.retrain_diff import combined_metrics, compute_diff, format_diff
 from pipeline.taxonomy import load_taxonomy
 from pipeline.workflow import retrain, train
 from tests.conftest import ROOT
@@ -117,3 +120,10 @@ def test_parent_tag_is_implied_in_outputs_and_evaluation(workspace, small_corpus
     out = tagger.tag_frame(pd.DataFrame({"id": ["1"], "title": ["Self-supervised learning of speech"],
                                          "abstract": ["We propose a self-supervised objective."]}))
     assert out.loc[0, "tags"].split(";")[:2] == ["label_efficient", "self_supervised"]
+
+
+def test_the_diff_rounds_gold_metrics_once_as_evaluate_does():
+    results = pd.DataFrame([{"tag": "t", "system": "combined", "precision": 28 / 33, "recall": 17 / 21, "f1": 0.5}])
+    metrics = combined_metrics([SimpleNamespace(path="gold.csv", results=results)])
+    text = format_diff(compute_diff(["t"], np.ones((3, 1)), None, metrics, metrics), [], 0, 1.0)
+    assert "| 0.848 -> 0.848 | 0.810 -> 0.810 |" in text
