@@ -36,10 +36,9 @@ def title_name(title: str) -> str | None:
     return found.group(1) if found and len(found.group(1)) >= 3 else None
 
 
-def method_name(title: str):
-    """A regex for the paper's own method name (see title_name), or None. A sentence that names it
-    says what the paper does, as one with "we propose" does."""
-    name = title_name(title)
+def name_pattern(name: str | None):
+    """A regex for a method name as a whole word (not "MERA-v2"), or None for no name. A sentence
+    that names the paper's method says what the paper does, as one with "we propose" does."""
     return None if name is None else re.compile(r"(?<![\w-])" + re.escape(name) + r"(?![\w-])")
 
 
@@ -130,7 +129,7 @@ class CueSet:
 
     def is_claim(self, text: str, lowered: str, sentence, name=None) -> bool:
         """Whether a sentence says what the paper does: it has a claim cue, or it names the
-        paper's method (`name`, from method_name)."""
+        paper's method (`name`, from name_pattern)."""
         if self._claims is not None and self._claims.search(lowered, *sentence) is not None:
             return True
         return name is not None and name.search(text, *sentence) is not None

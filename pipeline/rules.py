@@ -18,7 +18,7 @@ import spacy
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
 
-from pipeline.cues import CueSet, Sentences, method_name, normalise, phrases_regex, plural, title_name
+from pipeline.cues import CueSet, Sentences, name_pattern, normalise, phrases_regex, plural, title_name
 from pipeline.taxonomy import Rule, Taxonomy
 
 ABSTAIN, PASSING, FIRED = -1, 0, 1
@@ -356,22 +356,23 @@ class RuleSet:
             return []
         lowered = text.lower() if lowered is None else lowered
         sentences = Sentences(text, title_length)
-        name = method_name(text[:title_length])
-        own_name = title_name(text[:title_length]) if self.context.own_name_passing else None
+        own_name = title_name(text[:title_length])
+        name = name_pattern(own_name)
+        clashing_name = own_name.casefold() if own_name and self.context.own_name_passing else None
         mentions = []
         for rule, start, end in _drop_nested(char_spans):
             sentence = sentences.of(start)
             in_title = start < title_length
             in_claim = in_title or self._cues.is_claim(text, lowered, sentence, name)
-            passing = self._passing_reason(rule, lowered, start, end, sentence)
-            if passing is None and own_name is not None and self.rules[rule].rule.kind != "regex" \
-                    and text[start:end].casefold() == own_name.casefold():
-                passing = "the paper's own name"
+            passing = self._passing_reason(rule, text, lowered, start, end, sentence, clashing_name)
             mentions.append(Mention(rule=rule, start=start, end=end, text=text[start:end],
                                     in_title=in_title, in_claim=in_claim, passing=passing))
         return mentions
 
-    def _passing_reason(self, rule: int, lowered: str, start: int, end: int, sentence):
+    def _passing_reason(self, rule: int, text: str, lowered: str, start: int, end: int, sentence,
+                        clashing_name: str | None):
+        """Why a mention is passing (a contrast cue, an `unless` phrase, or it is the paper's own
+        name, casefolded in `clashing_name`; regex matches are exempt from that), or None."""
         if self.rules[rule].rule.scoped:
             reason = self._cues.passing_reason(lowered, start, end, sentence)
             if reason:
@@ -381,6 +382,9 @@ class RuleSet:
             found = unless.search(lowered, sentence[0], sentence[1])
             if found:
                 return f"unless '{normalise(found.group())}'"
+        if clashing_name is not None and self.rules[rule].rule.kind != "regex" \
+                and text[start:end].casefold() == clashing_name:
+            return "the paper's own name"
         return None
 
     def _fires(self, rule_index: int, mentions: list[Mention]) -> bool:

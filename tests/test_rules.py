@@ -1,6 +1,6 @@
 import pytest
 
-from pipeline.cues import method_name
+from pipeline.cues import name_pattern, title_name
 from pipeline.rules import ABSTAIN, FIRED, PASSING, Mention, RuleSet, phrase_variants
 from pipeline.taxonomy import parse_taxonomy
 
@@ -86,7 +86,7 @@ def test_a_cue_further_back_than_the_window_leaves_the_mention_central(ruleset):
     ("Rethinking: Pretraining", None), ("3D: Scenes", None), ("A study without a colon", None),
 ])
 def test_method_name_comes_from_a_one_word_title_prefix(title, name):
-    found = method_name(title)
+    found = name_pattern(title_name(title))
     if name is None:
         assert found is None
     else:
