@@ -131,8 +131,18 @@ def verify_model(directory: str | Path, taxonomy: Taxonomy | None = None, allow_
 
 def load_model(directory: str | Path, taxonomy: Taxonomy | None = None, allow_stale: bool = False) -> TagModel:
     """Load a verified model; refuse tampered files and, unless allow_stale, a changed taxonomy."""
-    directory = Path(directory)
     manifest, paths = verify_model(directory, taxonomy, allow_stale)
+    return _model_from(Path(directory), manifest, paths)
+
+
+def load_model_and_labels(directory: str | Path) -> tuple[dict, TagModel, dict[str, np.ndarray]]:
+    """(manifest, model, weak labels by tag id) of a model folder, its checksums verified once;
+    the labels are empty when the model was saved without them. Any taxonomy is accepted."""
+    manifest, paths = verify_model(directory)
+    return manifest, _model_from(Path(directory), manifest, paths), _weak_labels_from(manifest, paths)
+
+
+def _model_from(directory: Path, manifest: dict, paths: dict[str, Path]) -> TagModel:
     try:
         arrays = {name: np.load(paths[name], allow_pickle=False) for name in ARRAYS}
         vocabulary = json.loads(paths["vocabulary"].read_text("utf-8"))
@@ -167,14 +177,14 @@ def verified_paths(directory: Path, manifest: dict) -> dict[str, Path]:
     return paths
 
 
-def load_weak_labels(directory: str | Path) -> dict[str, np.ndarray] | None:
-    """The training corpus's weak labels saved with a model, by tag id (None when not saved)."""
-    directory = Path(directory)
-    manifest = read_manifest(directory)
-    paths = verified_paths(directory, manifest)
+def _weak_labels_from(manifest: dict, paths: dict[str, Path]) -> dict[str, np.ndarray]:
+    """The training corpus's weak labels saved with a model, by tag id (empty when not saved)."""
     if "weak_labels" not in paths:
-        return None
-    labels = np.load(paths["weak_labels"], allow_pickle=False)
+        return {}
+    try:
+        labels = np.load(paths["weak_labels"], allow_pickle=False)
+    except (ValueError, OSError) as exc:
+        raise ModelError(f"{paths['weak_labels']}: cannot read the weak labels ({exc})") from None
     return {tag: labels[:, j] for j, tag in enumerate(manifest["tags"])}
 
 

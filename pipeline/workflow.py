@@ -13,7 +13,7 @@ import pandas as pd
 from tqdm import tqdm
 
 from pipeline import cache
-from pipeline.artifacts import load_model, load_weak_labels, read_manifest, save_model
+from pipeline.artifacts import load_model, load_model_and_labels, read_manifest, save_model
 from pipeline.corpus import ReadReport, read_documents
 from pipeline.evaluation import (SYSTEMS, evaluate_systems, evaluate_where_rules_silent, format_table,
                                  load_gold)
@@ -167,8 +167,8 @@ def train(taxonomy: Taxonomy, corpus_path, model_dir, gold_paths=(), incremental
 def _previous_model(model_dir) -> dict | None:
     """The model being replaced, its manifest and weak labels, or None if there is no usable one."""
     try:
-        manifest = read_manifest(model_dir)
-        return {"manifest": manifest, "model": load_model(model_dir), "labels": load_weak_labels(model_dir) or {}}
+        manifest, model, labels = load_model_and_labels(model_dir)
+        return {"manifest": manifest, "model": model, "labels": labels}
     except ModelError:
         return None
 

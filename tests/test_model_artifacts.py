@@ -4,7 +4,7 @@ import shutil
 import numpy as np
 import pytest
 
-from pipeline.artifacts import load_model, read_manifest, save_model
+from pipeline.artifacts import load_model, load_model_and_labels, read_manifest, save_model
 from pipeline.errors import ModelError, StaleModelError
 from pipeline.model import best_threshold, mask_mentions
 from pipeline.rules import Mention
@@ -44,6 +44,18 @@ def test_tampered_artefact_is_refused(trained_model_dir, taxonomy, tmp_path):
     coef.write_bytes(coef.read_bytes()[:-8])
     with pytest.raises(ModelError, match="coef.npy: sha256 does not match the manifest"):
         load_model(copy, taxonomy)
+
+
+def test_model_and_weak_labels_load_together(trained_model_dir, taxonomy, tmp_path):
+    manifest, model, labels = load_model_and_labels(trained_model_dir)
+    assert model.tag_ids == manifest["tags"] == list(labels)
+    assert {len(column) for column in labels.values()} == {manifest["corpus"]["documents"]}
+    copy = tmp_path / "model"
+    shutil.copytree(trained_model_dir, copy)
+    weak = copy / "weak_labels.npy"
+    weak.write_bytes(weak.read_bytes()[:-4])
+    with pytest.raises(ModelError, match="weak_labels.npy: sha256 does not match the manifest"):
+        load_model_and_labels(copy)
 
 
 def test_pickled_array_is_never_loaded(trained_model_dir, taxonomy, tmp_path):
