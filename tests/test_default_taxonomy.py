@@ -50,6 +50,8 @@ def test_a_central_use_gives_the_tag(ruleset, title, abstract, tag):
     ("CLAP: Cross-Layer Attention Probing", "We introduce CLAP to detect hallucinations in LLM outputs.",
      "clip_style"),
     ("Fast Image Editing", "We edit images with a diffusion model. Edits keep a high CLIP similarity.", "clip_style"),
+    ("Subject-Driven Generation", "We propose a LoRA method. Our method improves CLIP-T and CLIP-I over "
+     "prior methods; image quality by CLIP-IQA is unchanged.", "clip_style"),
     ("Text-to-Image Reward Models", "We study image-text alignment of text-to-image generators.", "clip_style"),
     ("Text-to-3D Generation", "We optimise a radiance field with score distillation sampling.", "distillation"),
     ("Essay Scoring", "We propose a scorer. Crowd grades carry label noise, which we measure.",
