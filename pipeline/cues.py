@@ -101,6 +101,9 @@ def normalise(text: str) -> str:
     return " ".join(text.split())
 
 
+TRAILING_WORDS = 2  # a trailing cue counts within this many words after the mention
+
+
 class CueSet:
     """The taxonomy's context cues, compiled once."""
 
@@ -110,6 +113,10 @@ class CueSet:
         self._claims = phrases_regex(context.claim_cues)
         suffixes = "|".join(re.escape(suffix.lower()) for suffix in context.free_suffixes)
         self._free = re.compile(r"\s*-\s*(" + suffixes + r")(?!\w)") if suffixes else None
+        trailing = phrases_regex(context.trailing_cues)
+        # up to TRAILING_WORDS words, then the cue: "self-supervised baselines", "distillation-based baselines"
+        self._trailing = (re.compile(r"(?:[\s\-]+\w+){0,%d}?[\s\-]+(%s)" % (TRAILING_WORDS, trailing.pattern))
+                          if trailing is not None else None)
 
     def passing_reason(self, lowered: str, start: int, end: int, sentence) -> str | None:
         """Why a mention at characters [start, end) is passing, or None when it looks central."""
@@ -117,6 +124,10 @@ class CueSet:
             suffix = self._free.match(lowered, end, sentence[1])
             if suffix:
                 return f"'-{suffix.group(1)}' suffix"
+        if self._trailing is not None:
+            trailing = self._trailing.match(lowered, end, sentence[1])
+            if trailing:
+                return f"before '{normalise(trailing.group(1))}'"
         if self._contrast is not None:
             cue = self._contrast.search(lowered, sentence[0], start)
             if cue:  # is there one within the cue window and clause (counted only when needed: slower)?

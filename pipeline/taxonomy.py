@@ -96,6 +96,7 @@ class Context(_Strict):
     contrast_cues: list[str] = Field(default_factory=lambda: list(DEFAULT_CONTRAST_CUES))
     cue_window: int = Field(default=8, ge=0)
     free_suffixes: list[str] = Field(default_factory=lambda: ["free", "agnostic"])
+    trailing_cues: list[str] = Field(default_factory=lambda: ["baselines"])
     own_name_passing: bool = True
     claim_cues: list[str] = Field(
         default_factory=lambda: [

@@ -54,6 +54,8 @@ def test_a_central_use_gives_the_tag(ruleset, title, abstract, tag):
      "prior methods; image quality by CLIP-IQA is unchanged.", "clip_style"),
     ("Text-to-Image Reward Models", "We study image-text alignment of text-to-image generators.", "clip_style"),
     ("Text-to-3D Generation", "We optimise a radiance field with score distillation sampling.", "distillation"),
+    ("Preference Optimisation", "We propose a selective DPO. It beats distillation-based baselines.",
+     "distillation"),
     ("Essay Scoring", "We propose a scorer. Crowd grades carry label noise, which we measure.",
      "weakly_supervised"),
     ("Source-Free Domain Adaptation", "We propose a reweighting of pseudo-labels that reduces their label noise.",

@@ -59,6 +59,8 @@ def test_phrase_variants_include_plural_and_joined_forms():
     ("Unlike self-supervised learning, our detector uses full labels.", "after 'unlike'"),
     ("We compare with prior work on self-supervised learning and win.", "after 'prior work'"),
     ("Our approach is self-supervised learning-free and simple.", "'-free' suffix"),
+    ("Our detector beats self-supervised learning baselines.", "before 'baselines'"),
+    ("Our detector beats self-supervised learning-based strong baselines.", "before 'baselines'"),
     # the cue window counts words, a hyphenated compound as one: 6 words back, not 12 tokens
     ("Compared with state-of-the-art zero-shot and few-shot self-supervised learning, we win.",
      "after 'compared with'"),
@@ -73,6 +75,11 @@ def test_a_cue_before_a_colon_or_semicolon_does_not_reach_past_it(ruleset):
     assert vote(ruleset, "We add text.", title="Efficiency without Compromise: CLIP-aided GANs")[0]["clip_name"] == FIRED
     assert vote(ruleset, "Unlike GANs; we use self-supervised learning.")[0]["ssl_phrase"] == FIRED
     assert vote(ruleset, "Unlike GANs, we use self-supervised learning.")[0]["ssl_phrase"] == PASSING
+
+
+def test_a_trailing_cue_counts_only_in_the_plural_and_within_two_words(ruleset):
+    assert vote(ruleset, "We start from a self-supervised learning baseline.")[0]["ssl_phrase"] == FIRED
+    assert vote(ruleset, "We use self-supervised learning of masks and beat baselines.")[0]["ssl_phrase"] == FIRED
 
 
 def test_a_cue_further_back_than_the_window_leaves_the_mention_central(ruleset):
