@@ -138,6 +138,15 @@ class CueSet:
                 return f"after '{normalise(cue.group())}'"
         return None
 
+    def first_claim_start(self, text: str, lowered: str, sentences: Sentences, title_length: int,
+                          name=None) -> int | None:
+        """Where the abstract's first claim sentence starts (None when it has none): the sentences
+        before it are the background, what the field or earlier work does."""
+        found = [match.start() for match in (
+            self._claims.search(lowered, title_length) if self._claims is not None else None,
+            name.search(text, title_length) if name is not None else None) if match is not None]
+        return sentences.of(min(found))[0] if found else None
+
     def is_claim(self, text: str, lowered: str, sentence, name=None) -> bool:
         """Whether a sentence says what the paper does: it has a claim cue, or it names the
         paper's method (`name`, from name_pattern)."""

@@ -359,12 +359,17 @@ class RuleSet:
         own_name = title_name(text[:title_length])
         name = name_pattern(own_name)
         clashing_name = own_name.casefold() if own_name and self.context.own_name_passing else None
+        background_end = functools.cache(  # computed only when a skip_background rule needs it
+            lambda: self._cues.first_claim_start(text, lowered, sentences, title_length, name))
         mentions = []
         for rule, start, end in _drop_nested(char_spans):
             sentence = sentences.of(start)
             in_title = start < title_length
             in_claim = in_title or self._cues.is_claim(text, lowered, sentence, name)
             passing = self._passing_reason(rule, text, lowered, start, end, sentence, clashing_name)
+            if passing is None and not in_claim and self.rules[rule].rule.skip_background \
+                    and background_end() is not None and start < background_end():
+                passing = "background (before the first claim sentence)"
             mentions.append(Mention(rule=rule, start=start, end=end, text=text[start:end],
                                     in_title=in_title, in_claim=in_claim, passing=passing))
         return mentions

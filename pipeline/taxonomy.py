@@ -36,6 +36,7 @@ class Rule(_Strict):
     min_count_anywhere: int | None = Field(default=None, ge=1)
     unless: list[str] = Field(default_factory=list)
     scoped: bool = True
+    skip_background: bool = False
     case_sensitive: bool = False
     implies: list[str] = Field(default_factory=list)
     excludes: list[str] = Field(default_factory=list)

@@ -56,6 +56,8 @@ def test_a_central_use_gives_the_tag(ruleset, title, abstract, tag):
     ("Text-to-3D Generation", "We optimise a radiance field with score distillation sampling.", "distillation"),
     ("Preference Optimisation", "We propose a selective DPO. It beats distillation-based baselines.",
      "distillation"),
+    ("One-Step Image Generation", "Distillation makes diffusion fast but costs quality. We propose a "
+     "one-step generator trained with an adversarial loss.", "distillation"),
     ("Essay Scoring", "We propose a scorer. Crowd grades carry label noise, which we measure.",
      "weakly_supervised"),
     ("Source-Free Domain Adaptation", "We propose a reweighting of pseudo-labels that reduces their label noise.",

@@ -82,6 +82,28 @@ def test_a_trailing_cue_counts_only_in_the_plural_and_within_two_words(ruleset):
     assert vote(ruleset, "We use self-supervised learning of masks and beat baselines.")[0]["ssl_phrase"] == FIRED
 
 
+BACKGROUND = """
+tags:
+  - id: distill
+    name: Distillation
+    description: distillation
+    rules:
+      - {id: kd, phrase: distillation, skip_background: true}
+      - {id: kd_everywhere, phrase: distillation}
+"""
+
+
+def test_skip_background_makes_mentions_before_the_first_claim_sentence_passing():
+    ruleset = RuleSet(parse_taxonomy(BACKGROUND, "t.yaml"))
+    background = "Distillation speeds up diffusion. It loses detail. We propose a one-step sampler."
+    votes, mentions = vote(ruleset, background)
+    assert votes == {"kd": PASSING, "kd_everywhere": FIRED}
+    assert mentions[0].passing == "background (before the first claim sentence)"
+    assert vote(ruleset, background + " It is trained by distillation.")[0]["kd"] == FIRED
+    assert vote(ruleset, "Distillation speeds up diffusion. It loses detail.")[0]["kd"] == FIRED  # no claim
+    assert vote(ruleset, "We study speed.", title="Distillation for Diffusion")[0]["kd"] == FIRED  # title
+
+
 def test_a_cue_further_back_than_the_window_leaves_the_mention_central(ruleset):
     text = "Unlike earlier detectors that need many boxes from human annotators, we use self-supervised learning."
     assert vote(ruleset, text)[0]["ssl_phrase"] == FIRED
