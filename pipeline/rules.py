@@ -366,18 +366,18 @@ class RuleSet:
             sentence = sentences.of(start)
             in_title = start < title_length
             in_claim = in_title or self._cues.is_claim(text, lowered, sentence, name)
-            passing = self._passing_reason(rule, text, lowered, start, end, sentence, clashing_name)
-            if passing is None and not in_claim and self.rules[rule].rule.skip_background \
-                    and background_end() is not None and start < background_end():
-                passing = "background (before the first claim sentence)"
+            passing = self._passing_reason(rule, text, lowered, start, end, sentence, clashing_name,
+                                           None if in_claim else background_end)
             mentions.append(Mention(rule=rule, start=start, end=end, text=text[start:end],
                                     in_title=in_title, in_claim=in_claim, passing=passing))
         return mentions
 
     def _passing_reason(self, rule: int, text: str, lowered: str, start: int, end: int, sentence,
-                        clashing_name: str | None):
-        """Why a mention is passing (a contrast cue, an `unless` phrase, or it is the paper's own
-        name, casefolded in `clashing_name`; regex matches are exempt from that), or None."""
+                        clashing_name: str | None, background_end=None):
+        """Why a mention is passing, or None: a contrast cue, an `unless` phrase, the paper's own
+        name (casefolded in `clashing_name`; regex matches are exempt), or, for a skip_background
+        rule, standing before `background_end()`, the first claim sentence (`background_end` is
+        None for a mention in the title or a claim sentence)."""
         if self.rules[rule].rule.scoped:
             reason = self._cues.passing_reason(lowered, start, end, sentence)
             if reason:
@@ -390,6 +390,10 @@ class RuleSet:
         if clashing_name is not None and self.rules[rule].rule.kind != "regex" \
                 and text[start:end].casefold() == clashing_name:
             return "the paper's own name"
+        if background_end is not None and self.rules[rule].rule.skip_background:
+            claims_start = background_end()
+            if claims_start is not None and start < claims_start:
+                return "background (before the first claim sentence)"
         return None
 
     def _fires(self, rule_index: int, mentions: list[Mention]) -> bool:
