@@ -16,7 +16,7 @@ from pipeline.corpus import ReadReport, import_listings, read_all, write_jsonl_t
 from pipeline.engines import TaggerSpec
 from pipeline.errors import TaxotagError
 from pipeline.evaluation import format_table
-from pipeline.export import write_csv, write_text
+from pipeline.export import refuse_overwriting, write_csv, write_text
 from pipeline.tagging import Tagger
 from pipeline.taxonomy import load_taxonomy
 
@@ -43,6 +43,17 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("Interrupted; no output file was replaced.", file=sys.stderr)
         return 130
+
+
+def positive_int(text: str) -> int:
+    """An argparse type: a whole number of at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
+    return value
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -89,8 +100,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("inputs", nargs="+", metavar="INPUT", help="input files (.jsonl, .csv, .parquet, .txt, optionally .gz)")
     sub.add_argument("-o", "--output", required=True, help="output CSV")
     sub.add_argument("--errors", help="also write the skipped rows (file, line, problem) to this CSV")
-    sub.add_argument("--chunk-size", type=int, default=2000, help="records per chunk (default: %(default)s)")
-    sub.add_argument("--jobs", type=int, default=None, help="worker processes (default: one per core)")
+    sub.add_argument("--chunk-size", type=positive_int, default=2000, help="records per chunk (default: %(default)s)")
+    sub.add_argument("--jobs", type=positive_int, default=None, help="worker processes (default: one per core)")
     sub.add_argument("--engine", choices=["local", "dask"], default="local",
                      help="local processes, or a Dask cluster (default: %(default)s)")
     sub.add_argument("--scheduler", help="with --engine dask: a scheduler address such as tcp://host:8786 "
@@ -151,6 +162,7 @@ def cmd_retrain(args) -> int:
 
 
 def cmd_tag(args) -> int:
+    refuse_overwriting(args.inputs, [args.output, *([args.errors] if args.errors else [])])
     taxonomy = load_taxonomy(args.taxonomy)
     verify_model(args.model, taxonomy, allow_stale=args.allow_stale)  # before starting workers
     if args.allow_stale:
@@ -287,6 +299,7 @@ def cmd_validate(args) -> int:
 
 
 def cmd_import(args) -> int:
+    refuse_overwriting(args.inputs, [args.output])
     frame, report = import_listings(args.inputs, id_prefix=args.id_prefix)
     output = Path(args.output)
     if output.name.lower().endswith(".csv"):

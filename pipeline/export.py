@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from pipeline.errors import TaxotagError
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -51,6 +53,26 @@ def atomic_path(target: str | Path, mode: str = "w", encoding: str | None = "utf
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temporary)
         raise
+
+
+def refuse_overwriting(inputs, outputs) -> None:
+    """Raise before any work when an output would replace an input, or another output, of the same run."""
+    taken: list[Path] = [Path(path) for path in inputs]
+    for output in map(Path, outputs):
+        for other in taken:
+            if _same_file(output, other):
+                raise TaxotagError(f"{output}: is the same file as {other}; an output must not replace "
+                                   "an input or another output of the same command")
+        taken.append(output)
+
+
+def _same_file(first: Path, second: Path) -> bool:
+    if first.resolve() == second.resolve():
+        return True
+    try:
+        return os.path.samefile(first, second)  # hard links
+    except OSError:  # one of them does not exist yet
+        return False
 
 
 def current_umask() -> int:

@@ -19,7 +19,7 @@ from pipeline.evaluation import (SYSTEMS, evaluate_systems, evaluate_where_rules
                                  load_gold)
 from pipeline.errors import ModelError
 from pipeline.engines import TaggerSpec, tag_locally, tag_on_dask
-from pipeline.export import ResumableCsv, write_text
+from pipeline.export import ResumableCsv, refuse_overwriting, write_text
 from pipeline.model import TagModel
 from pipeline.report import html_report, markdown_report, model_fingerprint
 from pipeline.retrain_diff import combined_metrics, compute_diff, format_diff
@@ -75,6 +75,7 @@ def tag_files(spec: TaggerSpec, inputs, output: str | Path, chunk_size: int = 20
               progress: bool | None = None) -> TagRun:
     """Tag every record of the input files into one CSV, written chunk by chunk; the output
     appears only when complete, and an interrupted run can go on with `resume`."""
+    refuse_overwriting(inputs, [output])
     taxonomy = load_taxonomy(spec.taxonomy_path)
     manifest = read_manifest(spec.model_dir)
     run = TagRun()

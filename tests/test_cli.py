@@ -1,6 +1,7 @@
 import json
 
 import pandas as pd
+import pytest
 
 from pipeline.cli import build_parser, main
 from tests.conftest import MINIMAL_TAXONOMY, ROOT
@@ -99,3 +100,31 @@ def test_skipped_rows_are_reported_and_written(capsys, tmp_path, taxonomy, train
     assert code == 0 and out.startswith("tagged 1 abstracts")
     assert f"{source}, line 2: invalid JSON" in err
     assert pd.read_csv(errors)["line"].tolist() == [2]
+
+
+def test_an_output_that_would_replace_an_input_is_refused_and_the_input_kept(capsys, tmp_path, taxonomy,
+                                                                               trained_model_dir):
+    source = tmp_path / "in.jsonl"
+    source.write_text('{"id": "a", "title": "Self-supervised learning", "abstract": "We propose it."}\n')
+    before = source.read_bytes()
+    model = ["--model", trained_model_dir, "--taxonomy", taxonomy.path]
+    for outputs in (["-o", source], ["-o", tmp_path / "o.csv", "--errors", source],
+                    ["-o", tmp_path / "o.csv", "--errors", tmp_path / "o.csv"]):
+        code, out, err = run(capsys, "tag", source, *outputs, *model)
+        assert (code, out) == (1, "") and "is the same file as" in err and "Traceback" not in err
+    assert source.read_bytes() == before and not (tmp_path / "o.csv").exists()
+
+    listing = tmp_path / "listing.txt"
+    listing.write_text("A title\n\nAn abstract.\n")
+    code, out, err = run(capsys, "import", listing, "-o", listing)
+    assert code == 1 and f"Error: {listing}: is the same file as {listing}" in err
+    assert listing.read_text() == "A title\n\nAn abstract.\n"
+
+
+@pytest.mark.parametrize("option", ["--chunk-size", "--jobs"])
+@pytest.mark.parametrize("value", ["0", "-3", "many"])
+def test_counts_must_be_whole_numbers_of_at_least_one(capsys, option, value):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["tag", "in.jsonl", "-o", "out.csv", option, value])
+    assert exit_info.value.code == 2
+    assert f"{option}: expected a whole number of at least 1, got '{value}'" in capsys.readouterr().err

@@ -6,8 +6,9 @@ import tempfile
 import pandas as pd
 import pytest
 
-from pipeline.export import (ResumableCsv, atomic_path, csv_rows, csv_text, neutralise_cell, restore_cell,
-                             write_csv)
+from pipeline.errors import TaxotagError
+from pipeline.export import (ResumableCsv, atomic_path, csv_rows, csv_text, neutralise_cell, refuse_overwriting,
+                             restore_cell, write_csv)
 
 
 @pytest.mark.parametrize("value", ["=1+1", "+cmd", "-2", "@SUM(A1)", "\tx", "\rx"])
@@ -55,3 +56,16 @@ def test_resume_removes_a_progress_write_cut_short_by_sigkill(tmp_path):
     resumed.finish(["id"])
     assert target.read_bytes() == b"id\r\na\r\nb\r\n"
     assert [p.name for p in tmp_path.iterdir()] == ["out.csv"]
+
+
+def test_an_output_may_not_replace_an_input_or_another_output(tmp_path):
+    source = tmp_path / "in.jsonl"
+    source.write_text("{}\n")
+    os.link(source, tmp_path / "linked.jsonl")
+    os.symlink(source, tmp_path / "symlinked.jsonl")
+    refuse_overwriting([source], [tmp_path / "out.csv", tmp_path / "errors.csv"])  # no clash: no error
+    for output in (source, tmp_path / "linked.jsonl", tmp_path / "symlinked.jsonl", tmp_path / "sub" / ".." / "in.jsonl"):
+        with pytest.raises(TaxotagError, match="is the same file as"):
+            refuse_overwriting([source], [output])
+    with pytest.raises(TaxotagError, match=r"errors\.csv: is the same file as .*errors\.csv"):
+        refuse_overwriting([source], [tmp_path / "errors.csv", tmp_path / "errors.csv"])
