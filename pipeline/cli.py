@@ -12,7 +12,7 @@ from pathlib import Path
 
 from pipeline import workflow
 from pipeline.artifacts import load_model, verify_model
-from pipeline.corpus import ReadReport, import_listings, read_all, write_jsonl_text
+from pipeline.corpus import ReadReport, import_listings, read_all, require_file, write_jsonl_text
 from pipeline.engines import TaggerSpec
 from pipeline.errors import TaxotagError
 from pipeline.evaluation import format_table
@@ -168,8 +168,7 @@ def cmd_tag(args) -> int:
     if args.allow_stale:
         print(f"Warning: --allow-stale: {args.model} may not reflect the current {args.taxonomy}", file=sys.stderr)
     for path in args.inputs:
-        if not Path(path).is_file():
-            raise TaxotagError(f"{path}: no such file")
+        require_file(path)
     spec = TaggerSpec(str(args.taxonomy), str(args.model), args.allow_stale)
     try:
         run = workflow.tag_files(spec, args.inputs, args.output, chunk_size=args.chunk_size, jobs=args.jobs,

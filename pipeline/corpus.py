@@ -64,10 +64,8 @@ def detect_format(path: str | Path) -> str:
 def read_documents(path: str | Path, chunk_size: int = 5000, report: ReadReport | None = None,
                    id_prefix: str = "p") -> Iterator[pd.DataFrame]:
     """Stream the records of one input file as DataFrames; skipped rows go into `report`."""
-    path = Path(path)
+    path = require_file(path)
     report = report if report is not None else ReadReport()
-    if not path.is_file():
-        raise InputFileError(f"{path}: no such file")
     kind = detect_format(path)
     if kind == "parquet":
         records = _parquet_records(path)
@@ -89,6 +87,16 @@ def read_documents(path: str | Path, chunk_size: int = 5000, report: ReadReport 
     if chunk:
         report.records += len(chunk)
         yield _frame(chunk)
+
+
+def require_file(path: str | Path) -> Path:
+    """`path` as a Path, or an InputFileError saying why it cannot be read as a file."""
+    path = Path(path)
+    if path.is_dir():
+        raise InputFileError(f"{path}: is a folder, not a file")
+    if not path.is_file():
+        raise InputFileError(f"{path}: no such file")
+    return path
 
 
 def read_all(paths, report: ReadReport | None = None, id_prefix: str = "p") -> pd.DataFrame:
@@ -278,9 +286,7 @@ def import_listings(paths, id_prefix: str = "s") -> tuple[pd.DataFrame, ReadRepo
     report = ReadReport()
     papers, seen = [], {}
     for path in paths:
-        path = Path(path)
-        if not path.is_file():
-            raise InputFileError(f"{path}: no such file")
+        path = require_file(path)
         for line, title, abstract in parse_listing(_decoded_lines(path, report), path, report):
             key = title_key(title)
             if key in seen:

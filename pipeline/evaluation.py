@@ -27,11 +27,12 @@ def load_gold(path: str | Path, tag_ids: list[str]) -> tuple[pd.DataFrame, list[
     ignored = [c for c in label_columns if c not in tag_ids]
     if not shared:
         raise InputFileError(f"{path}: no column matches a taxonomy tag ({', '.join(tag_ids)})")
+    bad = [f"id {paper!r}, column {tag!r}: {value!r}" for tag in shared
+           for paper, value in gold.loc[~gold[tag].isin(["0", "1"]), ["id", tag]].itertuples(index=False)]
+    if bad:
+        more = f"; ... and {len(bad) - 5} more" if len(bad) > 5 else ""
+        raise InputFileError(f"{path}: {len(bad)} gold label(s) are not 0 or 1: {'; '.join(bad[:5])}{more}")
     for tag in shared:
-        values = set(gold[tag].unique())
-        if not values <= {"0", "1"}:
-            bad = sorted(values - {"0", "1"})[:3]
-            raise InputFileError(f"{path}: column '{tag}' must hold 0 or 1, found {bad}")
         gold[tag] = gold[tag].astype(int)
     return gold, shared, ignored
 

@@ -85,6 +85,9 @@ def test_user_errors_print_one_line_and_no_traceback(capsys, tmp_path, taxonomy,
                          "--model", trained_model_dir, "--taxonomy", taxonomy.path)
     assert (code, err) == (1, f"Error: {tmp_path / 'missing.jsonl'}: no such file\n")
     assert not (tmp_path / "o.csv").exists()
+    code, out, err = run(capsys, "tag", tmp_path, "-o", tmp_path / "o.csv",
+                         "--model", trained_model_dir, "--taxonomy", taxonomy.path)
+    assert (code, err) == (1, f"Error: {tmp_path}: is a folder, not a file\n")
     code, out, err = run(capsys, "tag", tmp_path / "x.jsonl", "-o", tmp_path / "o.csv",
                          "--model", tmp_path / "nomodel", "--taxonomy", taxonomy.path)
     assert code == 1 and "no trained model here" in err and "Traceback" not in err

@@ -29,9 +29,11 @@ def test_load_gold_reports_ignored_columns_and_bad_values(tmp_path, taxonomy):
     path.write_text("id,title,abstract,distillation,few_zero_shot\n1,T,A,1,0\n")
     gold, shared, ignored = load_gold(path, taxonomy.tag_ids)
     assert (shared, ignored) == (["distillation"], ["few_zero_shot"])
-    path.write_text("id,title,abstract,distillation\n1,T,A,yes\n")
-    with pytest.raises(InputFileError, match="column 'distillation' must hold 0 or 1, found \\['yes'\\]"):
+    path.write_text("id,title,abstract,distillation,clip_style\n1,T,A,yes,0\n2,T,A,1,\n3,T,A,0,1\n")
+    with pytest.raises(InputFileError) as error:
         load_gold(path, taxonomy.tag_ids)
+    assert str(error.value) == (f"{path}: 2 gold label(s) are not 0 or 1: id '1', column 'distillation': 'yes'; "
+                                "id '2', column 'clip_style': ''")
 
 
 def test_model_where_rules_silent_scores_only_untagged_documents():
