@@ -151,6 +151,8 @@ def cmd_train(args) -> int:
     positives = ", ".join(f"{t} {n}" for t, n in training.weak_positives(taxonomy).items())
     print(f"trained on {len(training.corpus.documents):,} abstracts in {training.seconds:.1f} s "
           f"(weak positives: {positives}) -> {args.model}/")
+    for line in training.warnings():
+        print(line, file=sys.stderr)
     _print_problems(training.corpus.report)
     return 0
 

@@ -156,8 +156,11 @@ def fit_classifiers(features, labels: np.ndarray, tag_ids: list[str], regulariza
     notes, todo = {}, []
     for j, tag_id in enumerate(tag_ids):
         positives = int(labels[:, j].sum())
-        if positives < MIN_POSITIVES or positives == len(labels):
-            notes[tag_id] = f"only {positives} weak positives; no model for this tag"
+        if positives < MIN_POSITIVES:
+            notes[tag_id] = (f"only {positives} weak positive(s) in the corpus, {MIN_POSITIVES} needed; "
+                             "no model for this tag, its rules alone decide")
+        elif positives == len(labels):
+            notes[tag_id] = "every corpus document is a weak positive; no model for this tag, its rules alone decide"
         else:
             todo.append(j)
     from joblib import Parallel, delayed  # (training only: tagging starts faster without it)

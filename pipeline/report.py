@@ -23,6 +23,7 @@ def markdown_report(taxonomy: Taxonomy, model_dir, evaluations, weak_positives: 
         "- weak positives in the training corpus: "
         + ", ".join(f"{tag} {count}" for tag, count in weak_positives.items()),
         "- model thresholds: " + ", ".join(f"{t} {v:.2f}" for t, v in manifest["thresholds"].items()),
+        *[f"- {tag}: {note}" for tag, note in manifest.get("notes", {}).items()],
         "",
         "Systems: `rules` = the taxonomy's rules alone; `model` = the TF-IDF model alone (trained on the",
         "rules' weak labels with the trigger words masked); `combined` = the rules, plus what the",
@@ -93,12 +94,14 @@ def html_report(taxonomy: Taxonomy, model_dir, evaluations, tagger, rule_table) 
     parts.append(_rule_table_html(rule_table))
     parts.append("<h2>Errors on gold (combined)</h2>")
     parts.append(_errors_html(evaluations, tagger, tags))
-    counts = corpus.get("weak_positives", {})
+    counts, notes = corpus.get("weak_positives", {}), manifest.get("notes", {})
     if counts:
         parts.append("<h2>Training corpus</h2><div class='figure'>"
                      + plots.counts_figure(counts, corpus.get("documents", 0)) + "</div>")
     parts.append("<h2>Model</h2><ul>"
-                 + "".join(f"<li><code>{esc(t)}</code>: threshold {v:.3f}</li>" for t, v in manifest["thresholds"].items())
+                 + "".join(f"<li><code>{esc(t)}</code>: threshold {v:.3f}"
+                           + (f" ({esc(notes[t])})" if t in notes else "") + "</li>"
+                           for t, v in manifest["thresholds"].items())
                  + f"<li>training corpus sha256 <code>{esc(corpus.get('sha256', '')[:16])}</code></li>"
                  + "".join(f"<li>{esc(k)} {esc(v)}</li>" for k, v in manifest.get("packages", {}).items())
                  + "</ul>")

@@ -27,7 +27,8 @@ def compute_diff(tag_ids: list[str], labels: np.ndarray, old_labels: dict | None
     """One row a tag (and one a removed tag): gained, lost, and gold metrics before -> after."""
     rows = []
     for j, tag in enumerate(tag_ids):
-        row = {"tag": tag, "status": "added" if old_labels is not None and tag not in old_labels else "kept",
+        status = "new model" if old_labels is None else "added" if tag not in old_labels else "kept"
+        row = {"tag": tag, "status": status,
                "documents": int(labels[:, j].sum())}
         if old_labels is not None and tag in old_labels and len(old_labels[tag]) == len(labels):
             before, after = old_labels[tag].astype(bool), labels[:, j].astype(bool)

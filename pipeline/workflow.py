@@ -138,6 +138,10 @@ class Training:
     def weak_positives(self, taxonomy: Taxonomy) -> dict[str, int]:
         return self.corpus.positives(taxonomy.tag_ids)
 
+    def warnings(self) -> list[str]:
+        """One line a tag the model could not learn (too few weak positives)."""
+        return [f"Warning: {tag}: {note}" for tag, note in self.model.notes.items()]
+
 
 def train(taxonomy: Taxonomy, corpus_path, model_dir, gold_paths=(), incremental: bool = False,
           cache_dir=DEFAULT_CACHE, progress: bool | None = None) -> Training:
@@ -181,6 +185,8 @@ def retrain(taxonomy_path=DEFAULT_TAXONOMY, corpus=DEFAULT_CORPUS, model_dir=DEF
     training = train(taxonomy, corpus, model_dir, gold_paths, incremental=True, progress=progress)
     text = format_diff(training.diff, training.refitted, training.corpus.rules_run, training.seconds)
     echo(f"retrained {model_dir}/ on {len(training.corpus.documents):,} abstracts")
+    for line in training.warnings():
+        echo(line)
     echo(text)
     write_text(Path(out_dir) / "retrain_diff.md", "# taxotag retrain diff\n\n" + text)
     echo(f"diff -> {Path(out_dir) / 'retrain_diff.md'}")
@@ -238,6 +244,8 @@ def run_default(taxonomy_path=DEFAULT_TAXONOMY, corpus=DEFAULT_CORPUS, model_dir
     positives = training.weak_positives(taxonomy)
     echo(f"trained on {len(training.corpus.documents):,} abstracts in {training.seconds:.1f} s; weak positives: "
          + ", ".join(f"{tag} {count}" for tag, count in positives.items()))
+    for line in training.warnings():
+        echo(line)
     echo(f"model saved to {model_dir}/")
     for evaluation in training.evaluations:
         echo(f"\n## {evaluation.path} ({len(evaluation.gold)} abstracts)\n")

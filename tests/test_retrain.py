@@ -127,3 +127,26 @@ def test_the_diff_rounds_gold_metrics_once_as_evaluate_does():
     metrics = combined_metrics([SimpleNamespace(path="gold.csv", results=results)])
     text = format_diff(compute_diff(["t"], np.ones((3, 1)), None, metrics, metrics), [], 0, 1.0)
     assert "| 0.848 -> 0.848 | 0.810 -> 0.810 |" in text
+
+
+def test_a_tag_without_weak_positives_is_reported_and_left_to_its_rules(workspace, small_corpus, tmp_path):
+    taxonomy_path, model_dir, cache = workspace
+    taxonomy_path.write_text(taxonomy_path.read_text()
+                             + ACTIVE_LEARNING.replace("[active learning, acquisition function, query strategy, "
+                                                       "uncertainty sampling]", "zqxv frobnication"))
+    said = []
+    retrain(taxonomy_path, small_corpus, model_dir, [], tmp_path / "out", echo=said.append)
+    assert said[1] == ("Warning: active_learning: only 0 weak positive(s) in the corpus, 5 needed; "
+                       "no model for this tag, its rules alone decide")
+    taxonomy = load_taxonomy(taxonomy_path)
+    model = load_model(model_dir, taxonomy)
+    assert model.thresholds[taxonomy.tag_ids.index("active_learning")] == 1.0
+    assert "active_learning" in read_manifest(model_dir)["notes"]
+
+
+def test_retrain_without_a_model_trains_every_tag_and_says_so(tmp_path, small_corpus):
+    said = []
+    result = retrain(ROOT / "taxonomy.yaml", small_corpus, tmp_path / "model", [], tmp_path / "out", echo=said.append)
+    assert result.refitted == load_taxonomy(ROOT / "taxonomy.yaml").tag_ids
+    assert {row["status"] for row in result.diff} == {"new model"}
+    assert "| self_supervised | new model |" in (tmp_path / "out" / "retrain_diff.md").read_text()
