@@ -177,6 +177,11 @@ def check_rule(rule: Rule) -> list[str]:
     return _check_pattern(rule.pattern)
 
 
+def check_unless(rule: Rule) -> list[str]:
+    """`unless` phrases that cannot mean anything (an empty one, or punctuation alone)."""
+    return [f"unless phrase {phrase!r} has no words" for phrase in rule.unless if not re.search(r"\w", phrase)]
+
+
 def _check_pattern(pattern) -> list[str]:
     problems = []
     if not pattern:

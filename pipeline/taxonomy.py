@@ -30,7 +30,7 @@ class Rule(_Strict):
     regex: str | None = None
     pattern: list[dict[str, Any]] | None = None
     id: str | None = None
-    weight: float = 1.0
+    weight: float = Field(default=1.0, gt=0)
     where: Literal["anywhere", "title", "title_or_claim"] = "anywhere"
     min_count: int = Field(default=1, ge=1)
     min_count_anywhere: int | None = Field(default=None, ge=1)
@@ -338,7 +338,7 @@ def _check_semantics(data: dict, line_of: dict) -> list[str]:
 
     Works on the raw data so that it also reports on the tags and rules around a structural error.
     """
-    from pipeline.rules import check_rule  # rules compiles; taxonomy only asks it
+    from pipeline.rules import check_rule, check_unless  # rules compiles; taxonomy only asks it
 
     raw_tags = [raw if isinstance(raw, dict) else {} for raw in _as_list(data.get("tags"))]
     known = [raw.get("id") for raw in raw_tags if isinstance(raw.get("id"), str)]
@@ -368,17 +368,22 @@ def _check_semantics(data: dict, line_of: dict) -> list[str]:
                 rule = Rule.model_validate(raw_rule)
             except ValidationError:
                 continue  # already reported by the structural check
-            prefix = (f"line {_line(line_of, tag_loc + ('rules', r))}: {label}, {_rule_label(raw_rule, r)} "
-                      f"({rule.describe()})")
+            def at(*field, rule=rule, raw_rule=raw_rule, r=r) -> str:  # "line N: tag 'x', rule 2 (phrase '...')"
+                line = _line(line_of, tag_loc + ("rules", r, *field))
+                return f"line {line}: {label}, {_rule_label(raw_rule, r)} ({rule.describe()})"
+
             rule_id = rule.id or f"{tag_id}.{r + 1}"
             if rule_id in seen_rules:
-                problems.append(f"{prefix}: duplicate rule id '{rule_id}' (also in {seen_rules[rule_id]})")
+                problems.append(f"{at('id')}: duplicate rule id '{rule_id}' (also in {seen_rules[rule_id]})")
             seen_rules[rule_id] = label
             for field in ("implies", "excludes"):
                 for target in getattr(rule, field):
                     if target not in known:
-                        problems.append(f"{prefix}: {field} names unknown tag '{target}'")
-            problems.extend(f"{prefix}: {message}" for message in check_rule(rule))
+                        problems.append(f"{at(field)}: {field} names unknown tag '{target}'")
+                    elif target == tag_id:
+                        problems.append(f"{at(field)}: {field} names the rule's own tag")
+            problems.extend(f"{at(rule.kind)}: {message}" for message in check_rule(rule))
+            problems.extend(f"{at('unless')}: {message}" for message in check_unless(rule))
     return problems + _parent_cycles(raw_tags, line_of)
 
 

@@ -52,8 +52,8 @@ tags:
         wieght: 2
 """
     problems = problems_of(text)
-    assert any(p.startswith("line 7: tag 'a', rule 1 'central' (regex '(unclosed'): invalid regex") for p in problems)
-    assert any(p.startswith("line 9: tag 'a', rule 2 'body' (regex '(unclosed'): invalid regex") for p in problems)
+    assert any(p.startswith("line 8: tag 'a', rule 1 'central' (regex '(unclosed'): invalid regex") for p in problems)
+    assert any(p.startswith("line 10: tag 'a', rule 2 'body' (regex '(unclosed'): invalid regex") for p in problems)
     assert "line 14: tag 'a', rule 3 'weightless': tags.0.rules.2.wieght: unknown key 'wieght'" in problems
 
 
@@ -153,3 +153,24 @@ def test_policy_edit_does_not_make_the_model_stale(taxonomy):
     assert edited.policy.model_adds == "never"
     assert taxonomy.fingerprint() != edited.fingerprint()
     assert taxonomy.training_fingerprint() == edited.training_fingerprint()
+
+
+def test_rules_that_could_never_count_are_refused_at_the_line_of_the_key():
+    text = """
+tags:
+  - id: a
+    name: A
+    description: first
+    rules:
+      - phrase: x
+        weight: 0
+      - phrase: y
+        excludes: [a]
+      - phrase: z
+        unless: [pseudo-labels, ' - ']
+"""
+    assert problems_of(text) == [
+        "line 8: tag 'a', rule 1: tags.0.rules.0.weight: Input should be greater than 0",
+        "line 10: tag 'a', rule 2 (phrase 'y'): excludes names the rule's own tag",
+        "line 12: tag 'a', rule 3 (phrase 'z'): unless phrase ' - ' has no words",
+    ]
