@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from pipeline.errors import TaxonomyError
 
@@ -106,6 +107,14 @@ class Context(_Strict):
             "in this paper", "our method", "our approach", "our framework", "our model",
         ]
     )
+
+    @field_validator("contrast_cues", "free_suffixes", "trailing_cues", "claim_cues")
+    @classmethod
+    def _cues_have_words(cls, cues: list[str]) -> list[str]:
+        empty = [cue for cue in cues if not re.search(r"\w", cue)]
+        if empty:
+            raise ValueError(f"every cue needs a word, found {', '.join(map(repr, empty))}")
+        return cues
 
 
 class Policy(_Strict):

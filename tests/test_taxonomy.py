@@ -174,3 +174,16 @@ tags:
         "line 10: tag 'a', rule 2 (phrase 'y'): excludes names the rule's own tag",
         "line 12: tag 'a', rule 3 (phrase 'z'): unless phrase ' - ' has no words",
     ]
+
+
+def test_context_cues_without_a_word_are_refused():
+    text = """
+context:
+  trailing_cues: [baselines, '-']
+tags:
+  - id: a
+    name: A
+    description: first
+    rules: [{phrase: x}]
+"""
+    assert problems_of(text) == ["line 3: context.trailing_cues: every cue needs a word, found '-'"]
