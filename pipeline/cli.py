@@ -12,7 +12,7 @@ from pathlib import Path
 
 from pipeline import workflow
 from pipeline.artifacts import load_model, verify_model
-from pipeline.corpus import ReadReport, import_listings, read_all, require_file, write_jsonl_text
+from pipeline.corpus import ReadReport, find_record, import_listings, require_file, write_jsonl_text
 from pipeline.engines import TaggerSpec
 from pipeline.errors import TaxotagError
 from pipeline.evaluation import format_table
@@ -262,8 +262,7 @@ def _rules_text(table) -> str:
 def cmd_explain(args) -> int:
     taxonomy = load_taxonomy(args.taxonomy)
     model = load_model(args.model, taxonomy, allow_stale=args.allow_stale)
-    documents = read_all(args.input)
-    match = documents[documents["id"] == args.id]
+    match = find_record(args.input, args.id)
     if match.empty:
         raise TaxotagError(f"{args.input}: no record with id {args.id!r}")
     tagger = Tagger(taxonomy, model)

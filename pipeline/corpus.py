@@ -108,6 +108,15 @@ def read_all(paths, report: ReadReport | None = None, id_prefix: str = "p") -> p
     return pd.concat(frames, ignore_index=True)
 
 
+def find_record(path: str | Path, record_id: str) -> pd.DataFrame:
+    """The record with this id, as a one-row frame (empty if there is none); reads only up to it."""
+    for frame in read_documents(path, chunk_size=1000):
+        match = frame[frame["id"] == record_id]
+        if not match.empty:
+            return match.reset_index(drop=True)
+    return pd.DataFrame({column: pd.Series(dtype=object) for column in REQUIRED_COLUMNS})
+
+
 def _frame(records: list[dict]) -> pd.DataFrame:
     frame = pd.DataFrame.from_records(records)
     others = [column for column in frame.columns if column not in REQUIRED_COLUMNS]

@@ -1,8 +1,9 @@
 import gzip
+import json
 
 import pytest
 
-from pipeline.corpus import ReadReport, detect_format, import_listings, read_all, read_documents
+from pipeline.corpus import ReadReport, detect_format, find_record, import_listings, read_all, read_documents
 from pipeline.errors import InputFileError
 from tests.conftest import ROOT, write_jsonl
 
@@ -124,3 +125,13 @@ def test_nul_bytes_and_bom_are_cleaned(tmp_path):
     report = ReadReport()
     assert read_all(path, report=report).empty
     assert "has neither title nor abstract" in str(report.problems[0])
+
+
+def test_find_record_finds_one_record_in_any_chunk(tmp_path):
+    path = tmp_path / "papers.jsonl"
+    lines = [json.dumps({"id": f"p{i}", "title": f"T{i}", "abstract": "A"}) for i in range(2500)]
+    path.write_text("\n".join(lines[:1500] + ["not json"] + lines[1500:]) + "\n")
+    found = find_record(path, "p10")
+    assert found[["id", "title"]].values.tolist() == [["p10", "T10"]]
+    assert find_record(path, "p2400")["title"].tolist() == ["T2400"]
+    assert find_record(path, "missing").empty
