@@ -7,6 +7,9 @@ import math
 
 import numpy as np
 
+EXAMPLES_PER_SIDE = 5
+"""How many documents that gained, and how many that lost, a tag the diff shows."""
+
 
 def combined_metrics(evaluations) -> dict:
     """{gold path: {tag: {precision, recall, f1}}} of the combined system, for the manifest; not
@@ -23,14 +26,15 @@ def combined_metrics(evaluations) -> dict:
 
 
 def compute_diff(tag_ids: list[str], labels: np.ndarray, old_labels: dict | None,
-                 old_metrics: dict, new_metrics: dict) -> list[dict]:
-    """One row a tag (and one a removed tag): gained, lost, and gold metrics before -> after."""
+                 old_metrics: dict, new_metrics: dict, same_corpus: bool = True) -> list[dict]:
+    """One row a tag (and one a removed tag): gained, lost (when the old labels are of the same
+    corpus), and gold metrics before -> after."""
     rows = []
     for j, tag in enumerate(tag_ids):
         status = "new model" if old_labels is None else "added" if tag not in old_labels else "kept"
         row = {"tag": tag, "status": status,
                "documents": int(labels[:, j].sum())}
-        if old_labels is not None and tag in old_labels and len(old_labels[tag]) == len(labels):
+        if same_corpus and old_labels is not None and tag in old_labels and len(old_labels[tag]) == len(labels):
             before, after = old_labels[tag].astype(bool), labels[:, j].astype(bool)
             row["gained"], row["lost"] = int((after & ~before).sum()), int((before & ~after).sum())
         for gold, tags in new_metrics.items():
@@ -41,6 +45,43 @@ def compute_diff(tag_ids: list[str], labels: np.ndarray, old_labels: dict | None
         if tag not in tag_ids:
             rows.append({"tag": tag, "status": "removed", "documents": 0, "lost": int(old_labels[tag].sum())})
     return rows
+
+
+def changed_examples(tag_ids: list[str], labels: np.ndarray, old_labels: dict | None, documents, votes,
+                     per_side: int = EXAMPLES_PER_SIDE) -> str:
+    """Markdown: per tag whose weak labels changed, the first corpus documents that gained or lost
+    it, each with the tag's rule mentions as they stand now (a lost one shows why it is passing)."""
+    sections = []
+    for j, tag in enumerate(tag_ids):
+        before = (old_labels or {}).get(tag)
+        if before is None or len(before) != len(labels):
+            continue
+        before, after = before.astype(bool), labels[:, j].astype(bool)
+        gained, lost = np.flatnonzero(after & ~before), np.flatnonzero(before & ~after)
+        if not len(gained) and not len(lost):
+            continue
+        lines = [f"### {tag}: {len(gained)} gained, {len(lost)} lost", ""]
+        for name, rows in (("gained", gained), ("lost", lost)):
+            if len(rows):
+                shown = f" (the first {per_side})" if len(rows) > per_side else ""
+                lines += [f"{name}{shown}:", ""]
+                lines += [_example_line(documents, votes, row, tag, name) for row in rows[:per_side]] + [""]
+        sections.append("\n".join(lines))
+    if not sections:
+        return ""
+    return "## Documents that changed\n\n" + "\n".join(sections)
+
+
+def _example_line(documents, votes, row: int, tag: str, change: str) -> str:
+    """One document: its id, title and the tag's mentions, central ones first for a gained
+    tag and passing ones first for a lost tag, then the heavier rules' first."""
+    found = [m for m in votes.mentions[row] if tag in votes.rules[m.rule].voted_tags]
+    found.sort(key=lambda m: ((m.passing is None) == (change == "lost"), -votes.rules[m.rule].rule.weight))
+    mentions = [f"{votes.rules[m.rule].id} {m.describe()}" for m in found]
+    title = " ".join(str(documents["title"].iat[row]).split())
+    title = title if len(title) <= 100 else title[:99] + "…"
+    evidence = "; ".join(mentions[:3]) + (f"; ... ({len(mentions)} mentions)" if len(mentions) > 3 else "")
+    return f"- `{documents['id'].iat[row]}` {title}: {evidence or 'no mention of the tag now'}"
 
 
 def format_diff(rows: list[dict], refitted: list[str], rules_run: int, seconds: float) -> str:

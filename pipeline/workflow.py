@@ -22,7 +22,7 @@ from pipeline.engines import TaggerSpec, tag_locally, tag_on_dask
 from pipeline.export import ResumableCsv, refuse_overwriting, write_text
 from pipeline.model import TagModel
 from pipeline.report import html_report, markdown_report, model_fingerprint
-from pipeline.retrain_diff import combined_metrics, compute_diff, format_diff
+from pipeline.retrain_diff import changed_examples, combined_metrics, compute_diff, format_diff
 from pipeline.tagging import Predictions, Tagger, output_columns
 from pipeline.taxonomy import Taxonomy, load_taxonomy
 from pipeline.rules import RuleSet, RuleVotes
@@ -134,6 +134,7 @@ class Training:
     refitted: list[str]
     diff: list[dict]
     seconds: float
+    examples: str = ""  # Markdown: corpus documents whose weak labels changed (retrain_diff.changed_examples)
 
     def weak_positives(self, taxonomy: Taxonomy) -> dict[str, int]:
         return self.corpus.positives(taxonomy.tag_ids)
@@ -164,9 +165,13 @@ def train(taxonomy: Taxonomy, corpus_path, model_dir, gold_paths=(), incremental
                    "weak_positives": corpus.positives(taxonomy.tag_ids)},
         "metrics": metrics,
     })
-    diff = compute_diff(taxonomy.tag_ids, corpus.labels, old["labels"] if old else None,
-                        old["manifest"].get("metrics", {}) if old else {}, metrics)
-    return Training(model, corpus, evaluations, refitted, diff, time.perf_counter() - started)
+    old_labels = old["labels"] if old else None
+    same_corpus = old is not None and old["manifest"].get("corpus", {}).get("sha256") == corpus.sha256
+    diff = compute_diff(taxonomy.tag_ids, corpus.labels, old_labels,
+                        old["manifest"].get("metrics", {}) if old else {}, metrics, same_corpus)
+    examples = (changed_examples(taxonomy.tag_ids, corpus.labels, old_labels, corpus.documents, corpus.votes)
+                if same_corpus else "")
+    return Training(model, corpus, evaluations, refitted, diff, time.perf_counter() - started, examples)
 
 
 def _previous_model(model_dir) -> dict | None:
@@ -188,8 +193,9 @@ def retrain(taxonomy_path=DEFAULT_TAXONOMY, corpus=DEFAULT_CORPUS, model_dir=DEF
     for line in training.warnings():
         echo(line)
     echo(text)
-    write_text(Path(out_dir) / "retrain_diff.md", "# taxotag retrain diff\n\n" + text)
-    echo(f"diff -> {Path(out_dir) / 'retrain_diff.md'}")
+    examples = f"\n{training.examples}" if training.examples else ""
+    write_text(Path(out_dir) / "retrain_diff.md", "# taxotag retrain diff\n\n" + text + examples)
+    echo(f"diff{' and examples of changed documents' if examples else ''} -> {Path(out_dir) / 'retrain_diff.md'}")
     return training
 
 

@@ -1,4 +1,5 @@
 import json
+import re
 import shutil
 from types import SimpleNamespace
 
@@ -150,3 +151,18 @@ def test_retrain_without_a_model_trains_every_tag_and_says_so(tmp_path, small_co
     assert result.refitted == load_taxonomy(ROOT / "taxonomy.yaml").tag_ids
     assert {row["status"] for row in result.diff} == {"new model"}
     assert "| self_supervised | new model |" in (tmp_path / "out" / "retrain_diff.md").read_text()
+
+
+def test_the_diff_shows_documents_that_gained_the_tag_with_the_new_rule_first(workspace, small_corpus, tmp_path):
+    taxonomy_path, model_dir, cache = workspace
+    taxonomy_path.write_text(taxonomy_path.read_text().replace(
+        "      - id: oversight\n", "      - id: w2s_extra\n        phrase: [easy-to-hard]\n      - id: oversight\n", 1))
+    result = retrain(taxonomy_path, small_corpus, model_dir, [], tmp_path / "out", echo=lambda *_: None)
+    gained = next(row["gained"] for row in result.diff if row["tag"] == "weak_to_strong")
+    text = (tmp_path / "out" / "retrain_diff.md").read_text()
+    assert f"### weak_to_strong: {gained} gained, 0 lost" in text
+    section = text.split("### weak_to_strong")[1].split("###")[0]
+    examples = [line for line in section.splitlines() if line.startswith("- `")]
+    assert 0 < len(examples) == min(gained, 5)
+    assert all(re.search(r": w2s_extra 'easy[- ]to[- ]hard' \((title|claim|body)\)", line, re.I)
+               for line in examples), examples
