@@ -118,6 +118,11 @@ def build_parser() -> argparse.ArgumentParser:
     taxonomy_option(sub)
     sub.add_argument("--corpus", default=workflow.DEFAULT_CORPUS, help="corpus for coverage (default: %(default)s)")
     sub.add_argument("--gold", help="gold CSV for correct / incorrect / empirical precision")
+    sub.add_argument("--show", metavar="RULE_ID", help="instead of the table: corpus documents where this rule "
+                                                       "fired and where it matched without firing, in context "
+                                                       "(with --gold, also its wrong firings there)")
+    sub.add_argument("--examples", type=positive_int, default=5, help="documents per list with --show "
+                                                                      "(default: %(default)s)")
 
     sub = command("report", cmd_report, "Write the self-contained HTML evaluation report (out/report.html).")
     sub.add_argument("--gold", nargs="+", default=list(workflow.DEFAULT_GOLD), help="gold CSV files")
@@ -232,6 +237,9 @@ def _json_number(value):
 
 def cmd_rules(args) -> int:
     taxonomy = load_taxonomy(args.taxonomy)
+    if args.show:
+        print(workflow.show_rule(taxonomy, args.corpus, args.show, args.examples, args.gold))
+        return 0
     table = workflow.rule_analysis(taxonomy, args.corpus, [args.gold] if args.gold else [])
     print(f"rules on {args.corpus}" + (f"; precision on {args.gold}" if args.gold else ""))
     print(_rules_text(table))

@@ -45,9 +45,13 @@ class Mention:
     passing: str | None = None
 
     def describe(self) -> str:
+        """`'self-supervised' (body, passing: after 'unlike')`."""
+        return f"'{normalise(self.text)}' ({self.standing()})"
+
+    def standing(self) -> str:
+        """Where the mention stands and, if passing, why: `body, passing: after 'unlike'`."""
         where = "title" if self.in_title else ("claim" if self.in_claim else "body")
-        note = f", passing: {self.passing}" if self.passing else ""
-        return f"'{normalise(self.text)}' ({where}{note})"
+        return where + (f", passing: {self.passing}" if self.passing else "")
 
 
 @dataclass(frozen=True)

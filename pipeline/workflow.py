@@ -25,7 +25,8 @@ from pipeline.report import html_report, markdown_report, model_fingerprint
 from pipeline.retrain_diff import changed_examples, combined_metrics, compute_diff, format_diff
 from pipeline.tagging import Predictions, Tagger, output_columns
 from pipeline.taxonomy import Taxonomy, load_taxonomy
-from pipeline.rules import RuleSet, RuleVotes
+from pipeline.rules import RuleSet, RuleVotes, rule_infos
+from pipeline.rule_examples import rule_examples, rule_index
 from pipeline.training import DEFAULT_CACHE, LabelledCorpus, fit_full, fit_incremental, label_corpus
 from pipeline.weak_labels import rule_summary
 
@@ -204,6 +205,18 @@ def rule_analysis(taxonomy: Taxonomy, corpus_path, gold_paths=(), cache_dir=DEFA
     """rule_table for a corpus file (its votes from the cache where they are there)."""
     corpus = label_corpus(taxonomy, corpus_path, cache_dir=cache_dir, progress=progress)
     return rule_table(taxonomy, corpus.votes, gold_paths)
+
+
+def show_rule(taxonomy: Taxonomy, corpus_path, rule_id: str, count: int = 5, gold_path=None,
+              cache_dir=DEFAULT_CACHE, progress: bool | None = None) -> str:
+    """rule_examples of one rule on a corpus file and, with `gold_path`, its wrong firings there."""
+    rule_index([info.id for info in rule_infos(taxonomy)], rule_id)  # an unknown rule fails before any work
+    corpus = label_corpus(taxonomy, corpus_path, cache_dir=cache_dir, progress=progress)
+    gold = None
+    if gold_path:
+        frame = load_gold(gold_path, taxonomy.tag_ids)[0]
+        gold = (RuleSet(taxonomy).apply(frame["title"].tolist(), frame["abstract"].tolist()), frame)
+    return rule_examples(corpus.votes, corpus.documents, rule_id, count, gold)
 
 
 def rule_table(taxonomy: Taxonomy, corpus_votes: RuleVotes, gold_paths=()) -> pd.DataFrame:

@@ -1,4 +1,5 @@
 import json
+import re
 
 import pandas as pd
 import pytest
@@ -131,3 +132,22 @@ def test_counts_must_be_whole_numbers_of_at_least_one(capsys, option, value):
         main(["tag", "in.jsonl", "-o", "out.csv", option, value])
     assert exit_info.value.code == 2
     assert f"{option}: expected a whole number of at least 1, got '{value}'" in capsys.readouterr().err
+
+
+def test_rules_show_prints_a_rules_matches_in_context(capsys, taxonomy, small_corpus):
+    code, out, _ = run(capsys, "rules", "--taxonomy", taxonomy.path, "--corpus", small_corpus, "--show", "pseudo_labels",
+                       "--examples", 2, "--gold", ROOT / "data" / "seed_gold.csv")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0].startswith("rule pseudo_labels (tag semi_supervised, phrase 'pseudo-label (+8)'): fired in ")
+    headings = [line for line in lines if line.endswith(":") and not line.startswith(" ")]
+    assert [h.split(" (")[0] for h in headings] == ["fired", "matched, did not fire",
+                                                    "fired on gold documents not labelled semi_supervised"]
+    documents = [line for line in lines if line.startswith("  ") and not line.startswith("    ")]
+    assert 0 < len(documents) <= 6
+    mentions = [line for line in lines if line.startswith("    ")]
+    assert mentions and all(re.search(r"^    (title|claim|body)(, passing: .+)?: \.\.\..*\[[^]]+\].*\.\.\.$", line)
+                            for line in mentions), mentions
+
+    code, out, err = run(capsys, "rules", "--taxonomy", taxonomy.path, "--corpus", small_corpus, "--show", "nope")
+    assert code == 1 and err.startswith("Error: no rule 'nope'; the rules are: ssl_terms, ")
