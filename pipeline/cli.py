@@ -17,6 +17,7 @@ from pipeline.engines import TaggerSpec
 from pipeline.errors import TaxotagError
 from pipeline.evaluation import format_table
 from pipeline.export import refuse_overwriting, write_csv, write_text
+from pipeline.report import errors_text, gold_errors
 from pipeline.tagging import Tagger
 from pipeline.taxonomy import load_taxonomy
 
@@ -112,6 +113,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = command("evaluate", cmd_evaluate, "Per-tag precision, recall, F1 and support on a gold CSV.")
     sub.add_argument("--gold", required=True, help="gold CSV: id, title, abstract and one 0/1 column per tag")
     sub.add_argument("--json", action="store_true", help="print machine-readable JSON")
+    sub.add_argument("--show-errors", action="store_true",
+                     help="also list the combined system's false positives and false negatives per tag, "
+                          "with the model's probability and the tag's rule mentions")
     model_options(sub)
 
     sub = command("rules", cmd_rules, "One row per rule: coverage, overlaps, conflicts; with --gold, precision.")
@@ -211,12 +215,20 @@ def cmd_evaluate(args) -> int:
     model = load_model(args.model, taxonomy, allow_stale=args.allow_stale)
     evaluation = workflow.evaluate_gold(taxonomy, model, args.gold)
     if args.json:
-        print(json.dumps(_evaluation_json(evaluation), indent=2))
+        result = _evaluation_json(evaluation)
+        if args.show_errors:
+            tagger = Tagger(taxonomy, model)
+            result["errors"] = {tag: gold_errors(evaluation, tagger, tag) for tag in taxonomy.tag_ids
+                                if tag in evaluation.gold.columns}
+        print(json.dumps(result, indent=2))
         return 0
     print(f"{args.gold}: {len(evaluation.gold)} abstracts\n")
     print(format_table(evaluation.results))
     if evaluation.ignored_columns:
         print(f"\ngold columns not in the taxonomy, ignored: {', '.join(evaluation.ignored_columns)}")
+    if args.show_errors:
+        print("\nErrors of the combined system:\n")
+        print(errors_text(evaluation, Tagger(taxonomy, model)))
     return 0
 
 

@@ -193,45 +193,69 @@ def _rule_table_html(table) -> str:
     return "<table>" + "".join(rows) + "</table>"
 
 
+def gold_errors(evaluation, tagger, tag: str) -> list[dict]:
+    """The combined system's false positives, then false negatives, on one tag of a gold set: id,
+    title, the model's probability, who gave the tag (rules or model) and the tag's rule mentions."""
+    j = tagger.taxonomy.tag_ids.index(tag)
+    predictions = evaluation.predictions
+    truth = evaluation.gold[tag].to_numpy().astype(bool)
+    given = predictions.combined[:, j].astype(bool)
+    rows = []
+    for kind, found in (("false positive", given & ~truth), ("false negative", ~given & truth)):
+        for i in np.flatnonzero(found):
+            record = evaluation.gold.iloc[i]
+            source = ("rules" if predictions.rules[i, j] else "model" if predictions.probabilities[i, j]
+                      >= tagger.thresholds[j] else "implied") if kind == "false positive" else ""
+            rows.append({"kind": kind, "gold": evaluation.path, "id": record["id"], "title": record["title"],
+                         "model": float(predictions.probabilities[i, j]), "given by": source,
+                         "mentions": _mentions_of(predictions.votes, i, tag) or "no rule matched"})
+    return rows
+
+
+def errors_text(evaluation, tagger) -> str:
+    """gold_errors of every tag of a gold set as plain text."""
+    lines = []
+    for tag in tagger.taxonomy.tag_ids:
+        if tag not in evaluation.gold.columns:
+            continue
+        rows = gold_errors(evaluation, tagger, tag)
+        positives = sum(row["kind"] == "false positive" for row in rows)
+        lines.append(f"{tag}: {positives} false positive(s), {len(rows) - positives} false negative(s)")
+        for row in rows:
+            by = f", given by {row['given by']}" if row["given by"] else ""
+            lines.append(f"  {'FP' if row['kind'] == 'false positive' else 'FN'} {row['id']}  "
+                         f"{' '.join(row['title'].split())[:100]}  (model {row['model']:.2f}{by})")
+            lines.append(f"       {row['mentions']}")
+    return "\n".join(lines)
+
+
 def _errors_html(evaluations, tagger, tags) -> str:
     """False positives and false negatives per tag, each with what the rules and model saw."""
     import html
 
     parts = []
+    head = ("<th class='text'>gold file</th><th class='text'>id</th><th class='text'>title</th><th>model</th>"
+            "<th class='text'>given by</th><th class='text'>rule mentions</th>")
     for tag in tags:
-        j = tags.index(tag)
-        fp_rows, fn_rows = [], []
+        rows = {"false positive": [], "false negative": []}
         for evaluation in evaluations:
-            if tag not in evaluation.gold.columns:
-                continue
-            predictions = evaluation.predictions
-            truth = evaluation.gold[tag].to_numpy().astype(bool)
-            given = predictions.combined[:, j].astype(bool)
-            for i in np.flatnonzero(given & ~truth):
-                fp_rows.append(_error_row(evaluation, i, tagger.explain(predictions, i), j))
-            for i in np.flatnonzero(~given & truth):
-                seen = _mentions_of(predictions.votes, i, tag)
-                fn_rows.append(_error_row(evaluation, i, seen or "no rule matched", j))
-        summary = f"{html.escape(tag)}: {len(fp_rows)} false positives, {len(fn_rows)} false negatives"
-        table_head = ("<tr><th class='text'>gold file</th><th class='text'>id</th><th class='text'>title</th>"
-                      "<th>model</th><th class='text'>evidence</th></tr>")
+            if tag in evaluation.gold.columns:
+                for row in gold_errors(evaluation, tagger, tag):
+                    cells = [html.escape(str(row[key])) for key in ("gold", "id", "title")]
+                    rows[row["kind"]].append(
+                        "<tr>" + "".join(f"<td class='text'>{cell}</td>" for cell in cells)
+                        + f"<td>{row['model']:.2f}</td><td class='text'>{html.escape(row['given by'])}</td>"
+                        f"<td class='text'>{html.escape(row['mentions'])}</td></tr>")
+        summary = (f"{html.escape(tag)}: {len(rows['false positive'])} false positives, "
+                   f"{len(rows['false negative'])} false negatives")
         parts.append(f"<details><summary>{summary}</summary>"
-                     f"<h4>False positives</h4><table>{table_head}{''.join(fp_rows)}</table>"
-                     f"<h4>False negatives</h4><table>{table_head}{''.join(fn_rows)}</table></details>")
+                     f"<h4>False positives</h4><table><tr>{head}</tr>{''.join(rows['false positive'])}</table>"
+                     f"<h4>False negatives</h4><table><tr>{head}</tr>{''.join(rows['false negative'])}</table>"
+                     "</details>")
     return "".join(parts)
-
-
-def _error_row(evaluation, i: int, evidence: str, j: int) -> str:
-    import html
-
-    record = evaluation.gold.iloc[i]
-    return (f"<tr><td class='text'>{html.escape(evaluation.path)}</td><td class='text'>{html.escape(record['id'])}</td>"
-            f"<td class='text'>{html.escape(record['title'])}</td>"
-            f"<td>{evaluation.predictions.probabilities[i, j]:.2f}</td>"
-            f"<td class='text'>{html.escape(evidence)}</td></tr>")
 
 
 def _mentions_of(votes, row: int, tag: str) -> str:
     found = [f"{votes.rules[m.rule].id} {m.describe()}" for m in votes.mentions[row]
              if tag in votes.rules[m.rule].voted_tags]
-    return "; ".join(found[:4])
+    return "; ".join(found[:4]) + (f"; ... ({len(found)} mentions)" if len(found) > 4 else "")

@@ -151,3 +151,21 @@ def test_rules_show_prints_a_rules_matches_in_context(capsys, taxonomy, small_co
 
     code, out, err = run(capsys, "rules", "--taxonomy", taxonomy.path, "--corpus", small_corpus, "--show", "nope")
     assert code == 1 and err.startswith("Error: no rule 'nope'; the rules are: ssl_terms, ")
+
+
+def test_evaluate_show_errors_lists_every_false_positive_and_negative(capsys, taxonomy, trained_model_dir):
+    options = ["--gold", ROOT / "data" / "seed_gold.csv", "--model", trained_model_dir, "--taxonomy", taxonomy.path]
+    code, out, _ = run(capsys, "evaluate", "--json", "--show-errors", *options)
+    result = json.loads(out)
+    for tag in taxonomy.tag_ids:
+        combined = result["tags"][tag]["combined"]
+        errors = result["errors"][tag]
+        assert [e["kind"] for e in errors] == (["false positive"] * combined["fp"] + ["false negative"] * combined["fn"])
+        assert all(e["given by"] in ("rules", "model", "implied") for e in errors if e["kind"] == "false positive")
+
+    code, out, _ = run(capsys, "evaluate", "--show-errors", *options)
+    text = out.split("Errors of the combined system:")[1]
+    for tag in taxonomy.tag_ids:
+        combined = result["tags"][tag]["combined"]
+        assert f"{tag}: {combined['fp']} false positive(s), {combined['fn']} false negative(s)" in text
+    assert len(re.findall(r"^  F[PN] s\d{3}  ", text, re.M)) == sum(len(e) for e in result["errors"].values())
