@@ -12,7 +12,8 @@ from pathlib import Path
 
 from pipeline import workflow
 from pipeline.artifacts import load_model, verify_model
-from pipeline.corpus import ReadReport, find_record, import_listings, require_file, write_jsonl_text
+from pipeline.corpus import (REQUIRED_COLUMNS, ReadReport, find_record, import_listings, require_file,
+                             write_jsonl_text)
 from pipeline.engines import TaggerSpec
 from pipeline.errors import TaxotagError
 from pipeline.evaluation import format_table
@@ -57,6 +58,18 @@ def positive_int(text: str) -> int:
     return value
 
 
+def column_names(text: str) -> dict[str, str]:
+    """An argparse type: `id=paperId,abstract=summary` -> {"id": "paperId", "abstract": "summary"}."""
+    names = {}
+    for part in filter(None, (piece.strip() for piece in text.split(","))):
+        ours, _, theirs = (side.strip() for side in part.partition("="))
+        if ours not in REQUIRED_COLUMNS or not theirs:
+            raise argparse.ArgumentTypeError(f"expected id=NAME, title=NAME or abstract=NAME (comma-separated), "
+                                             f"got {part!r}")
+        names[ours] = theirs
+    return names
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="taxotag", description="Tag research abstracts with an editable taxonomy.")
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
@@ -68,6 +81,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     def taxonomy_option(sub):
         sub.add_argument("--taxonomy", default=workflow.DEFAULT_TAXONOMY, help="taxonomy file (default: %(default)s)")
+
+    def columns_option(sub):
+        sub.add_argument("--columns", type=column_names, metavar="id=NAME,title=NAME,abstract=NAME",
+                         help="the input's own names for the id, title or abstract column, e.g. "
+                              "id=paperId,abstract=summary (JSONL, CSV, Parquet)")
 
     def model_options(sub):
         taxonomy_option(sub)
@@ -108,6 +126,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--scheduler", help="with --engine dask: a scheduler address such as tcp://host:8786 "
                                          "(default: start a local cluster)")
     sub.add_argument("--resume", action="store_true", help="go on from where an interrupted run stopped")
+    columns_option(sub)
     model_options(sub)
 
     sub = command("evaluate", cmd_evaluate, "Per-tag precision, recall, F1 and support on a gold CSV.")
@@ -137,6 +156,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = command("explain", cmd_explain, "Show why one paper got its tags: rule mentions and model terms.")
     sub.add_argument("id", help="the paper's id")
     sub.add_argument("--input", required=True, help="the file that holds the paper")
+    columns_option(sub)
     model_options(sub)
 
     sub = command("validate", cmd_validate, "Check a taxonomy file and list every problem with its line.")
@@ -183,7 +203,8 @@ def cmd_tag(args) -> int:
     spec = TaggerSpec(str(args.taxonomy), str(args.model), args.allow_stale)
     try:
         run = workflow.tag_files(spec, args.inputs, args.output, chunk_size=args.chunk_size, jobs=args.jobs,
-                                 engine=args.engine, scheduler=args.scheduler, resume=args.resume)
+                                 engine=args.engine, scheduler=args.scheduler, resume=args.resume,
+                                 columns=args.columns)
     except KeyboardInterrupt:
         print(f"Interrupted; {args.output} was not written. Run the same command with --resume to go on "
               "from the last complete chunk.", file=sys.stderr)
@@ -282,7 +303,7 @@ def _rules_text(table) -> str:
 def cmd_explain(args) -> int:
     taxonomy = load_taxonomy(args.taxonomy)
     model = load_model(args.model, taxonomy, allow_stale=args.allow_stale)
-    match = find_record(args.input, args.id)
+    match = find_record(args.input, args.id, args.columns)
     if match.empty:
         raise TaxotagError(f"{args.input}: no record with id {args.id!r}")
     tagger = Tagger(taxonomy, model)

@@ -62,17 +62,26 @@ def detect_format(path: str | Path) -> str:
 
 
 def read_documents(path: str | Path, chunk_size: int = 5000, report: ReadReport | None = None,
-                   id_prefix: str = "p") -> Iterator[pd.DataFrame]:
-    """Stream the records of one input file as DataFrames; skipped rows go into `report`."""
+                   id_prefix: str = "p", columns: dict[str, str] | None = None) -> Iterator[pd.DataFrame]:
+    """Stream the records of one input file as DataFrames; skipped rows go into `report`.
+
+    `columns` names the file's own columns for id, title and abstract ({"abstract": "summary"});
+    a file column that already has one of those names is then left out.
+    """
     path = require_file(path)
     report = report if report is not None else ReadReport()
+    source = {name: (columns or {}).get(name, name) for name in REQUIRED_COLUMNS}
     kind = detect_format(path)
     if kind == "parquet":
-        records = _parquet_records(path)
+        records = _parquet_records(path, source)
     elif kind == "listing":
         records = _listing_records(path, report, id_prefix)
+    elif kind == "jsonl":
+        records = _jsonl_records(path, report)
     else:
-        records = (_jsonl_records if kind == "jsonl" else _csv_records)(path, report)
+        records = _csv_records(path, report, source)
+    if kind != "listing" and any(ours != theirs for ours, theirs in source.items()):
+        records = _renamed(records, source)
     seen_ids: set[str] = set()
     chunk: list[dict] = []
     for line, record in records:
@@ -108,13 +117,23 @@ def read_all(paths, report: ReadReport | None = None, id_prefix: str = "p") -> p
     return pd.concat(frames, ignore_index=True)
 
 
-def find_record(path: str | Path, record_id: str) -> pd.DataFrame:
+def find_record(path: str | Path, record_id: str, columns: dict[str, str] | None = None) -> pd.DataFrame:
     """The record with this id, as a one-row frame (empty if there is none); reads only up to it."""
-    for frame in read_documents(path, chunk_size=1000):
+    for frame in read_documents(path, chunk_size=1000, columns=columns):
         match = frame[frame["id"] == record_id]
         if not match.empty:
             return match.reset_index(drop=True)
     return pd.DataFrame({column: pd.Series(dtype=object) for column in REQUIRED_COLUMNS})
+
+
+def _renamed(records, source: dict[str, str]) -> Iterator[tuple[int, dict]]:
+    """Records with the file's columns named in `source` ({ours: theirs}) renamed to ours."""
+    ours_of = {theirs: ours for ours, theirs in source.items()}
+    replaced = set(source) - set(ours_of)  # our names that the file uses for something else
+    for line, record in records:
+        if isinstance(record, dict):
+            record = {ours_of.get(key, key): value for key, value in record.items() if key not in replaced}
+        yield line, record
 
 
 def _frame(records: list[dict]) -> pd.DataFrame:
@@ -189,7 +208,7 @@ def _jsonl_records(path: Path, report: ReadReport) -> Iterator[tuple[int, dict]]
             report.skip(path, number, "invalid JSON (nested too deeply)")
 
 
-def _csv_records(path: Path, report: ReadReport) -> Iterator[tuple[int, dict]]:
+def _csv_records(path: Path, report: ReadReport, source: dict[str, str]) -> Iterator[tuple[int, dict]]:
     csv.field_size_limit(MAX_FIELD_CHARS)
     bad_lines: set[int] = set()
     lines = _decoded_lines(path, report, bad_lines)
@@ -207,10 +226,8 @@ def _csv_records(path: Path, report: ReadReport) -> Iterator[tuple[int, dict]]:
         if header is None:
             raise InputFileError(f"{path}: the file is empty")
         header = [name.strip() for name in header]
-        missing = [column for column in REQUIRED_COLUMNS if column not in header]
-        if missing:
-            raise InputFileError(f"{path}, line 1: missing required column(s) {', '.join(missing)}; "
-                                 f"found {', '.join(header)}")
+        if _missing_columns(source, header):
+            raise InputFileError(f"{path}, line 1: {_missing_columns(source, header)}")
         start = line_numbers[0] + 1
         for row in reader:
             end = line_numbers[0]
@@ -227,16 +244,26 @@ def _csv_records(path: Path, report: ReadReport) -> Iterator[tuple[int, dict]]:
                              "check for an unbalanced quote") from None
 
 
-def _parquet_records(path: Path) -> Iterator[tuple[int, dict]]:
+def _missing_columns(source: dict[str, str], names) -> str:
+    """What is wrong when a `source` column ({ours: theirs}) is not among the file's `names`, or ''."""
+    missing = [ours if ours == theirs else f"{theirs} (for {ours})" for ours, theirs in source.items()
+               if theirs not in names]
+    if not missing:
+        return ""
+    hint = "" if any(ours != theirs for ours, theirs in source.items()) else \
+        "; --columns can name the file's own ones, e.g. --columns abstract=summary"
+    return f"missing required column(s) {', '.join(missing)}; found {', '.join(names)}{hint}"
+
+
+def _parquet_records(path: Path, source: dict[str, str]) -> Iterator[tuple[int, dict]]:
     import pyarrow.parquet as pq
 
     try:
         parquet = pq.ParquetFile(path)
     except Exception as exc:  # pyarrow raises several types for a file that is not Parquet
         raise InputFileError(f"{path}: not a readable Parquet file ({exc})") from None
-    missing = [column for column in REQUIRED_COLUMNS if column not in parquet.schema_arrow.names]
-    if missing:
-        raise InputFileError(f"{path}: missing required column(s) {', '.join(missing)}")
+    if _missing_columns(source, parquet.schema_arrow.names):
+        raise InputFileError(f"{path}: {_missing_columns(source, parquet.schema_arrow.names)}")
     number = 0
     for batch in parquet.iter_batches(batch_size=5000):
         for record in batch.to_pylist():

@@ -73,19 +73,21 @@ class TagRun:
 
 def tag_files(spec: TaggerSpec, inputs, output: str | Path, chunk_size: int = 2000, jobs: int | None = None,
               engine: str = "local", scheduler: str | None = None, resume: bool = False,
-              progress: bool | None = None) -> TagRun:
+              progress: bool | None = None, columns: dict[str, str] | None = None) -> TagRun:
     """Tag every record of the input files into one CSV, written chunk by chunk; the output
-    appears only when complete, and an interrupted run can go on with `resume`."""
+    appears only when complete, and an interrupted run can go on with `resume`. `columns` names
+    the inputs' own id, title and abstract columns (see corpus.read_documents)."""
     refuse_overwriting(inputs, [output])
     taxonomy = load_taxonomy(spec.taxonomy_path)
     manifest = read_manifest(spec.model_dir)
     run = TagRun()
-    writer = ResumableCsv(output, _run_fingerprint(inputs, chunk_size, engine, taxonomy, manifest), resume)
+    writer = ResumableCsv(output, _run_fingerprint(inputs, chunk_size, engine, taxonomy, manifest, columns), resume)
     run.resumed_chunks = writer.chunks_done
     started = time.perf_counter()
     bar = tqdm(desc="tagging", unit=" abstracts", disable=None if progress is None else not progress)
     try:
-        frames = (frame for path in inputs for frame in read_documents(path, chunk_size, report=run.report))
+        frames = (frame for path in inputs
+                  for frame in read_documents(path, chunk_size, report=run.report, columns=columns))
         chunks = _with_columns(writer, taxonomy, frames, writer.chunks_done)
         tagged = (tag_on_dask(spec, chunks, scheduler=scheduler, workers=jobs) if engine == "dask"
                   else tag_locally(spec, chunks, jobs))
@@ -115,13 +117,14 @@ def _with_columns(writer: ResumableCsv, taxonomy: Taxonomy, chunks, skip: int):
         yield frame, writer.columns
 
 
-def _run_fingerprint(inputs, chunk_size: int, engine: str, taxonomy: Taxonomy, manifest: dict) -> str:
+def _run_fingerprint(inputs, chunk_size: int, engine: str, taxonomy: Taxonomy, manifest: dict,
+                     columns: dict[str, str] | None = None) -> str:
     """Identifies a tagging run, so that --resume only continues the same run."""
     files = []
     for path in inputs:
         stat = Path(path).stat() if Path(path).exists() else None
         files.append([str(Path(path).resolve()), stat.st_size if stat else None, stat.st_mtime_ns if stat else None])
-    payload = [files, chunk_size, engine, taxonomy.fingerprint(), model_fingerprint(manifest)]
+    payload = [files, chunk_size, engine, taxonomy.fingerprint(), model_fingerprint(manifest), columns or {}]
     return hashlib.sha256(json.dumps(payload).encode("utf-8")).hexdigest()
 
 

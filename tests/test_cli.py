@@ -169,3 +169,20 @@ def test_evaluate_show_errors_lists_every_false_positive_and_negative(capsys, ta
         combined = result["tags"][tag]["combined"]
         assert f"{tag}: {combined['fp']} false positive(s), {combined['fn']} false negative(s)" in text
     assert len(re.findall(r"^  F[PN] s\d{3}  ", text, re.M)) == sum(len(e) for e in result["errors"].values())
+
+
+def test_tag_and_explain_read_the_files_own_column_names(capsys, tmp_path, taxonomy, trained_model_dir):
+    source = tmp_path / "export.csv"
+    source.write_text("paperId,title,summary\nW1,Self-supervised learning of speech,"
+                      "We propose a self-supervised objective for speech.\n")
+    model = ["--model", trained_model_dir, "--taxonomy", taxonomy.path]
+    code, out, _ = run(capsys, "tag", source, "-o", tmp_path / "o.csv", "--columns", "id=paperId, abstract=summary",
+                       *model)
+    assert code == 0
+    tagged = pd.read_csv(tmp_path / "o.csv", keep_default_na=False)
+    assert tagged["id"].tolist() == ["W1"] and "self_supervised" in tagged["tags"][0]
+    code, out, _ = run(capsys, "explain", "W1", "--input", source, "--columns", "id=paperId,abstract=summary", *model)
+    assert code == 0 and "self_supervised: GIVEN" in out
+    with pytest.raises(SystemExit):
+        main(["tag", str(source), "-o", "x.csv", "--columns", "summary=abstract"])
+    assert "expected id=NAME, title=NAME or abstract=NAME" in capsys.readouterr().err

@@ -135,3 +135,22 @@ def test_find_record_finds_one_record_in_any_chunk(tmp_path):
     assert found[["id", "title"]].values.tolist() == [["p10", "T10"]]
     assert find_record(path, "p2400")["title"].tolist() == ["T2400"]
     assert find_record(path, "missing").empty
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".jsonl", ".parquet"])
+def test_columns_name_the_files_own_id_title_and_abstract_columns(tmp_path, suffix):
+    import pandas as pd
+
+    frame = pd.DataFrame({"id": [7, 8], "paperId": ["a", "b"], "title": ["T1", "T2"],
+                          "summary": ["Abstract one.", "Abstract two."], "year": [2024, 2025]})
+    path = tmp_path / f"papers{suffix}"
+    {".csv": lambda: frame.to_csv(path, index=False), ".parquet": lambda: frame.to_parquet(path),
+     ".jsonl": lambda: frame.to_json(path, orient="records", lines=True)}[suffix]()
+    documents = pd.concat(read_documents(path, columns={"id": "paperId", "abstract": "summary"}))
+    assert list(documents.columns) == ["id", "title", "abstract", "year"]  # the file's own `id` is left out
+    assert documents[["id", "abstract"]].values.tolist() == [["a", "Abstract one."], ["b", "Abstract two."]]
+    if suffix != ".jsonl":
+        with pytest.raises(InputFileError, match=r"missing required column\(s\) pid \(for id\), abstract; found id, "):
+            next(read_documents(path, columns={"id": "pid"}))
+        with pytest.raises(InputFileError, match=r"abstract; found .*; --columns can name the file's own ones"):
+            next(read_documents(path))
