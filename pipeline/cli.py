@@ -212,6 +212,8 @@ def cmd_tag(args) -> int:
     rate = run.documents / run.seconds if run.seconds else math.inf
     resumed = f" (resumed after {run.resumed_chunks} chunks)" if run.resumed_chunks else ""
     print(f"tagged {run.documents:,} abstracts in {run.seconds:.1f} s ({rate:,.0f}/s){resumed} -> {args.output}")
+    counted = " (in the chunks tagged after resuming)" if run.resumed_chunks else ""
+    print(f"documents per tag{counted}: " + ", ".join(f"{tag} {run.tag_counts[tag]:,}" for tag in taxonomy.tag_ids))
     _print_problems(run.report)
     if args.errors:
         import pandas as pd

@@ -4,7 +4,7 @@ default), or on a Dask cluster. Every engine yields each chunk's CSV rows in inp
 from __future__ import annotations
 
 import functools
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -38,16 +38,27 @@ def _tagger_for(spec: TaggerSpec):
     return spec.build()
 
 
-def tag_chunk_as_csv(spec: TaggerSpec, frame: pd.DataFrame, columns: list[str]) -> tuple[str, int]:
-    """(CSV text, row count) of one chunk's output rows in the given columns (runs in a worker,
-    so that the main process only writes text)."""
-    return csv_rows(_tagger_for(spec).tag_frame(frame), columns), len(frame)
+@dataclass(frozen=True)
+class TaggedChunk:
+    """One chunk's output: its CSV rows, how many, and how many rows got each tag."""
+
+    text: str
+    rows: int
+    tag_counts: dict[str, int]
+
+
+def tag_chunk_as_csv(spec: TaggerSpec, frame: pd.DataFrame, columns: list[str]) -> TaggedChunk:
+    """One chunk's output rows as CSV text in the given columns (runs in a worker, so that the
+    main process only writes text)."""
+    out = _tagger_for(spec).tag_frame(frame)
+    counts = Counter(tag for tags in out["tags"] if tags for tag in tags.split(";"))
+    return TaggedChunk(csv_rows(out, columns), len(frame), dict(counts))
 
 
 def tag_locally(spec: TaggerSpec, chunks: Iterable[tuple[pd.DataFrame, list[str]]],
-                jobs: int | None = None) -> Iterator[tuple[str, int]]:
-    """Tag (chunk, output columns) pairs into (CSV text, row count), in order; with more than one
-    job, in a process pool with a bounded queue."""
+                jobs: int | None = None) -> Iterator[TaggedChunk]:
+    """Tag (chunk, output columns) pairs, in order; with more than one job, in a process pool
+    with a bounded queue."""
     jobs = effective_jobs(jobs)
     if jobs == 1:
         for frame, columns in chunks:
@@ -64,7 +75,7 @@ def tag_locally(spec: TaggerSpec, chunks: Iterable[tuple[pd.DataFrame, list[str]
 
 
 def tag_on_dask(spec: TaggerSpec, chunks: Iterable[tuple[pd.DataFrame, list[str]]],
-                scheduler: str | None = None, workers: int | None = None) -> Iterator[tuple[str, int]]:
+                scheduler: str | None = None, workers: int | None = None) -> Iterator[TaggedChunk]:
     """Like tag_locally, but the chunks are tagged on a Dask cluster (a new local one when no
     scheduler address is given), at most two chunks a worker in flight. This process reads the
     input with the same readers as the local engine, so skipped rows are reported line by line

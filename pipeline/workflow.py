@@ -6,6 +6,7 @@ import hashlib
 import itertools
 import json
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -69,6 +70,7 @@ class TagRun:
     seconds: float = 0.0
     resumed_chunks: int = 0
     report: ReadReport = field(default_factory=ReadReport)
+    tag_counts: Counter = field(default_factory=Counter)  # documents given each tag (in this run's chunks)
 
 
 def tag_files(spec: TaggerSpec, inputs, output: str | Path, chunk_size: int = 2000, jobs: int | None = None,
@@ -91,10 +93,11 @@ def tag_files(spec: TaggerSpec, inputs, output: str | Path, chunk_size: int = 20
         chunks = _with_columns(writer, taxonomy, frames, writer.chunks_done)
         tagged = (tag_on_dask(spec, chunks, scheduler=scheduler, workers=jobs) if engine == "dask"
                   else tag_locally(spec, chunks, jobs))
-        for text, rows in tagged:
-            writer.write_rows(text)
-            run.documents += rows
-            bar.update(rows)
+        for chunk in tagged:
+            writer.write_rows(chunk.text)
+            run.documents += chunk.rows
+            run.tag_counts.update(chunk.tag_counts)
+            bar.update(chunk.rows)
         writer.finish(output_columns(taxonomy.tag_ids, []))
     except KeyboardInterrupt:  # Ctrl-C or SIGTERM: keep the complete chunks for --resume
         writer.close()

@@ -43,6 +43,8 @@ def test_import_tag_evaluate_explain_end_to_end(capsys, tmp_path, taxonomy, trai
     for tags, *scores in frame[["tags", *[f"score_{t}" for t in taxonomy.tag_ids]]].itertuples(index=False):
         given = {t for t, s in zip(taxonomy.tag_ids, scores) if s >= 0.5}
         assert given == set(filter(None, tags.split(";")))
+    per_tag = {t: sum(t in tags.split(";") for tags in frame["tags"]) for t in taxonomy.tag_ids}
+    assert out.splitlines()[1] == "documents per tag: " + ", ".join(f"{t} {n}" for t, n in per_tag.items())
 
     code, out, _ = run(capsys, "evaluate", "--gold", ROOT / "data" / "seed_gold.csv", "--json", *model)
     result = json.loads(out)
