@@ -226,8 +226,9 @@ def _csv_records(path: Path, report: ReadReport, source: dict[str, str]) -> Iter
         if header is None:
             raise InputFileError(f"{path}: the file is empty")
         header = [name.strip() for name in header]
-        if _missing_columns(source, header):
-            raise InputFileError(f"{path}, line 1: {_missing_columns(source, header)}")
+        missing = _missing_columns(source, header)
+        if missing:
+            raise InputFileError(f"{path}, line 1: {missing}")
         start = line_numbers[0] + 1
         for row in reader:
             end = line_numbers[0]
@@ -262,8 +263,9 @@ def _parquet_records(path: Path, source: dict[str, str]) -> Iterator[tuple[int, 
         parquet = pq.ParquetFile(path)
     except Exception as exc:  # pyarrow raises several types for a file that is not Parquet
         raise InputFileError(f"{path}: not a readable Parquet file ({exc})") from None
-    if _missing_columns(source, parquet.schema_arrow.names):
-        raise InputFileError(f"{path}: {_missing_columns(source, parquet.schema_arrow.names)}")
+    missing = _missing_columns(source, parquet.schema_arrow.names)
+    if missing:
+        raise InputFileError(f"{path}: {missing}")
     number = 0
     for batch in parquet.iter_batches(batch_size=5000):
         for record in batch.to_pylist():

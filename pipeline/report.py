@@ -204,12 +204,18 @@ def gold_errors(evaluation, tagger, tag: str) -> list[dict]:
     for kind, found in (("false positive", given & ~truth), ("false negative", ~given & truth)):
         for i in np.flatnonzero(found):
             record = evaluation.gold.iloc[i]
-            source = ("rules" if predictions.rules[i, j] else "model" if predictions.probabilities[i, j]
-                      >= tagger.thresholds[j] else "implied") if kind == "false positive" else ""
             rows.append({"kind": kind, "gold": evaluation.path, "id": record["id"], "title": record["title"],
-                         "model": float(predictions.probabilities[i, j]), "given by": source,
+                         "model": float(predictions.probabilities[i, j]),
+                         "given by": _given_by(predictions, tagger, i, j) if kind == "false positive" else "",
                          "mentions": _mentions_of(predictions.votes, i, tag) or "no rule matched"})
     return rows
+
+
+def _given_by(predictions, tagger, i: int, j: int) -> str:
+    """Who gave document i tag j: `rules`, the `model`, or `implied` by another tag or a parent."""
+    if predictions.rules[i, j]:
+        return "rules"
+    return "model" if predictions.probabilities[i, j] >= tagger.thresholds[j] else "implied"
 
 
 def errors_text(evaluation, tagger) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -377,10 +378,7 @@ def _check_semantics(data: dict, line_of: dict) -> list[str]:
                 rule = Rule.model_validate(raw_rule)
             except ValidationError:
                 continue  # already reported by the structural check
-            def at(*field, rule=rule, raw_rule=raw_rule, r=r) -> str:  # "line N: tag 'x', rule 2 (phrase '...')"
-                line = _line(line_of, tag_loc + ("rules", r, *field))
-                return f"line {line}: {label}, {_rule_label(raw_rule, r)} ({rule.describe()})"
-
+            at = functools.partial(_rule_place, line_of, tag_loc + ("rules", r), label, _rule_label(raw_rule, r), rule)
             rule_id = rule.id or f"{tag_id}.{r + 1}"
             if rule_id in seen_rules:
                 problems.append(f"{at('id')}: duplicate rule id '{rule_id}' (also in {seen_rules[rule_id]})")
@@ -394,6 +392,11 @@ def _check_semantics(data: dict, line_of: dict) -> list[str]:
             problems.extend(f"{at(rule.kind)}: {message}" for message in check_rule(rule))
             problems.extend(f"{at('unless')}: {message}" for message in check_unless(rule))
     return problems + _parent_cycles(raw_tags, line_of)
+
+
+def _rule_place(line_of: dict, rule_loc: tuple, tag_label: str, rule_label: str, rule: Rule, *field: str) -> str:
+    """`line N: tag 'x', rule 2 (phrase '...')`, N being the line of the rule's `field` key (or of the rule)."""
+    return f"line {_line(line_of, rule_loc + field)}: {tag_label}, {rule_label} ({rule.describe()})"
 
 
 def _as_list(value) -> list:
