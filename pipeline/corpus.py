@@ -150,6 +150,10 @@ def _clean_record(record, path, line: int, report: ReadReport, seen_ids: set) ->
     if missing:
         report.skip(path, line, f"missing {', '.join(missing)}")
         return None
+    structured = [column for column in REQUIRED_COLUMNS if isinstance(record[column], (dict, list))]
+    if structured:
+        report.skip(path, line, f"{', '.join(structured)} is a JSON {_json_kind(record[structured[0]])}, not text")
+        return None
     document = {key: clean_text(value) for key, value in record.items()}
     if not document["id"]:
         report.skip(path, line, "empty id")
@@ -162,6 +166,10 @@ def _clean_record(record, path, line: int, report: ReadReport, seen_ids: set) ->
         return None
     seen_ids.add(document["id"])
     return document
+
+
+def _json_kind(value) -> str:
+    return "object" if isinstance(value, dict) else "array"
 
 
 def clean_text(value) -> str:

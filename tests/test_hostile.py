@@ -40,6 +40,8 @@ def read(name):
     ("empty_abstracts.jsonl", ["h1", "h3"], [(2, "id 'h2' has neither title nor abstract")]),
     ("duplicate_ids.csv", ["h1", "h2"], [(3, "duplicate id 'h1' (the first one is kept)")]),
     ("missing_fields.jsonl", ["h2"], [(1, "missing abstract"), (3, "not a JSON object")]),
+    ("structured_fields.jsonl", ["h3"], [(1, "abstract is a JSON object, not text"),
+                                         (2, "title is a JSON array, not text")]),
     ("extra_columns.csv", ["h1"], []),
     ("huge_abstract.jsonl.gz", ["h1", "h2"], []),
 ])
