@@ -17,7 +17,7 @@ from pipeline.corpus import (REQUIRED_COLUMNS, ReadReport, find_record, import_l
 from pipeline.engines import TaggerSpec
 from pipeline.errors import TaxotagError
 from pipeline.evaluation import format_table
-from pipeline.export import refuse_overwriting, write_csv, write_text
+from pipeline.export import is_gzip_csv, refuse_overwriting, write_csv, write_text
 from pipeline.report import errors_text, gold_errors
 from pipeline.tagging import Tagger
 from pipeline.taxonomy import load_taxonomy
@@ -117,7 +117,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub = command("tag", cmd_tag, "Tag abstracts from JSONL, CSV, Parquet or listing text files into a CSV.")
     sub.add_argument("inputs", nargs="+", metavar="INPUT", help="input files (.jsonl, .csv, .parquet, .txt, optionally .gz)")
-    sub.add_argument("-o", "--output", required=True, help="output CSV")
+    sub.add_argument("-o", "--output", required=True, help="output CSV (.csv, or .csv.gz for gzip)")
     sub.add_argument("--errors", help="also write the skipped rows (file, line, problem) to this CSV")
     sub.add_argument("--chunk-size", type=positive_int, default=2000, help="records per chunk (default: %(default)s)")
     sub.add_argument("--jobs", type=positive_int, default=None, help="worker processes (default: one per core)")
@@ -194,6 +194,9 @@ def cmd_retrain(args) -> int:
 
 def cmd_tag(args) -> int:
     refuse_overwriting(args.inputs, [args.output, *([args.errors] if args.errors else [])])
+    is_gzip_csv(args.output)  # a name that is not .csv or .csv.gz is an error before any work
+    if args.errors and not args.errors.lower().endswith(".csv"):
+        raise TaxotagError(f"{args.errors}: the skipped rows are written as CSV; name the file .csv")
     taxonomy = load_taxonomy(args.taxonomy)
     verify_model(args.model, taxonomy, allow_stale=args.allow_stale)  # before starting workers
     if args.allow_stale:

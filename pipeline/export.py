@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import glob
+import gzip
 import io
 import json
 import os
@@ -146,8 +147,37 @@ def csv_text(frame: pd.DataFrame) -> str:
     return buffer.getvalue()
 
 
+def is_gzip_csv(target: str | Path) -> bool:
+    """Whether an output CSV name asks for gzip (`.csv.gz`); a TaxotagError for a name that is
+    neither `.csv` nor `.csv.gz`, as the output is CSV whatever its name says."""
+    name = Path(target).name.lower()
+    if not name.endswith((".csv", ".csv.gz")):
+        raise TaxotagError(f"{target}: the output is CSV; name it .csv (or .csv.gz to compress it)")
+    return name.endswith(".gz")
+
+
+class _GzipMembers:
+    """Writes each piece of text as its own gzip member: the file stays a valid gzip file after
+    every write, and can be cut back to any write's end (gzip readers join the members)."""
+
+    def __init__(self, handle):
+        self._handle = handle
+        self.closed = False
+
+    def write(self, text: str) -> None:
+        self._handle.write(gzip.compress(text.encode("utf-8"), compresslevel=6, mtime=0))
+
+    def flush(self) -> None:
+        self._handle.flush()
+
+    def close(self) -> None:
+        self._handle.close()
+        self.closed = True
+
+
 class ResumableCsv:
-    """A CSV written chunk by chunk to `.NAME.partial` beside the target, renamed when complete.
+    """A CSV written chunk by chunk to `.NAME.partial` beside the target, renamed when complete;
+    gzip-compressed, one gzip member a chunk, when the target's name ends with `.csv.gz`.
 
     After every chunk, `.NAME.progress.json` records how many chunks and bytes are done. If the
     run is interrupted, both stay, and a run with `resume=True` and the same `fingerprint`
@@ -156,6 +186,7 @@ class ResumableCsv:
     """
 
     def __init__(self, target: str | Path, fingerprint: str, resume: bool = False):
+        compressed = is_gzip_csv(target)
         self.target = Path(target)
         self.target.parent.mkdir(parents=True, exist_ok=True)
         self.partial = self.target.with_name(f".{self.target.name}.partial")
@@ -169,7 +200,8 @@ class ResumableCsv:
         self._handle = open(self.partial, "r+b" if state is not None else "wb")
         self._handle.truncate(size)
         self._handle.seek(size)
-        self._text = io.TextIOWrapper(self._handle, encoding="utf-8", newline="", write_through=True)
+        self._text = (_GzipMembers(self._handle) if compressed
+                      else io.TextIOWrapper(self._handle, encoding="utf-8", newline="", write_through=True))
         self._writer = CsvWriter(self._text, columns)
 
     @property

@@ -1,3 +1,4 @@
+import gzip
 import json
 import re
 
@@ -188,3 +189,16 @@ def test_tag_and_explain_read_the_files_own_column_names(capsys, tmp_path, taxon
     with pytest.raises(SystemExit):
         main(["tag", str(source), "-o", "x.csv", "--columns", "summary=abstract"])
     assert "expected id=NAME, title=NAME or abstract=NAME" in capsys.readouterr().err
+
+
+def test_tag_writes_gzip_when_the_output_is_named_csv_gz(capsys, tmp_path, taxonomy, trained_model_dir):
+    model = ["--model", trained_model_dir, "--taxonomy", taxonomy.path, "--chunk-size", 50]
+    papers = ROOT / "data" / "seed_papers.jsonl"
+    assert run(capsys, "tag", papers, "-o", tmp_path / "o.csv", *model)[0] == 0
+    assert run(capsys, "tag", papers, "-o", tmp_path / "o.csv.gz", *model)[0] == 0
+    assert gzip.decompress((tmp_path / "o.csv.gz").read_bytes()) == (tmp_path / "o.csv").read_bytes()
+    code, out, err = run(capsys, "tag", papers, "-o", tmp_path / "o.jsonl", *model)
+    assert code == 1 and "o.jsonl: the output is CSV; name it .csv (or .csv.gz to compress it)" in err
+    code, out, err = run(capsys, "tag", papers, "-o", tmp_path / "p.csv", "--errors", tmp_path / "e.txt", *model)
+    assert code == 1 and "e.txt: the skipped rows are written as CSV; name the file .csv" in err
+    assert not (tmp_path / "o.jsonl").exists() and not (tmp_path / "p.csv").exists()

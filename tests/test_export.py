@@ -1,4 +1,5 @@
 import csv
+import gzip
 import io
 import os
 import tempfile
@@ -69,3 +70,26 @@ def test_an_output_may_not_replace_an_input_or_another_output(tmp_path):
             refuse_overwriting([source], [output])
     with pytest.raises(TaxotagError, match=r"errors\.csv: is the same file as .*errors\.csv"):
         refuse_overwriting([source], [tmp_path / "errors.csv", tmp_path / "errors.csv"])
+
+
+def test_a_gzip_output_is_one_member_a_chunk_and_resumes_after_a_torn_write(tmp_path):
+    target = tmp_path / "out.csv.gz"
+    first = ResumableCsv(target, "run-1")
+    first.start(["id"])
+    first.write_rows(csv_rows(pd.DataFrame({"id": ["a"]}), ["id"]))
+    first.close()  # the run dies while writing the next chunk:
+    with open(first.partial, "ab") as partial:
+        partial.write(gzip.compress(b"b\r\n")[:7])
+    resumed = ResumableCsv(target, "run-1", resume=True)
+    resumed.write_rows(csv_rows(pd.DataFrame({"id": ["b"]}), ["id"]))
+    resumed.finish(["id"])
+    assert gzip.decompress(target.read_bytes()) == b"id\r\na\r\nb\r\n"
+    assert pd.read_csv(target)["id"].tolist() == ["a", "b"]
+    assert [p.name for p in tmp_path.iterdir()] == ["out.csv.gz"]
+
+
+@pytest.mark.parametrize("name", ["out.jsonl", "out.gz", "out.tsv"])
+def test_an_output_that_is_not_named_csv_is_refused(tmp_path, name):
+    with pytest.raises(TaxotagError, match=r"the output is CSV; name it \.csv \(or \.csv\.gz"):
+        ResumableCsv(tmp_path / name, "run-1")
+    assert list(tmp_path.iterdir()) == []
