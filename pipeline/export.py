@@ -165,7 +165,9 @@ class _GzipMembers:
         self.closed = False
 
     def write(self, text: str) -> None:
-        self._handle.write(gzip.compress(text.encode("utf-8"), compresslevel=6, mtime=0))
+        # level 1: on 60,000 abstracts, 11.2 MB -> 4.6 MB at no measurable cost in speed (level 6:
+        # 3.8 MB, but 1.7 s more in the main process, which every chunk passes through)
+        self._handle.write(gzip.compress(text.encode("utf-8"), compresslevel=1, mtime=0))
 
     def flush(self) -> None:
         self._handle.flush()
