@@ -281,7 +281,19 @@ def cmd_rules(args) -> int:
     table = workflow.rule_analysis(taxonomy, args.corpus, [args.gold] if args.gold else [])
     print(f"rules on {args.corpus}" + (f"; precision on {args.gold}" if args.gold else ""))
     print(_rules_text(table))
+    print(RULES_LEGEND + (RULES_GOLD_LEGEND if args.gold else ""))
     return 0
+
+
+RULES_LEGEND = """
+coverage: share of corpus abstracts where the rule fired; passing: where it matched but did not fire
+(a passing mention, or not where / as often as the rule asks); overlaps: where it fired with another
+rule; conflicts: where it fired and a rule of another tag fired too; sole_voter: abstracts where it
+is the only rule of its tag that fired (a count; with a weight below the tag's min_score, a rule
+firing alone gives no tag)."""
+RULES_GOLD_LEGEND = """
+correct / incorrect: gold abstracts where it fired and the gold label of its tag is 1 / 0;
+precision: correct / (correct + incorrect), with its 95% Wilson interval."""
 
 
 def cmd_report(args) -> int:

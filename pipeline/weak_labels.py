@@ -81,7 +81,8 @@ def rule_summary(votes: RuleVotes, gold: pd.DataFrame | None = None) -> pd.DataF
 
     coverage: share of documents where the rule fired; passing: share where it matched only as a
     passing mention; overlaps: share where it fired together with another rule; conflicts: share
-    where it fired and another rule fired for a different tag. With `gold` (a documents x tags
+    where it fired and another rule fired for a different tag; sole_voter: how many documents it
+    is the only rule of its tag to fire in. With `gold` (a documents x tags
     0/1 frame aligned with the votes): correct and incorrect firings against the rule's own tag,
     and the empirical precision with its 95% Wilson interval.
     """

@@ -69,7 +69,9 @@ def test_rules_with_gold_prints_one_row_per_rule(capsys, taxonomy, small_corpus)
     assert lines[1].split()[:6] == ["rule", "tag", "kind", "coverage", "passing", "overlaps"]
     assert "precision" in lines[1]
     rule_count = sum(len(tag.rules) for tag in taxonomy.tags)
-    assert len(lines) == 2 + rule_count
+    assert lines[2 + rule_count] == ""  # then the legend of the columns
+    assert lines[3 + rule_count].startswith("coverage: share of corpus abstracts where the rule fired")
+    assert "precision: correct / (correct + incorrect), with its 95% Wilson interval." in out
 
 
 def test_validate_ok_and_broken(capsys, tmp_path):
