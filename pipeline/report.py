@@ -89,8 +89,10 @@ def html_report(taxonomy: Taxonomy, model_dir, evaluations, tagger, rule_table) 
         thresholds = dict(zip(tags, map(float, tagger.thresholds)))
         parts.append("<div class='figure'>" + plots.pr_curves_figure(truth, model_scores, combined_scores,
                                                                       thresholds) + "</div>")
-    parts.append("<h2>Rules</h2><p>Coverage, passing mentions, overlaps and conflicts on the training corpus; "
-                 "correct, incorrect and empirical precision (95% Wilson interval) on the gold sets.</p>")
+    parts.append("<h2>Rules</h2><p>On the training corpus: coverage (share of abstracts where the rule fired), "
+                 "passing (matched without firing), overlaps (fired with another rule), conflicts (fired with a "
+                 "rule of another tag) and sole voter (abstracts where it is the only rule of its tag that fired); "
+                 "on the gold sets: correct, incorrect and empirical precision (95% Wilson interval).</p>")
     parts.append(_rule_table_html(rule_table))
     parts.append("<h2>Errors on gold (combined)</h2>")
     parts.append(_errors_html(evaluations, tagger, tags))
