@@ -137,14 +137,15 @@ def build_parser() -> argparse.ArgumentParser:
                           "with the model's probability and the tag's rule mentions")
     model_options(sub)
 
-    sub = command("rules", cmd_rules, "One row per rule: coverage, overlaps, conflicts; with --gold, precision.")
+    sub = command("rules", cmd_rules, "One row per rule: coverage, overlaps, conflicts; with --gold, precision; "
+                                      "with --show RULE_ID, that rule's matches in context.")
     taxonomy_option(sub)
     sub.add_argument("--corpus", default=workflow.DEFAULT_CORPUS, help="corpus for coverage (default: %(default)s)")
     sub.add_argument("--gold", help="gold CSV for correct / incorrect / empirical precision")
     sub.add_argument("--show", metavar="RULE_ID", help="instead of the table: corpus documents where this rule "
                                                        "fired and where it matched without firing, in context "
                                                        "(with --gold, also its wrong firings there)")
-    sub.add_argument("--examples", type=positive_int, default=5, help="documents per list with --show "
+    sub.add_argument("--examples", type=positive_int, default=5, metavar="N", help="documents per list with --show "
                                                                       "(default: %(default)s)")
 
     sub = command("report", cmd_report, "Write the self-contained HTML evaluation report (out/report.html).")
