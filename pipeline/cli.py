@@ -17,7 +17,7 @@ from pipeline.corpus import (REQUIRED_COLUMNS, ReadReport, find_record, import_l
 from pipeline.engines import TaggerSpec
 from pipeline.errors import TaxotagError
 from pipeline.evaluation import format_table
-from pipeline.export import is_gzip_csv, refuse_overwriting, write_csv, write_text
+from pipeline.export import refuse_overwriting, write_csv, write_text
 from pipeline.report import errors_text, gold_errors
 from pipeline.tagging import Tagger
 from pipeline.taxonomy import load_taxonomy
@@ -194,10 +194,10 @@ def cmd_retrain(args) -> int:
 
 
 def cmd_tag(args) -> int:
-    refuse_overwriting(args.inputs, [args.output, *([args.errors] if args.errors else [])])
-    is_gzip_csv(args.output)  # a name that is not .csv or .csv.gz is an error before any work
-    if args.errors and not args.errors.lower().endswith(".csv"):
-        raise TaxotagError(f"{args.errors}: the skipped rows are written as CSV; name the file .csv")
+    if args.errors:  # (tag_files checks the output itself)
+        refuse_overwriting([*args.inputs, args.output], [args.errors])
+        if not args.errors.lower().endswith(".csv"):
+            raise TaxotagError(f"{args.errors}: the skipped rows are written as CSV; name the file .csv")
     taxonomy = load_taxonomy(args.taxonomy)
     verify_model(args.model, taxonomy, allow_stale=args.allow_stale)  # before starting workers
     if args.allow_stale:
@@ -340,10 +340,8 @@ def explain_text(tagger: Tagger, predictions, record) -> str:
         lines.append(f"{tag_id}: {state} (score {predictions.scores[0, j]:.2f}; rules "
                      f"{'yes' if predictions.rules[0, j] else 'no'}; model {predictions.probabilities[0, j]:.2f}"
                      f" vs threshold {tagger.thresholds[j]:.2f})")
-        for mention in votes.mentions[0]:
-            info = votes.rules[mention.rule]
-            if tag_id in info.voted_tags:
-                lines.append(f"    rule {info.id}: {mention.describe()}")
+        for mention in votes.tag_mentions(0, tag_id):
+            lines.append(f"    rule {votes.rules[mention.rule].id}: {mention.describe()}")
         terms = tagger.model.top_features(predictions.features[0], j, 5)
         if terms:
             lines.append(f"    model terms: {', '.join(terms)}")

@@ -113,7 +113,7 @@ def read_all(paths, report: ReadReport | None = None, id_prefix: str = "p") -> p
     frames = [frame for path in ([paths] if isinstance(paths, (str, Path)) else paths)
               for frame in read_documents(path, report=report, id_prefix=id_prefix)]
     if not frames:
-        return pd.DataFrame({column: pd.Series(dtype=object) for column in REQUIRED_COLUMNS})
+        return _empty_frame()
     return pd.concat(frames, ignore_index=True)
 
 
@@ -123,6 +123,10 @@ def find_record(path: str | Path, record_id: str, columns: dict[str, str] | None
         match = frame[frame["id"] == record_id]
         if not match.empty:
             return match.reset_index(drop=True)
+    return _empty_frame()
+
+
+def _empty_frame() -> pd.DataFrame:
     return pd.DataFrame({column: pd.Series(dtype=object) for column in REQUIRED_COLUMNS})
 
 

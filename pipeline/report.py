@@ -209,7 +209,8 @@ def gold_errors(evaluation, tagger, tag: str) -> list[dict]:
             rows.append({"kind": kind, "gold": evaluation.path, "id": record["id"], "title": record["title"],
                          "model": float(predictions.probabilities[i, j]),
                          "given by": _given_by(predictions, tagger, i, j) if kind == "false positive" else "",
-                         "mentions": _mentions_of(predictions.votes, i, tag) or "no rule matched"})
+                         "mentions": predictions.votes.describe(predictions.votes.tag_mentions(i, tag), 4)
+                                     or "no rule matched"})
     return rows
 
 
@@ -262,8 +263,3 @@ def _errors_html(evaluations, tagger, tags) -> str:
                      "</details>")
     return "".join(parts)
 
-
-def _mentions_of(votes, row: int, tag: str) -> str:
-    found = [f"{votes.rules[m.rule].id} {m.describe()}" for m in votes.mentions[row]
-             if tag in votes.rules[m.rule].voted_tags]
-    return "; ".join(found[:4]) + (f"; ... ({len(found)} mentions)" if len(found) > 4 else "")

@@ -35,8 +35,8 @@ def compute_diff(tag_ids: list[str], labels: np.ndarray, old_labels: dict | None
         row = {"tag": tag, "status": status,
                "documents": int(labels[:, j].sum())}
         if same_corpus and old_labels is not None and tag in old_labels and len(old_labels[tag]) == len(labels):
-            before, after = old_labels[tag].astype(bool), labels[:, j].astype(bool)
-            row["gained"], row["lost"] = int((after & ~before).sum()), int((before & ~after).sum())
+            gained, lost = label_changes(old_labels[tag], labels[:, j])
+            row["gained"], row["lost"] = len(gained), len(lost)
         for gold, tags in new_metrics.items():
             for key in ("precision", "recall"):
                 row[f"{key} {gold}"] = (old_metrics.get(gold, {}).get(tag, {}).get(key), tags.get(tag, {}).get(key))
@@ -45,6 +45,12 @@ def compute_diff(tag_ids: list[str], labels: np.ndarray, old_labels: dict | None
         if tag not in tag_ids:
             rows.append({"tag": tag, "status": "removed", "documents": 0, "lost": int(old_labels[tag].sum())})
     return rows
+
+
+def label_changes(before: np.ndarray, after: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The rows that gained a tag and the rows that lost it, between two 0/1 label columns."""
+    before, after = before.astype(bool), after.astype(bool)
+    return np.flatnonzero(after & ~before), np.flatnonzero(before & ~after)
 
 
 def changed_examples(tag_ids: list[str], labels: np.ndarray, old_labels: dict | None, documents, votes,
@@ -56,8 +62,7 @@ def changed_examples(tag_ids: list[str], labels: np.ndarray, old_labels: dict | 
         before = (old_labels or {}).get(tag)
         if before is None or len(before) != len(labels):
             continue
-        before, after = before.astype(bool), labels[:, j].astype(bool)
-        gained, lost = np.flatnonzero(after & ~before), np.flatnonzero(before & ~after)
+        gained, lost = label_changes(before, labels[:, j])
         if not len(gained) and not len(lost):
             continue
         lines = [f"### {tag}: {len(gained)} gained, {len(lost)} lost", ""]
@@ -75,13 +80,11 @@ def changed_examples(tag_ids: list[str], labels: np.ndarray, old_labels: dict | 
 def _example_line(documents, votes, row: int, tag: str, change: str) -> str:
     """One document: its id, title and the tag's mentions, central ones first for a gained
     tag and passing ones first for a lost tag, then the heavier rules' first."""
-    found = [m for m in votes.mentions[row] if tag in votes.rules[m.rule].voted_tags]
+    found = votes.tag_mentions(row, tag)
     found.sort(key=lambda m: ((m.passing is None) == (change == "lost"), -votes.rules[m.rule].rule.weight))
-    mentions = [f"{votes.rules[m.rule].id} {m.describe()}" for m in found]
     title = " ".join(str(documents["title"].iat[row]).split())
     title = title if len(title) <= 100 else title[:99] + "…"
-    evidence = "; ".join(mentions[:3]) + (f"; ... ({len(mentions)} mentions)" if len(mentions) > 3 else "")
-    return f"- `{documents['id'].iat[row]}` {title}: {evidence or 'no mention of the tag now'}"
+    return f"- `{documents['id'].iat[row]}` {title}: {votes.describe(found, 3) or 'no mention of the tag now'}"
 
 
 def format_diff(rows: list[dict], refitted: list[str], rules_run: int, seconds: float) -> str:

@@ -83,6 +83,16 @@ class RuleVotes:
     def __len__(self) -> int:
         return self.matrix.shape[0]
 
+    def tag_mentions(self, row: int, tag: str) -> list[Mention]:
+        """The mentions in document `row` of the rules that vote for `tag`, central or passing."""
+        return [m for m in self.mentions[row] if tag in self.rules[m.rule].voted_tags]
+
+    def describe(self, mentions: list[Mention], limit: int) -> str:
+        """`rule_id 'text' (where)` for the first `limit` mentions, joined by `; `, and how many
+        there are when there are more."""
+        shown = "; ".join(f"{self.rules[m.rule].id} {m.describe()}" for m in mentions[:limit])
+        return shown + (f"; ... ({len(mentions)} mentions)" if len(mentions) > limit else "")
+
 
 def document_text(title: str, abstract: str) -> str:
     """The text rules run on: title, a blank line, abstract."""

@@ -126,9 +126,8 @@ class Tagger:
         for j, tag_id in enumerate(tag_ids):
             if not predictions.combined[row, j]:
                 continue
-            fired = [m for m in votes.mentions[row]
-                     if votes.matrix[row, m.rule] == FIRED and m.passing is None
-                     and tag_id in votes.rules[m.rule].voted_tags]
+            fired = [m for m in votes.tag_mentions(row, tag_id)
+                     if votes.matrix[row, m.rule] == FIRED and m.passing is None]
             pieces = [f"{votes.rules[m.rule].id} {m.describe()}" for m in fired[:3]]
             if predictions.probabilities[row, j] >= self.thresholds[j]:
                 terms = self.model.top_features(predictions.features[row], j, TOP_FEATURES)

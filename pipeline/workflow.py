@@ -218,10 +218,7 @@ def show_rule(taxonomy: Taxonomy, corpus_path, rule_id: str, count: int = 5, gol
     """rule_examples of one rule on a corpus file and, with `gold_path`, its wrong firings there."""
     rule_index([info.id for info in rule_infos(taxonomy)], rule_id)  # an unknown rule fails before any work
     corpus = label_corpus(taxonomy, corpus_path, cache_dir=cache_dir, progress=progress)
-    gold = None
-    if gold_path:
-        frame = load_gold(gold_path, taxonomy.tag_ids)[0]
-        gold = (RuleSet(taxonomy).apply(frame["title"].tolist(), frame["abstract"].tolist()), frame)
+    gold = _gold_votes(taxonomy, [gold_path]) if gold_path else None
     return rule_examples(corpus.votes, corpus.documents, rule_id, count, gold)
 
 
@@ -230,13 +227,18 @@ def rule_table(taxonomy: Taxonomy, corpus_votes: RuleVotes, gold_paths=()) -> pd
     correct / incorrect / empirical precision on all of them together."""
     table = rule_summary(corpus_votes)
     if gold_paths:
-        gold = pd.concat([load_gold(path, taxonomy.tag_ids)[0] for path in gold_paths], ignore_index=True)
-        gold = gold.fillna(0)
-        votes = RuleSet(taxonomy).apply(gold["title"].tolist(), gold["abstract"].tolist())
+        votes, gold = _gold_votes(taxonomy, gold_paths)
         on_gold = rule_summary(votes, gold)
         columns = [c for c in ("correct", "incorrect", "precision", "precision_low", "precision_high") if c in on_gold]
         table = table.merge(on_gold[["rule", *columns]], on="rule", how="left")
     return table
+
+
+def _gold_votes(taxonomy: Taxonomy, gold_paths) -> tuple[RuleVotes, pd.DataFrame]:
+    """The rules' votes on the gold files and the gold labels, files joined (a tag column one file
+    lacks is 0 for its rows)."""
+    gold = pd.concat([load_gold(path, taxonomy.tag_ids)[0] for path in gold_paths], ignore_index=True).fillna(0)
+    return RuleSet(taxonomy).apply(gold["title"].tolist(), gold["abstract"].tolist()), gold
 
 
 def write_html_report(taxonomy: Taxonomy, model: TagModel, model_dir, evaluations, corpus_votes: RuleVotes,
