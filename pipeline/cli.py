@@ -15,7 +15,7 @@ from pipeline.artifacts import load_model, verify_model
 from pipeline.corpus import (REQUIRED_COLUMNS, ReadReport, find_record, import_listings, require_file,
                              write_jsonl_text)
 from pipeline.engines import TaggerSpec
-from pipeline.errors import TaxotagError
+from pipeline.errors import MissingColumnsError, TaxotagError
 from pipeline.evaluation import format_table
 from pipeline.export import refuse_overwriting, write_csv, write_text
 from pipeline.report import errors_text, gold_errors
@@ -23,6 +23,7 @@ from pipeline.tagging import Tagger
 from pipeline.taxonomy import load_taxonomy
 
 MAX_REPORTED_PROBLEMS = 20
+COLUMNS_HINT = "; --columns can name the file's own ones, e.g. --columns abstract=summary"
 
 
 def _interrupt(signum, frame):
@@ -40,7 +41,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.handler(args) or 0
     except TaxotagError as exc:
-        print(f"Error: {exc}", file=sys.stderr)
+        hint = COLUMNS_HINT if isinstance(exc, MissingColumnsError) and vars(args).get("columns", "") is None else ""
+        print(f"Error: {exc}{hint}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("Interrupted; no output file was replaced.", file=sys.stderr)
@@ -85,7 +87,8 @@ def build_parser() -> argparse.ArgumentParser:
     def columns_option(sub):
         sub.add_argument("--columns", type=column_names, metavar="id=NAME,title=NAME,abstract=NAME",
                          help="the input's own names for the id, title or abstract column, e.g. "
-                              "id=paperId,abstract=summary (JSONL, CSV, Parquet)")
+                              "id=paperId,abstract=summary (JSONL, CSV, TSV, Parquet; not needed when "
+                              "they differ only in case)")
 
     def model_options(sub):
         taxonomy_option(sub)
@@ -135,6 +138,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--show-errors", action="store_true",
                      help="also list the combined system's false positives and false negatives per tag, "
                           "with the model's probability and the tag's rule mentions")
+    columns_option(sub)
     model_options(sub)
 
     sub = command("rules", cmd_rules, "One row per rule: coverage, overlaps, conflicts; with --gold, precision; "
@@ -240,7 +244,7 @@ def _print_problems(report: ReadReport) -> None:
 def cmd_evaluate(args) -> int:
     taxonomy = load_taxonomy(args.taxonomy)
     model = load_model(args.model, taxonomy, allow_stale=args.allow_stale)
-    evaluation = workflow.evaluate_gold(taxonomy, model, args.gold)
+    evaluation = workflow.evaluate_gold(taxonomy, model, args.gold, args.columns)
     if args.json:
         result = _evaluation_json(evaluation)
         if args.show_errors:

@@ -1,8 +1,9 @@
-"""Read abstracts from JSONL, CSV, Parquet (each optionally .gz) and the papers-listing text format.
+"""Read abstracts from JSONL, CSV, TSV, Parquet (each optionally .gz) and the papers-listing text format.
 
 Readers stream: they yield pandas DataFrames of at most `chunk_size` records with the columns
-`id`, `title`, `abstract` first and any other columns after. A file that cannot be read at all
-raises InputFileError; a single bad record is skipped and reported as a RowProblem with its line.
+`id`, `title`, `abstract` first and any other columns after. Those three are found whatever their
+case ("Title", "ABSTRACT") unless the file also has them in lower case. A file that cannot be read
+at all raises InputFileError; a single bad record is skipped and reported as a RowProblem with its line.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline.errors import InputFileError
+from pipeline.errors import InputFileError, MissingColumnsError
 
 REQUIRED_COLUMNS = ("id", "title", "abstract")
 MAX_FIELD_CHARS = 64 << 20
@@ -51,13 +52,13 @@ class ReadReport:
 
 
 def detect_format(path: str | Path) -> str:
-    """`jsonl`, `csv`, `parquet` or `listing`, from the file name (a trailing .gz is allowed)."""
+    """`jsonl`, `csv`, `tsv`, `parquet` or `listing`, from the file name (a trailing .gz is allowed)."""
     name = Path(path).name.lower().removesuffix(".gz")
-    for suffix, kind in ((".jsonl", "jsonl"), (".ndjson", "jsonl"), (".csv", "csv"),
+    for suffix, kind in ((".jsonl", "jsonl"), (".ndjson", "jsonl"), (".csv", "csv"), (".tsv", "tsv"),
                          (".parquet", "parquet"), (".txt", "listing")):
         if name.endswith(suffix):
             return kind
-    raise InputFileError(f"{path}: unknown input format; use .jsonl, .csv, .parquet or .txt "
+    raise InputFileError(f"{path}: unknown input format; use .jsonl, .csv, .tsv, .parquet or .txt "
                          "(optionally .gz)")
 
 
@@ -79,8 +80,8 @@ def read_documents(path: str | Path, chunk_size: int = 5000, report: ReadReport 
     elif kind == "jsonl":
         records = _jsonl_records(path, report)
     else:
-        records = _csv_records(path, report, source)
-    if kind != "listing" and any(ours != theirs for ours, theirs in source.items()):
+        records = _csv_records(path, report, source, delimiter="\t" if kind == "tsv" else ",")
+    if kind != "listing":
         records = _renamed(records, source)
     seen_ids: set[str] = set()
     chunk: list[dict] = []
@@ -108,10 +109,11 @@ def require_file(path: str | Path) -> Path:
     return path
 
 
-def read_all(paths, report: ReadReport | None = None, id_prefix: str = "p") -> pd.DataFrame:
+def read_all(paths, report: ReadReport | None = None, id_prefix: str = "p",
+             columns: dict[str, str] | None = None) -> pd.DataFrame:
     """Every record of one or more files in one DataFrame (for small inputs such as gold sets)."""
     frames = [frame for path in ([paths] if isinstance(paths, (str, Path)) else paths)
-              for frame in read_documents(path, report=report, id_prefix=id_prefix)]
+              for frame in read_documents(path, report=report, id_prefix=id_prefix, columns=columns)]
     if not frames:
         return _empty_frame()
     return pd.concat(frames, ignore_index=True)
@@ -131,13 +133,27 @@ def _empty_frame() -> pd.DataFrame:
 
 
 def _renamed(records, source: dict[str, str]) -> Iterator[tuple[int, dict]]:
-    """Records with the file's columns named in `source` ({ours: theirs}) renamed to ours."""
-    ours_of = {theirs: ours for ours, theirs in source.items()}
-    replaced = set(source) - set(ours_of)  # our names that the file uses for something else
+    """Records with the file's columns named in `source` ({ours: theirs}) renamed to ours.
+
+    A column is found by `_column_in`; one of our names that the file uses for another column
+    (an `abstract` column when `summary` is named the abstract) is left out.
+    """
     for line, record in records:
         if isinstance(record, dict):
-            record = {ours_of.get(key, key): value for key, value in record.items() if key not in replaced}
+            found = {ours: _column_in(record, theirs) for ours, theirs in source.items()}
+            if any(ours != theirs for ours, theirs in found.items()):
+                ours_of = {theirs: ours for ours, theirs in found.items() if theirs is not None}
+                record = {ours_of.get(key, key): value for key, value in record.items()
+                          if key in ours_of or key not in source}
         yield line, record
+
+
+def _column_in(names, wanted: str) -> str | None:
+    """The name among `names` that is `wanted`: the same, or else the only one that differs just in case."""
+    if wanted in names:
+        return wanted
+    matches = [name for name in names if isinstance(name, str) and name.casefold() == wanted.casefold()]
+    return matches[0] if len(matches) == 1 else None
 
 
 def _frame(records: list[dict]) -> pd.DataFrame:
@@ -220,7 +236,8 @@ def _jsonl_records(path: Path, report: ReadReport) -> Iterator[tuple[int, dict]]
             report.skip(path, number, "invalid JSON (nested too deeply)")
 
 
-def _csv_records(path: Path, report: ReadReport, source: dict[str, str]) -> Iterator[tuple[int, dict]]:
+def _csv_records(path: Path, report: ReadReport, source: dict[str, str],
+                 delimiter: str = ",") -> Iterator[tuple[int, dict]]:
     csv.field_size_limit(MAX_FIELD_CHARS)
     bad_lines: set[int] = set()
     lines = _decoded_lines(path, report, bad_lines)
@@ -231,16 +248,19 @@ def _csv_records(path: Path, report: ReadReport, source: dict[str, str]) -> Iter
             line_numbers[0] = number
             yield text
 
-    reader = csv.reader(text_lines(), strict=True)
+    reader = csv.reader(text_lines(), strict=True, delimiter=delimiter)
     start = 1
     try:
         header = next(reader, None)
         if header is None:
             raise InputFileError(f"{path}: the file is empty")
         header = [name.strip() for name in header]
+        if len(header) == 1 and ({";", "\t", ","} - {delimiter}) & set(header[0]):
+            raise InputFileError(f"{path}, line 1: the header is one column ({header[0][:80]!r}); "
+                                 f"taxotag reads comma-separated .csv and tab-separated .tsv files")
         missing = _missing_columns(source, header)
         if missing:
-            raise InputFileError(f"{path}, line 1: {missing}")
+            raise MissingColumnsError(f"{path}, line 1: {missing}")
         start = line_numbers[0] + 1
         for row in reader:
             end = line_numbers[0]
@@ -260,12 +280,10 @@ def _csv_records(path: Path, report: ReadReport, source: dict[str, str]) -> Iter
 def _missing_columns(source: dict[str, str], names) -> str:
     """What is wrong when a `source` column ({ours: theirs}) is not among the file's `names`, or ''."""
     missing = [ours if ours == theirs else f"{theirs} (for {ours})" for ours, theirs in source.items()
-               if theirs not in names]
+               if _column_in(names, theirs) is None]
     if not missing:
         return ""
-    hint = "" if any(ours != theirs for ours, theirs in source.items()) else \
-        "; --columns can name the file's own ones, e.g. --columns abstract=summary"
-    return f"missing required column(s) {', '.join(missing)}; found {', '.join(names)}{hint}"
+    return f"missing required column(s) {', '.join(missing)}; found {', '.join(names)}"
 
 
 def _parquet_records(path: Path, source: dict[str, str]) -> Iterator[tuple[int, dict]]:
@@ -277,7 +295,7 @@ def _parquet_records(path: Path, source: dict[str, str]) -> Iterator[tuple[int, 
         raise InputFileError(f"{path}: not a readable Parquet file ({exc})") from None
     missing = _missing_columns(source, parquet.schema_arrow.names)
     if missing:
-        raise InputFileError(f"{path}: {missing}")
+        raise MissingColumnsError(f"{path}: {missing}")
     number = 0
     for batch in parquet.iter_batches(batch_size=5000):
         for record in batch.to_pylist():

@@ -21,6 +21,10 @@ class InputFileError(TaxotagError):
     """An input file cannot be read at all (missing, unknown format, missing columns)."""
 
 
+class MissingColumnsError(InputFileError):
+    """An input file lacks the id, title or abstract column (the CLI suggests --columns)."""
+
+
 class ModelError(TaxotagError):
     """A saved model is missing, tampered with, or does not fit the current taxonomy."""
 

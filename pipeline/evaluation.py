@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 
 import numpy as np
@@ -15,26 +16,50 @@ from pipeline.weak_labels import wilson_interval
 SYSTEMS = ("rules", "model", "combined")
 
 
-def load_gold(path: str | Path, tag_ids: list[str]) -> tuple[pd.DataFrame, list[str], list[str]]:
-    """The gold CSV, the tag columns it shares with the taxonomy, and the gold columns it ignores."""
+LABEL_VALUES = {"0": 0, "1": 1, "0.0": 0, "1.0": 1, "false": 0, "true": 1}
+"""Gold cell texts read as labels, after trimming and in any case."""
+
+
+def load_gold(path: str | Path, tag_ids: list[str],
+              columns: dict[str, str] | None = None) -> tuple[pd.DataFrame, list[str], list[str]]:
+    """The gold CSV, the tag columns it shares with the taxonomy, and the gold columns it ignores.
+
+    A gold column counts for a tag when its name is the tag id, ignoring case and taking spaces and
+    hyphens for underscores ("Self-Supervised" is self_supervised); it is renamed to the tag id.
+    """
     report = ReadReport()
-    gold = read_all(path, report=report)
+    gold = read_all(path, report=report, columns=columns)
     if report.problems:
         details = "; ".join(str(problem) for problem in report.problems[:5])
         raise InputFileError(f"{path}: {len(report.problems)} bad gold row(s): {details}")
+    gold = gold.rename(columns=_tag_columns(path, [c for c in gold.columns if c not in REQUIRED_COLUMNS], tag_ids))
     label_columns = [c for c in gold.columns if c not in REQUIRED_COLUMNS]
     shared = [tag for tag in tag_ids if tag in label_columns]
     ignored = [c for c in label_columns if c not in tag_ids]
     if not shared:
         raise InputFileError(f"{path}: no column matches a taxonomy tag ({', '.join(tag_ids)})")
+    labels = {tag: gold[tag].str.strip().str.lower().map(LABEL_VALUES) for tag in shared}
     bad = [f"id {paper!r}, column {tag!r}: {value!r}" for tag in shared
-           for paper, value in gold.loc[~gold[tag].isin(["0", "1"]), ["id", tag]].itertuples(index=False)]
+           for paper, value in gold.loc[labels[tag].isna(), ["id", tag]].itertuples(index=False)]
     if bad:
         more = f"; ... and {len(bad) - 5} more" if len(bad) > 5 else ""
         raise InputFileError(f"{path}: {len(bad)} gold label(s) are not 0 or 1: {'; '.join(bad[:5])}{more}")
     for tag in shared:
-        gold[tag] = gold[tag].astype(int)
+        gold[tag] = labels[tag].astype(int)
     return gold, shared, ignored
+
+
+def _tag_columns(path, names: list[str], tag_ids: list[str]) -> dict[str, str]:
+    """{gold column: tag id} for columns written another way than the tag id (see load_gold)."""
+    renames = {}
+    for tag in tag_ids:
+        if tag in names:
+            continue
+        matches = [name for name in names if re.sub(r"[\s-]+", "_", name.strip().lower()) == tag]
+        if len(matches) > 1:
+            raise InputFileError(f"{path}: columns {', '.join(map(repr, matches))} are all tag {tag!r}; keep one")
+        renames.update(dict.fromkeys(matches, tag))
+    return renames
 
 
 def score_tags(truth: pd.DataFrame, predicted: np.ndarray, tag_ids: list[str], tags: list[str]) -> list[dict]:

@@ -51,9 +51,10 @@ class GoldResult:
     model_where_rules_silent: pd.DataFrame
 
 
-def evaluate_gold(taxonomy: Taxonomy, model: TagModel, gold_path: str | Path) -> GoldResult:
+def evaluate_gold(taxonomy: Taxonomy, model: TagModel, gold_path: str | Path,
+                  columns: dict[str, str] | None = None) -> GoldResult:
     """Per-tag precision, recall, F1 and support of rules, model and combined on one gold file."""
-    gold, shared, ignored = load_gold(gold_path, taxonomy.tag_ids)
+    gold, shared, ignored = load_gold(gold_path, taxonomy.tag_ids, columns)
     tagger = Tagger(taxonomy, model)
     predictions = tagger.predict(gold["title"].tolist(), gold["abstract"].tolist())
     systems = {name: predictions.system(name) for name in SYSTEMS}

@@ -191,6 +191,20 @@ def test_tag_and_explain_read_the_files_own_column_names(capsys, tmp_path, taxon
     with pytest.raises(SystemExit):
         main(["tag", str(source), "-o", "x.csv", "--columns", "summary=abstract"])
     assert "expected id=NAME, title=NAME or abstract=NAME" in capsys.readouterr().err
+    code, _, err = run(capsys, "tag", source, "-o", tmp_path / "o2.csv", *model)
+    assert code == 1 and err.endswith("found paperId, title, summary; --columns can name the file's own ones, "
+                                      "e.g. --columns abstract=summary\n")
+
+
+def test_evaluate_reads_a_gold_file_with_its_own_column_names(capsys, tmp_path, taxonomy, trained_model_dir):
+    gold = pd.read_csv(ROOT / "data" / "seed_gold.csv", dtype=str).head(40)
+    gold.rename(columns={"id": "paperId", "abstract": "summary"}).to_csv(tmp_path / "gold.csv", index=False)
+    model = ["--model", trained_model_dir, "--taxonomy", taxonomy.path, "--json"]
+    code, out, _ = run(capsys, "evaluate", "--gold", tmp_path / "gold.csv", "--columns",
+                       "id=paperId,abstract=summary", *model)
+    assert code == 0
+    gold.to_csv(tmp_path / "same.csv", index=False)
+    assert run(capsys, "evaluate", "--gold", tmp_path / "same.csv", *model)[1] == out.replace("gold.csv", "same.csv")
 
 
 def test_tag_writes_gzip_when_the_output_is_named_csv_gz(capsys, tmp_path, taxonomy, trained_model_dir):

@@ -4,7 +4,7 @@ import json
 import pytest
 
 from pipeline.corpus import ReadReport, detect_format, find_record, import_listings, read_all, read_documents
-from pipeline.errors import InputFileError
+from pipeline.errors import InputFileError, MissingColumnsError
 from tests.conftest import ROOT, write_jsonl
 
 LISTING = """new
@@ -152,5 +152,37 @@ def test_columns_name_the_files_own_id_title_and_abstract_columns(tmp_path, suff
     if suffix != ".jsonl":
         with pytest.raises(InputFileError, match=r"missing required column\(s\) pid \(for id\), abstract; found id, "):
             next(read_documents(path, columns={"id": "pid"}))
-        with pytest.raises(InputFileError, match=r"abstract; found .*; --columns can name the file's own ones"):
+        with pytest.raises(MissingColumnsError, match=r"missing required column\(s\) abstract; found id, paperId"):
             next(read_documents(path))
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".tsv", ".jsonl", ".parquet"])
+def test_id_title_and_abstract_are_found_whatever_their_case(tmp_path, suffix):
+    import pandas as pd
+
+    frame = pd.DataFrame({"ID": ["a", "b"], "Title": ["T1", "T2"], "ABSTRACT": ["One.", "Two."],
+                          "Year": [2024, 2025]})
+    path = tmp_path / f"export{suffix}"
+    {".csv": lambda: frame.to_csv(path, index=False), ".tsv": lambda: frame.to_csv(path, index=False, sep="\t"),
+     ".parquet": lambda: frame.to_parquet(path),
+     ".jsonl": lambda: frame.to_json(path, orient="records", lines=True)}[suffix]()
+    documents = read_all(path)
+    assert list(documents.columns) == ["id", "title", "abstract", "Year"]
+    assert documents[["id", "title", "abstract"]].values.tolist() == [["a", "T1", "One."], ["b", "T2", "Two."]]
+
+
+def test_the_exact_name_wins_over_another_case_and_two_other_cases_are_not_guessed(tmp_path):
+    path = tmp_path / "both.csv"
+    path.write_text("id,title,Title,abstract\na,right,wrong,A.\n")
+    assert read_all(path)[["title", "Title"]].values.tolist() == [["right", "wrong"]]
+    path.write_text("id,Title,TITLE,abstract\na,one,two,A.\n")
+    with pytest.raises(MissingColumnsError, match=r"missing required column\(s\) title; found id, Title, TITLE"):
+        read_all(path)
+
+
+def test_a_header_of_one_column_with_another_separator_says_so(tmp_path):
+    path = tmp_path / "excel.csv"
+    path.write_text("id;title;abstract\na;T;An abstract.\n")
+    with pytest.raises(InputFileError, match=r"line 1: the header is one column \('id;title;abstract'\); "
+                                             r"taxotag reads comma-separated .csv and tab-separated .tsv"):
+        read_all(path)

@@ -36,6 +36,18 @@ def test_load_gold_reports_ignored_columns_and_bad_values(tmp_path, taxonomy):
                                 "id '2', column 'clip_style': ''")
 
 
+def test_load_gold_reads_labels_and_tag_columns_written_other_ways(tmp_path, taxonomy):
+    path = tmp_path / "gold.tsv"
+    path.write_text("ID\tTitle\tAbstract\tDistillation\tclip-style\tWeak To Strong\n"
+                    "1\tT\tA\t1.0\tTrue\t 0 \n2\tT\tA\t0.0\tfalse\t1\n")
+    gold, shared, ignored = load_gold(path, taxonomy.tag_ids)
+    assert (shared, ignored) == (["weak_to_strong", "distillation", "clip_style"], [])
+    assert gold[shared].values.tolist() == [[0, 1, 1], [1, 0, 0]]
+    path.write_text("id\ttitle\tabstract\tclip-style\tClip_Style\n1\tT\tA\t1\t1\n")
+    with pytest.raises(InputFileError, match=r"columns 'clip-style', 'Clip_Style' are all tag 'clip_style'"):
+        load_gold(path, taxonomy.tag_ids)
+
+
 def test_model_where_rules_silent_scores_only_untagged_documents():
     from pipeline.evaluation import evaluate_where_rules_silent
 
