@@ -59,7 +59,8 @@ def corpus_texts(documents: pd.DataFrame) -> list[str]:
 def read_corpus(path: str | Path, report: ReadReport) -> pd.DataFrame:
     frames = [frame[["id", "title", "abstract"]] for frame in read_documents(path, CHUNK_SIZE, report)]
     if not frames:
-        raise InputFileError(f"{path}: no usable records to train on")
+        skipped = f"; all {len(report.problems)} were skipped, first: {report.problems[0]}" if report.problems else ""
+        raise InputFileError(f"{path}: the corpus has no usable records{skipped}")
     return pd.concat(frames, ignore_index=True)
 
 

@@ -97,6 +97,11 @@ def test_user_errors_print_one_line_and_no_traceback(capsys, tmp_path, taxonomy,
     code, out, err = run(capsys, "tag", tmp_path / "x.jsonl", "-o", tmp_path / "o.csv",
                          "--model", tmp_path / "nomodel", "--taxonomy", taxonomy.path)
     assert code == 1 and "no trained model here" in err and "Traceback" not in err
+    corpus = tmp_path / "broken.jsonl"
+    corpus.write_text('{"id": 1}\n')
+    code, out, err = run(capsys, "rules", "--corpus", corpus, "--taxonomy", taxonomy.path)
+    assert (code, err) == (1, f"Error: {corpus}: the corpus has no usable records; all 1 were skipped, first: "
+                              f"{corpus}, line 1: missing title, abstract\n")
 
 
 def test_skipped_rows_are_reported_and_written(capsys, tmp_path, taxonomy, trained_model_dir):
