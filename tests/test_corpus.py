@@ -183,4 +183,3 @@ def test_the_exact_name_wins_over_another_case_and_two_other_cases_are_not_guess
     path.write_text("id,Title,TITLE,abstract\na,one,two,A.\n")
     with pytest.raises(MissingColumnsError, match=r"missing required column\(s\) title; found id, Title, TITLE"):
         read_all(path)
-
