@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 from scipy import sparse
 
-from pipeline import cues, model, rules, words
+from pipeline import cues, model, rules, typography, words
 from pipeline.export import atomic_path
 from pipeline.rules import Mention, RuleInfo
 from pipeline.taxonomy import Context
@@ -34,8 +34,9 @@ def rule_fingerprint(rule: RuleInfo, context: Context) -> str:
 
 @functools.lru_cache(maxsize=1)
 def matcher_version() -> str:
-    """A digest of the rule-matching source (pipeline.rules, pipeline.cues) and of spaCy's and RE2's versions."""
-    return _code_digest((rules, cues), ("spacy", "google-re2"))
+    """A digest of the rule-matching source (pipeline.rules, pipeline.cues, pipeline.typography) and of
+    spaCy's and RE2's versions."""
+    return _code_digest((rules, cues, typography), ("spacy", "google-re2"))
 
 
 @functools.lru_cache(maxsize=1)

@@ -20,6 +20,7 @@ from spacy.tokens import Doc
 
 from pipeline.cues import CueSet, Sentences, name_pattern, normalise, phrases_regex, plural, title_name
 from pipeline.taxonomy import Rule, Taxonomy
+from pipeline.typography import plain_text, typographic_characters
 
 ABSTAIN, PASSING, FIRED = -1, 0, 1
 
@@ -95,8 +96,8 @@ class RuleVotes:
 
 
 def document_text(title: str, abstract: str) -> str:
-    """The text rules run on: title, a blank line, abstract."""
-    return f"{title}\n\n{abstract}"
+    """The text rules and model run on: title, a blank line, abstract (each in plain typography)."""
+    return f"{plain_text(title)}\n\n{plain_text(abstract)}"
 
 
 @functools.lru_cache(maxsize=1)
@@ -187,8 +188,13 @@ def check_rule(rule: Rule) -> list[str]:
             return [f"invalid regex: {_re2_message(exc)}"]
         if compiled.fullmatch(""):
             return ["regex matches the empty string, so it would fire on every document"]
-        return []
+        return [f"regex has {_character_name(c)}, which rules read in plain typography ({plain_text(c)!r}); "
+                "write that instead" for c in typographic_characters(rule.regex)]
     return _check_pattern(rule.pattern)
+
+
+def _character_name(character: str) -> str:
+    return f"U+{ord(character):04X} ({character!r})"
 
 
 def check_unless(rule: Rule) -> list[str]:
@@ -347,7 +353,7 @@ class RuleSet:
         lowered = [text.lower() for text in texts]
         for row, (text, title) in enumerate(zip(texts, titles)):
             windows = (tokenize(self._vocab, text, start, end) for start, end in self.token_windows(text, lowered[row]))
-            mentions = self.find_mentions(windows, text, len(title), lowered[row])
+            mentions = self.find_mentions(windows, text, len(plain_text(title)), lowered[row])
             for mention in mentions:
                 matrix[row, mention.rule] = max(matrix[row, mention.rule], PASSING)
             for rule_index in {mention.rule for mention in mentions}:

@@ -14,6 +14,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from pipeline.errors import TaxonomyError
+from pipeline.typography import plain_text
 
 MAX_EXPANDED_NODES = 100_000
 """A taxonomy whose YAML aliases expand to more nodes than this is refused (alias bomb)."""
@@ -42,6 +43,19 @@ class Rule(_Strict):
     case_sensitive: bool = False
     implies: list[str] = Field(default_factory=list)
     excludes: list[str] = Field(default_factory=list)
+
+    @field_validator("phrase", "unless", mode="before")
+    @classmethod
+    def _plain_phrases(cls, value):
+        return _plain_strings(value)
+
+    @field_validator("pattern", mode="before")
+    @classmethod
+    def _plain_token_values(cls, pattern):
+        if not isinstance(pattern, list):
+            return pattern
+        return [{attr: _plain_token_value(value) if str(attr).upper() in ("LOWER", "ORTH", "TEXT") else value
+                 for attr, value in spec.items()} if isinstance(spec, dict) else spec for spec in pattern]
 
     @model_validator(mode="after")
     def _exactly_one_kind(self):
@@ -109,6 +123,11 @@ class Context(_Strict):
         ]
     )
 
+    @field_validator("contrast_cues", "free_suffixes", "trailing_cues", "claim_cues", mode="before")
+    @classmethod
+    def _plain_cues(cls, cues):
+        return _plain_strings(cues)
+
     @field_validator("contrast_cues", "free_suffixes", "trailing_cues", "claim_cues")
     @classmethod
     def _cues_have_words(cls, cues: list[str]) -> list[str]:
@@ -116,6 +135,24 @@ class Context(_Strict):
         if empty:
             raise ValueError(f"every cue needs a word, found {', '.join(map(repr, empty))}")
         return cues
+
+
+def _plain_strings(value):
+    """A string, or the strings of a list, in plain typography (pipeline.typography); anything else
+    as it is, for validation to report."""
+    if isinstance(value, str):
+        return plain_text(value)
+    if isinstance(value, list):
+        return [plain_text(item) if isinstance(item, str) else item for item in value]
+    return value
+
+
+def _plain_token_value(value):
+    """A token pattern's LOWER / ORTH / TEXT value (a string, or a dict with IN / NOT_IN lists) in plain typography."""
+    if isinstance(value, dict):
+        return {key: _plain_strings(item) if str(key).upper() in ("IN", "NOT_IN") else item
+                for key, item in value.items()}
+    return _plain_strings(value)
 
 
 class Policy(_Strict):

@@ -84,6 +84,8 @@ def test_taxonomy_loader_never_crashes_on_text(text):
 @given(phrase=TEXT)
 @example(phrase="---")
 @example(phrase="self-supervised")
+@example(phrase="self\u2010super\u00advised \ufb01ne")
+@example(phrase="\u00ad")
 def test_any_phrase_is_refused_by_name_or_found_where_written(phrase):
     text = yaml.safe_dump({"tags": [{"id": "a", "name": "A", "description": "d", "rules": [{"phrase": phrase}]}]})
     try:
@@ -99,6 +101,8 @@ def test_any_phrase_is_refused_by_name_or_found_where_written(phrase):
 @given(value=TEXT, attr=st.sampled_from(["LOWER", "ORTH", "TEXT"]))
 @example(value="self-supervised", attr="LOWER")
 @example(value="", attr="ORTH")
+@example(value="\u2010", attr="ORTH")
+@example(value="\u00ad", attr="LOWER")
 def test_any_token_value_is_refused_by_name_or_found_where_written(value, attr):
     rule = {"pattern": [{attr: value}]}
     text = yaml.safe_dump({"tags": [{"id": "a", "name": "A", "description": "d", "rules": [rule]}]})

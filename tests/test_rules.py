@@ -3,6 +3,7 @@ import pytest
 from pipeline.cues import name_pattern, title_name
 from pipeline.rules import ABSTAIN, FIRED, PASSING, Mention, RuleSet, phrase_variants
 from pipeline.taxonomy import parse_taxonomy
+from pipeline.typography import plain_text
 
 TAXONOMY = """
 tags:
@@ -46,6 +47,18 @@ def vote(ruleset, abstract, title="A paper"):
 ])
 def test_phrases_match_case_hyphen_spacing_and_plural_variants(ruleset, text):
     assert vote(ruleset, text)[0]["ssl_phrase"] == FIRED
+
+
+@pytest.mark.parametrize("hyphen", ["\u2010", "\u2011", "\u2013", "\uff0d", "\u00ad-"])
+def test_unicode_hyphens_soft_hyphens_and_ligatures_read_as_their_plain_forms(ruleset, hyphen):
+    """Text from PDFs and publishers' pages has Unicode hyphens (U+2010), soft hyphens, ligatures (U+FB01)."""
+    title = f"Self{hyphen}supervised learning for \ufb01ne\u00adgrained birds"
+    votes, mentions = vote(ruleset, f"We show that self{hyphen}super\u00advised learning helps.", title=title)
+    assert votes["ssl_phrase"] == FIRED
+    assert [(m.describe(), m.in_title) for m in mentions if m.rule == 0] == [
+        ("'Self-supervised learning' (title)", True), ("'self-supervised learning' (body)", False)]
+    assert plain_text(title) == "Self-supervised learning for finegrained birds"
+    assert vote(ruleset, "A self\u2014supervised learning.")[0]["ssl_phrase"] == ABSTAIN  # an em dash is not a hyphen
 
 
 def test_phrase_variants_include_plural_and_joined_forms():

@@ -109,6 +109,19 @@ def test_regex_matching_empty_string_is_refused():
     assert any("matches the empty string" in p for p in problems_of(text))
 
 
+def test_typography_is_read_plain_in_phrases_and_cues_and_refused_in_a_regex():
+    text = MINIMAL_TAXONOMY.replace("{phrase: active learning}",
+                                    "{phrase: 'active\u2010learning', unless: ['\ufb01xed pool']}")
+    text += "context:\n  trailing_cues: ['base\u00adlines']\n"
+    taxonomy = parse_taxonomy(text, "t.yaml")
+    rule = taxonomy.tags[0].rules[0]
+    assert (rule.phrases, rule.unless, taxonomy.context.trailing_cues) == (["active-learning"], ["fixed pool"],
+                                                                           ["baselines"])
+    text = MINIMAL_TAXONOMY.replace("{phrase: active learning}", "{regex: 'active\u2013learning'}")
+    assert problems_of(text) == ["line 6: tag 'active_learning', rule 1 (regex 'active\u2013learning'): regex has "
+                                 "U+2013 ('\u2013'), which rules read in plain typography ('-'); write that instead"]
+
+
 def test_relation_to_unknown_tag_is_named():
     text = MINIMAL_TAXONOMY + "    excludes: [nobody]\n"
     assert problems_of(text) == ["line 7: tag 'active_learning': excludes names unknown tag 'nobody'"]
