@@ -1,9 +1,9 @@
 """Read abstracts from JSONL, CSV, TSV, Parquet (each optionally .gz) and the papers-listing text format.
 
 Readers stream: they yield pandas DataFrames of at most `chunk_size` records with the columns
-`id`, `title`, `abstract` first and any other columns after. Those three are found whatever their
-case ("Title", "ABSTRACT") unless the file also has them in lower case. A file that cannot be read
-at all raises InputFileError; a single bad record is skipped and reported as a RowProblem with its line.
+`id`, `title`, `abstract` first and any other columns after; a file without one of those names may
+write it in another case ("Title", "ABSTRACT") if only one of its columns does. A file that cannot be
+read at all raises InputFileError; a single bad record is skipped and reported as a RowProblem with its line.
 """
 
 from __future__ import annotations
