@@ -19,7 +19,7 @@ from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
 
 from pipeline.cues import CueSet, Sentences, name_pattern, normalise, phrases_regex, plural, title_name
-from pipeline.taxonomy import Rule, Taxonomy
+from pipeline.taxonomy import Rule, Taxonomy, has_word
 from pipeline.typography import plain_text, typographic_characters
 
 ABSTAIN, PASSING, FIRED = -1, 0, 1
@@ -199,7 +199,7 @@ def _character_name(character: str) -> str:
 
 def check_unless(rule: Rule) -> list[str]:
     """`unless` phrases that cannot mean anything (an empty one, or punctuation alone)."""
-    return [f"unless phrase {phrase!r} has no words" for phrase in rule.unless if not re.search(r"\w", phrase)]
+    return [f"unless phrase {phrase!r} has no words" for phrase in rule.unless if not has_word(phrase)]
 
 
 def _check_pattern(pattern) -> list[str]:

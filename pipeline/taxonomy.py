@@ -131,10 +131,15 @@ class Context(_Strict):
     @field_validator("contrast_cues", "free_suffixes", "trailing_cues", "claim_cues")
     @classmethod
     def _cues_have_words(cls, cues: list[str]) -> list[str]:
-        empty = [cue for cue in cues if not re.search(r"\w", cue)]
+        empty = [cue for cue in cues if not has_word(cue)]
         if empty:
             raise ValueError(f"every cue needs a word, found {', '.join(map(repr, empty))}")
         return cues
+
+
+def has_word(text: str) -> bool:
+    """Whether a cue or phrase has a word (letters or digits), not only spaces and punctuation."""
+    return re.search(r"\w", text) is not None
 
 
 def _plain_strings(value):
