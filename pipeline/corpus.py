@@ -193,10 +193,14 @@ def _json_kind(value) -> str:
 
 
 def clean_text(value) -> str:
-    """A field as text: None/NaN as empty, NUL bytes dropped, outer white space trimmed."""
+    """A field as text: None/NaN as empty, a JSON array or object (a list of authors or
+    categories) as JSON, NUL bytes dropped, outer white space trimmed."""
     if value is None or (isinstance(value, float) and value != value):
         return ""
-    text = value if isinstance(value, str) else str(value)
+    if isinstance(value, (dict, list, tuple)):
+        text = json.dumps(value, ensure_ascii=False, default=str)
+    else:
+        text = value if isinstance(value, str) else str(value)
     return text.replace("\x00", "").strip()
 
 

@@ -183,3 +183,18 @@ def test_the_exact_name_wins_over_another_case_and_two_other_cases_are_not_guess
     path.write_text("id,Title,TITLE,abstract\na,one,two,A.\n")
     with pytest.raises(MissingColumnsError, match=r"missing required column\(s\) title; found id, Title, TITLE"):
         read_all(path)
+
+
+def test_array_and_object_columns_pass_through_as_json(tmp_path):
+    import pandas as pd
+
+    record = {"id": "1", "title": "T", "abstract": "A", "categories": ["cs.CV", "cs.LG"],
+              "meta": {"venue": "CVPR", "oral": True}, "year": 2025}
+    jsonl = write_jsonl(tmp_path / "in.jsonl", [record])
+    parquet = tmp_path / "in.parquet"
+    pd.DataFrame([record]).drop(columns="meta").to_parquet(parquet)
+    for path in (jsonl, parquet):
+        frame = read_all(path)
+        assert json.loads(frame.loc[0, "categories"]) == ["cs.CV", "cs.LG"]
+        assert frame.loc[0, "year"] == "2025"
+    assert json.loads(read_all(jsonl).loc[0, "meta"]) == {"venue": "CVPR", "oral": True}
