@@ -377,6 +377,9 @@ class RuleSet:
         for rules, regex in self._regexes.values():
             spans = [(m.start(), m.end()) for m in regex.finditer(subject) if m.end() > m.start()]
             char_spans.update((rule, start, end) for rule in rules for start, end in spans)
+        if title_length and is_all_caps(text[:title_length]):
+            char_spans = {(rule, start, end) for rule, start, end in char_spans
+                          if start >= title_length or not self.rules[rule].rule.case_sensitive}
         if not char_spans:
             return []
         lowered = text.lower() if lowered is None else lowered
@@ -437,6 +440,12 @@ class RuleSet:
 
 SEPARATOR = r"[\s\v\x1c-\x1f\x85\p{Z}\-]"
 """RE2 for a hyphen or any character Python counts as white space (RE2's own \\s is ASCII only)."""
+
+
+def is_all_caps(title: str) -> bool:
+    """True for a title written in capitals ("LEARNING TO CLIP VIDEOS"): two or more words and
+    no lower-case letter, so case-sensitive rules cannot tell "CLIP" from "clip" in it."""
+    return not any(c.islower() for c in title) and len(re.findall(r"[^\W\d_]{2,}", title)) >= 2
 
 
 def _phrase_key(phrase: str) -> str:

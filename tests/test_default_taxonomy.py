@@ -67,6 +67,15 @@ def test_a_central_use_gives_the_tag(ruleset, title, abstract, tag):
      "work together.", "self_supervised"),
     ("Semi-Supervised Video Object Segmentation", "We track the objects whose masks the first frame gives.",
      "semi_supervised"),
+    # in a title written in capitals, case cannot tell the CLIP and ALIGN names from the words
+    ("LEARNING TO CLIP AND ALIGN LONG VIDEOS", "We propose a model that cuts long videos into short clips.",
+     "clip_style"),
 ])
 def test_a_name_clash_stray_mention_or_look_alike_does_not(ruleset, title, abstract, tag):
     assert tag not in rule_tags(ruleset, title, abstract)
+
+
+def test_a_title_in_capitals_still_gives_tags_by_case_insensitive_rules_and_its_abstract(ruleset):
+    assert rule_tags(ruleset, "SELF-SUPERVISED LEARNING OF VIDEO CLIPS", "We pretrain on clips.") == {"self_supervised"}
+    assert "clip_style" in rule_tags(ruleset, "ADAPTING VISION-LANGUAGE MODELS",
+                                     "We propose a prompt learning method for CLIP.")
