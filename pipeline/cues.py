@@ -101,6 +101,12 @@ def normalise(text: str) -> str:
     return " ".join(text.split())
 
 
+def short_title(title: str, width: int = 100) -> str:
+    """A title as one line of a report: normalised, cut to `width` characters with an ellipsis."""
+    title = normalise(title)
+    return title if len(title) <= width else title[:width - 1] + "…"
+
+
 TRAILING_WORDS = 2  # a trailing cue counts within this many words after the mention
 
 

@@ -7,6 +7,7 @@ from datetime import date
 import numpy as np
 
 from pipeline.artifacts import read_manifest
+from pipeline.cues import short_title
 from pipeline.evaluation import format_table
 from pipeline.taxonomy import Taxonomy
 
@@ -233,7 +234,7 @@ def errors_text(evaluation, tagger) -> str:
         for row in rows:
             by = f", given by {row['given by']}" if row["given by"] else ""
             lines.append(f"  {'FP' if row['kind'] == 'false positive' else 'FN'} {row['id']}  "
-                         f"{' '.join(row['title'].split())[:100]}  (model {row['model']:.2f}{by})")
+                         f"{short_title(row['title'])}  (model {row['model']:.2f}{by})")
             lines.append(f"       {row['mentions']}")
     return "\n".join(lines)
 

@@ -7,6 +7,8 @@ import math
 
 import numpy as np
 
+from pipeline.cues import short_title
+
 EXAMPLES_PER_SIDE = 5
 """How many documents that gained, and how many that lost, a tag the diff shows."""
 
@@ -82,8 +84,7 @@ def _example_line(documents, votes, row: int, tag: str, change: str) -> str:
     tag and passing ones first for a lost tag, then the heavier rules' first."""
     found = votes.tag_mentions(row, tag)
     found.sort(key=lambda m: ((m.passing is None) == (change == "lost"), -votes.rules[m.rule].rule.weight))
-    title = " ".join(str(documents["title"].iat[row]).split())
-    title = title if len(title) <= 100 else title[:99] + "…"
+    title = short_title(str(documents["title"].iat[row]))
     return f"- `{documents['id'].iat[row]}` {title}: {votes.describe(found, 3) or 'no mention of the tag now'}"
 
 

@@ -8,6 +8,7 @@ import re
 import numpy as np
 import pandas as pd
 
+from pipeline.cues import short_title
 from pipeline.errors import TaxotagError
 from pipeline.rules import FIRED, PASSING, RuleVotes, document_text
 
@@ -57,7 +58,7 @@ def _document(votes: RuleVotes, documents: pd.DataFrame, row: int, rule: int) ->
     """The document's id and title, then each of the rule's mentions in context."""
     title, abstract = str(documents["title"].iat[row]), str(documents["abstract"].iat[row])
     text = document_text(title, abstract)
-    lines = [f"  {documents['id'].iat[row]}  {' '.join(title.split())[:110]}"]
+    lines = [f"  {documents['id'].iat[row]}  {short_title(title, 110)}"]
     for mention in votes.mentions[row]:
         if mention.rule != rule:
             continue
