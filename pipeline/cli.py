@@ -12,8 +12,8 @@ from pathlib import Path
 
 from pipeline import workflow
 from pipeline.artifacts import load_model, verify_model
-from pipeline.corpus import (REQUIRED_COLUMNS, ReadReport, find_record, import_listings, require_file,
-                             write_jsonl_text)
+from pipeline.corpus import (REQUIRED_COLUMNS, ReadReport, check_encoding, find_record, import_listings,
+                             require_file, write_jsonl_text)
 from pipeline.engines import TaggerSpec
 from pipeline.errors import MissingColumnsError, TaxotagError
 from pipeline.evaluation import format_table
@@ -24,6 +24,8 @@ from pipeline.taxonomy import load_taxonomy
 
 MAX_REPORTED_PROBLEMS = 20
 COLUMNS_HINT = "; --columns can name the file's own ones, e.g. --columns abstract=summary"
+ENCODING_HINT = ("name the file's encoding with --encoding, e.g. --encoding cp1252 for a spreadsheet saved "
+                 "as CSV on Windows")
 
 
 def _interrupt(signum, frame):
@@ -41,7 +43,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.handler(args) or 0
     except TaxotagError as exc:
-        hint = COLUMNS_HINT if isinstance(exc, MissingColumnsError) and vars(args).get("columns", "") is None else ""
+        hint = ""
+        if isinstance(exc, MissingColumnsError) and vars(args).get("columns", "") is None:
+            hint = COLUMNS_HINT
+        elif "not UTF-8" in str(exc) and vars(args).get("encoding", "") is None:
+            hint = f"; {ENCODING_HINT}"
         print(f"Error: {exc}{hint}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
@@ -72,6 +78,14 @@ def column_names(text: str) -> dict[str, str]:
     return names
 
 
+def encoding_name(text: str) -> str:
+    """An argparse type: an encoding Python knows."""
+    try:
+        return check_encoding(text)
+    except TaxotagError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="taxotag", description="Tag research abstracts with an editable taxonomy.")
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
@@ -84,11 +98,14 @@ def build_parser() -> argparse.ArgumentParser:
     def taxonomy_option(sub):
         sub.add_argument("--taxonomy", default=workflow.DEFAULT_TAXONOMY, help="taxonomy file (default: %(default)s)")
 
-    def columns_option(sub):
+    def input_options(sub):
         sub.add_argument("--columns", type=column_names, metavar="id=NAME,title=NAME,abstract=NAME",
                          help="the input's own names for the id, title or abstract column, e.g. "
                               "id=paperId,abstract=summary (JSONL, CSV, TSV, Parquet; not needed when "
                               "they differ only in case)")
+        sub.add_argument("--encoding", type=encoding_name, metavar="NAME",
+                         help="the input's text encoding, e.g. cp1252 or latin-1 (default: UTF-8, or "
+                              "UTF-16/32 for a file that starts with their byte order mark)")
 
     def model_options(sub):
         taxonomy_option(sub)
@@ -118,8 +135,8 @@ def build_parser() -> argparse.ArgumentParser:
         if name == "retrain":
             sub.add_argument("--out", default=workflow.DEFAULT_OUT, help="where retrain_diff.md goes")
 
-    sub = command("tag", cmd_tag, "Tag abstracts from JSONL, CSV, Parquet or listing text files into a CSV.")
-    sub.add_argument("inputs", nargs="+", metavar="INPUT", help="input files (.jsonl, .csv, .parquet, .txt, optionally .gz)")
+    sub = command("tag", cmd_tag, "Tag abstracts from JSONL, CSV, TSV, Parquet or listing text files into a CSV.")
+    sub.add_argument("inputs", nargs="+", metavar="INPUT", help="input files (.jsonl, .csv, .tsv, .parquet, .txt, optionally .gz)")
     sub.add_argument("-o", "--output", required=True, help="output CSV (.csv, or .csv.gz for gzip)")
     sub.add_argument("--errors", help="also write the skipped rows (file, line, problem) to this CSV")
     sub.add_argument("--chunk-size", type=positive_int, default=2000, help="records per chunk (default: %(default)s)")
@@ -129,7 +146,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--scheduler", help="with --engine dask: a scheduler address such as tcp://host:8786 "
                                          "(default: start a local cluster)")
     sub.add_argument("--resume", action="store_true", help="go on from where an interrupted run stopped")
-    columns_option(sub)
+    input_options(sub)
     model_options(sub)
 
     sub = command("evaluate", cmd_evaluate, "Per-tag precision, recall, F1 and support on a gold CSV.")
@@ -138,7 +155,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--show-errors", action="store_true",
                      help="also list the combined system's false positives and false negatives per tag, "
                           "with the model's probability and the tag's rule mentions")
-    columns_option(sub)
+    input_options(sub)
     model_options(sub)
 
     sub = command("rules", cmd_rules, "One row per rule: coverage, overlaps, conflicts; with --gold, precision; "
@@ -161,7 +178,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = command("explain", cmd_explain, "Show why one paper got its tags: rule mentions and model terms.")
     sub.add_argument("id", help="the paper's id")
     sub.add_argument("--input", required=True, help="the file that holds the paper")
-    columns_option(sub)
+    input_options(sub)
     model_options(sub)
 
     sub = command("validate", cmd_validate, "Check a taxonomy file and list every problem with its line.")
@@ -212,7 +229,7 @@ def cmd_tag(args) -> int:
     try:
         run = workflow.tag_files(spec, args.inputs, args.output, chunk_size=args.chunk_size, jobs=args.jobs,
                                  engine=args.engine, scheduler=args.scheduler, resume=args.resume,
-                                 columns=args.columns)
+                                 columns=args.columns, encoding=args.encoding)
     except KeyboardInterrupt:
         print(f"Interrupted; {args.output} was not written. Run the same command with --resume to go on "
               "from the last complete chunk.", file=sys.stderr)
@@ -222,7 +239,7 @@ def cmd_tag(args) -> int:
     print(f"tagged {run.documents:,} abstracts in {run.seconds:.1f} s ({rate:,.0f}/s){resumed} -> {args.output}")
     counted = " (in the chunks tagged after resuming)" if run.resumed_chunks else ""
     print(f"documents per tag{counted}: " + ", ".join(f"{tag} {run.tag_counts[tag]:,}" for tag in taxonomy.tag_ids))
-    _print_problems(run.report)
+    _print_problems(run.report, encoding_hint=args.encoding is None)
     if args.errors:
         import pandas as pd
 
@@ -231,7 +248,8 @@ def cmd_tag(args) -> int:
     return 0
 
 
-def _print_problems(report: ReadReport) -> None:
+def _print_problems(report: ReadReport, encoding_hint: bool = False) -> None:
+    """The skipped records on stderr; with `encoding_hint`, how to read a file that is not UTF-8."""
     if not report.problems:
         return
     print(f"skipped {len(report.problems)} record(s):", file=sys.stderr)
@@ -239,12 +257,14 @@ def _print_problems(report: ReadReport) -> None:
         print(f"  {problem}", file=sys.stderr)
     if len(report.problems) > MAX_REPORTED_PROBLEMS:
         print(f"  ... and {len(report.problems) - MAX_REPORTED_PROBLEMS} more (use --errors FILE)", file=sys.stderr)
+    if encoding_hint and any(problem.message.startswith("not UTF-8") for problem in report.problems):
+        print(f"  not UTF-8? {ENCODING_HINT}", file=sys.stderr)
 
 
 def cmd_evaluate(args) -> int:
     taxonomy = load_taxonomy(args.taxonomy)
     model = load_model(args.model, taxonomy, allow_stale=args.allow_stale)
-    evaluation = workflow.evaluate_gold(taxonomy, model, args.gold, args.columns)
+    evaluation = workflow.evaluate_gold(taxonomy, model, args.gold, args.columns, args.encoding)
     if args.json:
         result = _evaluation_json(evaluation)
         if args.show_errors:
@@ -325,7 +345,7 @@ def _rules_text(table) -> str:
 def cmd_explain(args) -> int:
     taxonomy = load_taxonomy(args.taxonomy)
     model = load_model(args.model, taxonomy, allow_stale=args.allow_stale)
-    match = find_record(args.input, args.id, args.columns)
+    match = find_record(args.input, args.id, args.columns, args.encoding)
     if match.empty:
         raise TaxotagError(f"{args.input}: no record with id {args.id!r}")
     tagger = Tagger(taxonomy, model)

@@ -8,12 +8,14 @@ read at all raises InputFileError; a single bad record is skipped and reported a
 
 from __future__ import annotations
 
+import codecs
 import csv
 import gzip
 import io
 import json
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -63,24 +65,27 @@ def detect_format(path: str | Path) -> str:
 
 
 def read_documents(path: str | Path, chunk_size: int = 5000, report: ReadReport | None = None,
-                   id_prefix: str = "p", columns: dict[str, str] | None = None) -> Iterator[pd.DataFrame]:
+                   id_prefix: str = "p", columns: dict[str, str] | None = None,
+                   encoding: str | None = None) -> Iterator[pd.DataFrame]:
     """Stream the records of one input file as DataFrames; skipped rows go into `report`.
 
     `columns` names the file's own columns for id, title and abstract ({"abstract": "summary"});
-    a file column that already has one of those names is then left out.
+    a file column that already has one of those names is then left out. `encoding` is the text
+    files' encoding (default: UTF-8, or UTF-16/32 when the file starts with their byte order mark).
     """
     path = require_file(path)
     report = report if report is not None else ReadReport()
     source = {name: (columns or {}).get(name, name) for name in REQUIRED_COLUMNS}
     kind = detect_format(path)
+    text = TextSource(path, report, encoding)
     if kind == "parquet":
         records = _parquet_records(path, source)
     elif kind == "listing":
-        records = _listing_records(path, report, id_prefix)
+        records = _listing_records(text, id_prefix)
     elif kind == "jsonl":
-        records = _jsonl_records(path, report)
+        records = _jsonl_records(text)
     else:
-        records = _csv_records(path, report, source, delimiter="\t" if kind == "tsv" else ",")
+        records = _csv_records(text, source, delimiter="\t" if kind == "tsv" else ",")
     if kind != "listing":
         records = _renamed(records, source)
     seen_ids: set[str] = set()
@@ -110,18 +115,20 @@ def require_file(path: str | Path) -> Path:
 
 
 def read_all(paths, report: ReadReport | None = None, id_prefix: str = "p",
-             columns: dict[str, str] | None = None) -> pd.DataFrame:
+             columns: dict[str, str] | None = None, encoding: str | None = None) -> pd.DataFrame:
     """Every record of one or more files in one DataFrame (for small inputs such as gold sets)."""
     frames = [frame for path in ([paths] if isinstance(paths, (str, Path)) else paths)
-              for frame in read_documents(path, report=report, id_prefix=id_prefix, columns=columns)]
+              for frame in read_documents(path, report=report, id_prefix=id_prefix, columns=columns,
+                                          encoding=encoding)]
     if not frames:
         return _empty_frame()
     return pd.concat(frames, ignore_index=True)
 
 
-def find_record(path: str | Path, record_id: str, columns: dict[str, str] | None = None) -> pd.DataFrame:
+def find_record(path: str | Path, record_id: str, columns: dict[str, str] | None = None,
+                encoding: str | None = None) -> pd.DataFrame:
     """The record with this id, as a one-row frame (empty if there is none); reads only up to it."""
-    for frame in read_documents(path, chunk_size=1000, columns=columns):
+    for frame in read_documents(path, chunk_size=1000, columns=columns, encoding=encoding):
         match = frame[frame["id"] == record_id]
         if not match.empty:
             return match.reset_index(drop=True)
@@ -210,41 +217,108 @@ def _open_binary(path: Path):
     return open(path, "rb")
 
 
-def _decoded_lines(path: Path, report: ReadReport, bad_lines: set | None = None) -> Iterator[tuple[int, str]]:
-    """(line number, text) of each line; a line that is not UTF-8 is reported and skipped."""
+BYTE_ORDER_MARKS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+                    (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+"""Files that start with one of these are read in its encoding (UTF-32 first: its LE mark starts
+with UTF-16's). A spreadsheet's "Unicode text" export is UTF-16 with a mark."""
+
+
+def check_encoding(name: str) -> str:
+    """`name` if Python knows the encoding (utf-8, cp1252, latin-1, utf-16, ...), else an InputFileError."""
     try:
-        with _open_binary(path) as handle:
-            for number, raw in enumerate(handle, start=1):
-                try:
-                    text = raw.decode("utf-8-sig" if number == 1 else "utf-8")
-                except UnicodeDecodeError as exc:
+        codecs.lookup(name)
+    except LookupError:
+        raise InputFileError(f"unknown encoding {name!r}; examples: utf-8, cp1252, latin-1, utf-16") from None
+    return name
+
+
+@dataclass
+class TextSource:
+    """A text input file decoded line by line; bad lines go into `report`. Without an `encoding`,
+    it is UTF-8, or UTF-16/32 when the file starts with their byte order mark."""
+
+    path: Path
+    report: ReadReport
+    encoding: str | None = None
+
+    def __post_init__(self):
+        if self.encoding is None:
+            with self._opened() as handle:
+                self.encoding = _marked_encoding(handle.read(4)) or "utf-8"
+
+    @property
+    def label(self) -> str:
+        """The encoding as messages name it."""
+        return "UTF-8" if codecs.lookup(self.encoding).name == "utf-8" else self.encoding
+
+    def lines(self, bad_lines: set | None = None) -> Iterator[tuple[int, str]]:
+        """(line number, text) of each line. A line that cannot be decoded is reported and skipped,
+        or, with `bad_lines`, added to it and decoded with replacement characters."""
+        with self._opened() as handle:
+            for number, text, problem in self._decoded(handle):
+                if problem is not None:
                     if bad_lines is None:
-                        report.skip(path, number, f"not UTF-8 (byte {exc.start})")
+                        self.report.skip(self.path, number, problem)
                         continue
                     bad_lines.add(number)
-                    text = raw.decode("utf-8", "replace")
                 yield number, text.replace("\x00", "")
-    except (OSError, EOFError, gzip.BadGzipFile) as exc:
-        raise InputFileError(f"{path}: cannot read ({exc})") from None
+
+    @contextmanager
+    def _opened(self):
+        try:
+            with _open_binary(self.path) as handle:
+                yield handle
+        except (OSError, EOFError, gzip.BadGzipFile) as exc:
+            raise InputFileError(f"{self.path}: cannot read ({exc})") from None
+
+    def _decoded(self, handle) -> Iterator[tuple[int, str, str | None]]:
+        """(line number, text, problem or None) of each line of the open binary file."""
+        encoding = self.encoding
+        if codecs.lookup(encoding).name.startswith(("utf-16", "utf-32")):  # a newline byte ends no line
+            lines = io.TextIOWrapper(handle, encoding=encoding, errors=UNDECODABLE, newline="\n")
+            for number, text in enumerate(lines, start=1):
+                text = text.removeprefix("\ufeff") if number == 1 else text
+                if UNDECODABLE_MARK in text:
+                    yield number, text.replace(UNDECODABLE_MARK, "\ufffd"), f"not {self.label}"
+                else:
+                    yield number, text, None
+            return
+        first = "utf-8-sig" if self.label == "UTF-8" else encoding  # a UTF-8 byte order mark is dropped
+        for number, raw in enumerate(handle, start=1):
+            try:
+                yield number, raw.decode(first if number == 1 else encoding), None
+            except UnicodeDecodeError as exc:
+                yield number, raw.decode(encoding, "replace"), f"not {self.label} (byte {exc.start})"
 
 
-def _jsonl_records(path: Path, report: ReadReport) -> Iterator[tuple[int, dict]]:
-    for number, text in _decoded_lines(path, report):
-        if not text.strip():
+UNDECODABLE, UNDECODABLE_MARK = "taxotag-undecodable", "\udcff"
+"""A decoding error handler that puts UNDECODABLE_MARK (a lone surrogate, which no valid text
+decodes to) where the bytes were, so that the line holding them can be found."""
+codecs.register_error(UNDECODABLE, lambda error: (UNDECODABLE_MARK, error.end))
+
+
+def _marked_encoding(start: bytes) -> str | None:
+    return next((encoding for mark, encoding in BYTE_ORDER_MARKS if start.startswith(mark)), None)
+
+
+def _jsonl_records(text: TextSource) -> Iterator[tuple[int, dict]]:
+    path, report = text.path, text.report
+    for number, line in text.lines():
+        if not line.strip():
             continue
         try:
-            yield number, json.loads(text)
+            yield number, json.loads(line)
         except json.JSONDecodeError as exc:
             report.skip(path, number, f"invalid JSON: {exc.msg.removesuffix(' at')} (column {exc.colno})")
         except RecursionError:
             report.skip(path, number, "invalid JSON (nested too deeply)")
 
 
-def _csv_records(path: Path, report: ReadReport, source: dict[str, str],
-                 delimiter: str = ",") -> Iterator[tuple[int, dict]]:
+def _csv_records(text: TextSource, source: dict[str, str], delimiter: str = ",") -> Iterator[tuple[int, dict]]:
     csv.field_size_limit(MAX_FIELD_CHARS)
+    path, report = text.path, text.report
     bad_lines: set[int] = set()
-    lines = _decoded_lines(path, report, bad_lines)
+    lines = text.lines(bad_lines)
     line_numbers = [0]
 
     def text_lines():
@@ -269,7 +343,7 @@ def _csv_records(path: Path, report: ReadReport, source: dict[str, str],
         for row in reader:
             end = line_numbers[0]
             if any(number in bad_lines for number in range(start, end + 1)):
-                report.skip(path, start, "not UTF-8")
+                report.skip(path, start, f"not {text.label}")
             elif len(row) != len(header):
                 if row:
                     report.skip(path, start, f"{len(row)} fields, the header has {len(header)}")
@@ -307,9 +381,8 @@ def _parquet_records(path: Path, source: dict[str, str]) -> Iterator[tuple[int, 
             yield number, record
 
 
-def _listing_records(path: Path, report: ReadReport, id_prefix: str) -> Iterator[tuple[int, dict]]:
-    lines = _decoded_lines(path, report)
-    for index, (line, title, abstract) in enumerate(parse_listing(lines, path, report)):
+def _listing_records(text: TextSource, id_prefix: str) -> Iterator[tuple[int, dict]]:
+    for index, (line, title, abstract) in enumerate(parse_listing(text.lines(), text.path, text.report)):
         yield line, {"id": f"{id_prefix}{index:03d}", "title": title, "abstract": abstract}
 
 
@@ -359,7 +432,7 @@ def import_listings(paths, id_prefix: str = "s") -> tuple[pd.DataFrame, ReadRepo
     papers, seen = [], {}
     for path in paths:
         path = require_file(path)
-        for line, title, abstract in parse_listing(_decoded_lines(path, report), path, report):
+        for line, title, abstract in parse_listing(TextSource(path, report).lines(), path, report):
             key = title_key(title)
             if key in seen:
                 seen[key]["sources"] += f";{path.name}:{line}"

@@ -20,15 +20,15 @@ LABEL_VALUES = {"0": 0, "1": 1, "0.0": 0, "1.0": 1, "false": 0, "true": 1}
 """Gold cell texts read as labels, after trimming and in any case."""
 
 
-def load_gold(path: str | Path, tag_ids: list[str],
-              columns: dict[str, str] | None = None) -> tuple[pd.DataFrame, list[str], list[str]]:
+def load_gold(path: str | Path, tag_ids: list[str], columns: dict[str, str] | None = None,
+              encoding: str | None = None) -> tuple[pd.DataFrame, list[str], list[str]]:
     """The gold CSV, the tag columns it shares with the taxonomy, and the gold columns it ignores.
 
     A gold column counts for a tag when its name is the tag id, ignoring case and taking spaces and
     hyphens for underscores ("Self-Supervised" is self_supervised); it is renamed to the tag id.
     """
     report = ReadReport()
-    gold = read_all(path, report=report, columns=columns)
+    gold = read_all(path, report=report, columns=columns, encoding=encoding)
     if report.problems:
         details = "; ".join(str(problem) for problem in report.problems[:5])
         raise InputFileError(f"{path}: {len(report.problems)} bad gold row(s): {details}")

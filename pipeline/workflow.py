@@ -52,9 +52,9 @@ class GoldResult:
 
 
 def evaluate_gold(taxonomy: Taxonomy, model: TagModel, gold_path: str | Path,
-                  columns: dict[str, str] | None = None) -> GoldResult:
+                  columns: dict[str, str] | None = None, encoding: str | None = None) -> GoldResult:
     """Per-tag precision, recall, F1 and support of rules, model and combined on one gold file."""
-    gold, shared, ignored = load_gold(gold_path, taxonomy.tag_ids, columns)
+    gold, shared, ignored = load_gold(gold_path, taxonomy.tag_ids, columns, encoding)
     tagger = Tagger(taxonomy, model)
     predictions = tagger.predict(gold["title"].tolist(), gold["abstract"].tolist())
     systems = {name: predictions.system(name) for name in SYSTEMS}
@@ -76,21 +76,25 @@ class TagRun:
 
 def tag_files(spec: TaggerSpec, inputs, output: str | Path, chunk_size: int = 2000, jobs: int | None = None,
               engine: str = "local", scheduler: str | None = None, resume: bool = False,
-              progress: bool | None = None, columns: dict[str, str] | None = None) -> TagRun:
+              progress: bool | None = None, columns: dict[str, str] | None = None,
+              encoding: str | None = None) -> TagRun:
     """Tag every record of the input files into one CSV, written chunk by chunk; the output
     appears only when complete, and an interrupted run can go on with `resume`. `columns` names
-    the inputs' own id, title and abstract columns (see corpus.read_documents)."""
+    the inputs' own id, title and abstract columns and `encoding` their text encoding (see
+    corpus.read_documents)."""
     refuse_overwriting(inputs, [output])
     taxonomy = load_taxonomy(spec.taxonomy_path)
     manifest = read_manifest(spec.model_dir)
     run = TagRun()
-    writer = ResumableCsv(output, _run_fingerprint(inputs, chunk_size, engine, taxonomy, manifest, columns), resume)
+    fingerprint = _run_fingerprint(inputs, chunk_size, engine, taxonomy, manifest, columns, encoding)
+    writer = ResumableCsv(output, fingerprint, resume)
     run.resumed_chunks = writer.chunks_done
     started = time.perf_counter()
     bar = tqdm(desc="tagging", unit=" abstracts", disable=None if progress is None else not progress)
     try:
         frames = (frame for path in inputs
-                  for frame in read_documents(path, chunk_size, report=run.report, columns=columns))
+                  for frame in read_documents(path, chunk_size, report=run.report, columns=columns,
+                                              encoding=encoding))
         chunks = _with_columns(writer, taxonomy, frames, writer.chunks_done)
         tagged = (tag_on_dask(spec, chunks, scheduler=scheduler, workers=jobs) if engine == "dask"
                   else tag_locally(spec, chunks, jobs))
@@ -122,13 +126,14 @@ def _with_columns(writer: ResumableCsv, taxonomy: Taxonomy, chunks, skip: int):
 
 
 def _run_fingerprint(inputs, chunk_size: int, engine: str, taxonomy: Taxonomy, manifest: dict,
-                     columns: dict[str, str] | None = None) -> str:
+                     columns: dict[str, str] | None = None, encoding: str | None = None) -> str:
     """Identifies a tagging run, so that --resume only continues the same run."""
     files = []
     for path in inputs:
         stat = Path(path).stat() if Path(path).exists() else None
         files.append([str(Path(path).resolve()), stat.st_size if stat else None, stat.st_mtime_ns if stat else None])
-    payload = [files, chunk_size, engine, taxonomy.fingerprint(), model_fingerprint(manifest), columns or {}]
+    payload = [files, chunk_size, engine, taxonomy.fingerprint(), model_fingerprint(manifest), columns or {},
+               encoding]
     return hashlib.sha256(json.dumps(payload).encode("utf-8")).hexdigest()
 
 

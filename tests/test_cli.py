@@ -225,3 +225,24 @@ def test_tag_writes_gzip_when_the_output_is_named_csv_gz(capsys, tmp_path, taxon
     code, out, err = run(capsys, "tag", papers, "-o", tmp_path / "p.csv", "--errors", tmp_path / "e.txt", *model)
     assert code == 1 and "e.txt: the skipped rows are written as CSV; name the file .csv" in err
     assert not (tmp_path / "o.jsonl").exists() and not (tmp_path / "p.csv").exists()
+
+
+def test_a_file_in_another_encoding_gets_a_hint_and_is_read_with_encoding(capsys, tmp_path, taxonomy,
+                                                                          trained_model_dir):
+    source = tmp_path / "excel.csv"
+    source.write_bytes("id,title,abstract\na,Self\u2013supervised learning,We propose it.\n".encode("cp1252"))
+    model = ["--model", trained_model_dir, "--taxonomy", taxonomy.path]
+    code, out, err = run(capsys, "tag", source, "-o", tmp_path / "o.csv", *model)
+    assert code == 0 and out.startswith("tagged 0 abstracts")
+    assert f"{source}, line 2: not UTF-8" in err and "--encoding cp1252" in err
+    code, out, err = run(capsys, "tag", source, "-o", tmp_path / "o.csv", "--encoding", "cp1252", *model)
+    assert code == 0 and err == ""
+    assert pd.read_csv(tmp_path / "o.csv")["tags"].tolist() == ["self_supervised"]
+    gold = tmp_path / "gold.csv"
+    gold.write_bytes("id,title,abstract,self_supervised\na,Caf\u00e9,We propose it.,0\n".encode("cp1252"))
+    code, out, err = run(capsys, "evaluate", "--gold", gold, *model)
+    assert code == 1 and "not UTF-8" in err and "--encoding" in err
+    assert run(capsys, "evaluate", "--gold", gold, "--encoding", "cp1252", *model)[0] == 0
+    with pytest.raises(SystemExit):
+        main(["tag", str(source), "-o", str(tmp_path / "o.csv"), "--encoding", "klingon"])
+    assert "unknown encoding 'klingon'" in capsys.readouterr().err

@@ -198,3 +198,48 @@ def test_array_and_object_columns_pass_through_as_json(tmp_path):
         assert json.loads(frame.loc[0, "categories"]) == ["cs.CV", "cs.LG"]
         assert frame.loc[0, "year"] == "2025"
     assert json.loads(read_all(jsonl).loc[0, "meta"]) == {"venue": "CVPR", "oral": True}
+
+
+SPREADSHEET = [{"id": "a", "title": "Self\u2013supervised \u201cCLIP\u201d adapters", "abstract": "Caf\u00e9 \u2013 we propose it."},
+               {"id": "b", "title": "Plain", "abstract": "Nothing here."}]
+
+
+def test_another_encoding_is_read_when_named(tmp_path):
+    import pandas as pd
+
+    path = tmp_path / "excel.csv"
+    pd.DataFrame(SPREADSHEET).to_csv(path, index=False, encoding="cp1252")
+    report = ReadReport()
+    assert read_all(path, report=report)["id"].tolist() == ["b"]
+    assert [(p.line, p.message) for p in report.problems] == [(2, "not UTF-8")]
+    frame = read_all(path, encoding="cp1252")
+    assert frame[["id", "title", "abstract"]].to_dict("records") == SPREADSHEET
+    jsonl = tmp_path / "latin.jsonl"
+    jsonl.write_bytes('{"id": "x", "title": "Caf\u00e9", "abstract": "\u00e9t\u00e9"}\n'.encode("latin-1"))
+    report = ReadReport()
+    read_all(jsonl, report=report, encoding="ascii")
+    assert [(p.line, p.message) for p in report.problems] == [(1, "not ascii (byte 25)")]
+    assert read_all(jsonl, encoding="latin-1")["title"].tolist() == ["Caf\u00e9"]
+
+
+@pytest.mark.parametrize("encoding, sep, name", [("utf-16", "\t", "unicode.tsv"), ("utf-16", ",", "in.csv"),
+                                                 ("utf-32", ",", "in.csv"), ("utf-16-be", ",", "in.csv")])
+def test_utf16_and_utf32_files_are_read_by_their_byte_order_mark_or_when_named(tmp_path, encoding, sep, name):
+    import pandas as pd
+
+    path = tmp_path / name
+    pd.DataFrame(SPREADSHEET).to_csv(path, index=False, sep=sep, encoding=encoding, lineterminator="\r\n")
+    marked = not encoding.endswith("-be")  # pandas writes a byte order mark for utf-16 and utf-32 only
+    frame = read_all(path, encoding=None if marked else encoding)
+    assert frame[["id", "title", "abstract"]].to_dict("records") == SPREADSHEET
+    assert frame.columns.tolist() == ["id", "title", "abstract"]
+
+
+def test_a_broken_line_of_a_utf16_file_is_skipped_with_its_number(tmp_path):
+    path = tmp_path / "broken.jsonl"
+    lines = ['{"id": "a", "title": "T", "abstract": "A"}\n', '{"id": "b", "title": "\ud800", "abstract": "A"}\n',
+             '{"id": "c", "title": "T", "abstract": "A"}\n']
+    path.write_bytes(b"\xff\xfe" + "".join(lines).encode("utf-16-le", "surrogatepass"))
+    report = ReadReport()
+    assert read_all(path, report=report)["id"].tolist() == ["a", "c"]
+    assert [(p.line, p.message) for p in report.problems] == [(2, "not utf-16")]
