@@ -136,7 +136,8 @@ def build_parser() -> argparse.ArgumentParser:
             sub.add_argument("--out", default=workflow.DEFAULT_OUT, help="where retrain_diff.md goes")
 
     sub = command("tag", cmd_tag, "Tag abstracts from JSONL, CSV, TSV, Parquet or listing text files into a CSV.")
-    sub.add_argument("inputs", nargs="+", metavar="INPUT", help="input files (.jsonl, .csv, .tsv, .parquet, .txt, optionally .gz)")
+    sub.add_argument("inputs", nargs="+", metavar="INPUT",
+                     help="input files (.jsonl, .csv, .tsv, .parquet, .txt, optionally .gz)")
     sub.add_argument("-o", "--output", required=True, help="output CSV (.csv, or .csv.gz for gzip)")
     sub.add_argument("--errors", help="also write the skipped rows (file, line, problem) to this CSV")
     sub.add_argument("--chunk-size", type=positive_int, default=2000, help="records per chunk (default: %(default)s)")

@@ -315,9 +315,9 @@ SMOOTHING = 2
 
 def best_threshold(target: np.ndarray, scores: np.ndarray, beta: float = 0.5, floor: float = 0.5) -> float:
     """The cut-off (on THRESHOLD_GRID, at least `floor`) with the best F-beta on (target, scores),
-    F-beta averaged over the neighbouring cut-offs first. Out-of-fold F-beta is flat and jagged
-    near its top; the plain maximum jumped by up to 0.06 when one weak label changed, the
-    averaged one stays put."""
+    F-beta averaged over the neighbouring cut-offs first: out-of-fold F-beta is flat and jagged
+    near its top, so its plain maximum jumps between far-apart cut-offs when a few labels change
+    (benchmarks/bench_thresholds.py measures how far)."""
     grid = THRESHOLD_GRID[THRESHOLD_GRID >= floor]
     predicted = scores[None, :] >= grid[:, None]
     positives = target == 1
