@@ -79,12 +79,14 @@ def read_documents(path: str | Path, chunk_size: int = 5000, report: ReadReport 
     kind = detect_format(path)
     if kind == "parquet":
         records = _parquet_records(path, source)
-    elif kind == "listing":
-        records = _listing_records(TextSource(path, report, encoding), id_prefix)
-    elif kind == "jsonl":
-        records = _jsonl_records(TextSource(path, report, encoding))
     else:
-        records = _csv_records(TextSource(path, report, encoding), source, delimiter="\t" if kind == "tsv" else ",")
+        text = TextSource(path, report, encoding)
+        if kind == "listing":
+            records = _listing_records(text, id_prefix)
+        elif kind == "jsonl":
+            records = _jsonl_records(text)
+        else:
+            records = _csv_records(text, source, delimiter="\t" if kind == "tsv" else ",")
     if kind != "listing":
         records = _renamed(records, source)
     seen_ids: set[str] = set()
@@ -272,7 +274,7 @@ class TextSource:
 
     def _decoded(self, handle) -> Iterator[tuple[int, str, str | None]]:
         """(line number, text, problem or None) of each line of the open binary file."""
-        encoding = self.encoding or "utf-8"
+        encoding = self.encoding  # (set by __post_init__)
         if codecs.lookup(encoding).name.startswith(("utf-16", "utf-32")):  # a newline byte ends no line
             lines = io.TextIOWrapper(handle, encoding=encoding, errors=UNDECODABLE, newline="\n")
             for number, text in enumerate(lines, start=1):
