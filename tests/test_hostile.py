@@ -3,11 +3,13 @@
 Documented behaviour: a file that cannot be read at all is an `Error: ...` (exit 1, no output
 file); a bad record is skipped and reported with its line; everything else is kept."""
 
+import contextlib
 import os
 import signal
 import subprocess
 import sys
 import time
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import pandas as pd
@@ -15,6 +17,7 @@ import pytest
 
 from pipeline.cli import main
 from pipeline.corpus import ReadReport, read_all
+from pipeline.engines import _start_worker, interrupts_held
 from pipeline.errors import InputFileError, TaxonomyError
 from pipeline.export import restore_cell
 from pipeline.rules import RuleSet
@@ -131,27 +134,79 @@ def big_run(tmp_path_factory, taxonomy, trained_model_dir):
     return source, reference
 
 
-@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM])
-def test_killed_run_keeps_the_old_output_and_resumes(tmp_path, taxonomy, trained_model_dir, big_run, sig):
+def _live_processes_in_group(group: int) -> list[int]:
+    """The processes of a process group that have not exited (zombies left unreaped do not count)."""
+    live = []
+    for entry in Path("/proc").iterdir():
+        try:
+            state, _, process_group = (entry / "stat").read_text().rsplit(")", 1)[1].split()[:3]
+        except (OSError, ValueError):
+            continue
+        if int(process_group) == group and state != "Z":
+            live.append(int(entry.name))
+    return live
+
+
+@pytest.mark.parametrize("how", ["SIGKILL", "SIGTERM", "Ctrl-C"])
+def test_killed_run_keeps_the_old_output_and_resumes(tmp_path, taxonomy, trained_model_dir, big_run, how):
+    """Ctrl-C in a terminal reaches the workers too: SIGINT to the whole process group."""
     source, reference = big_run
     out = tmp_path / "out.csv"
     out.write_text("id,tags\nold,\n")
     command = [sys.executable, "-m", "pipeline.cli", "tag", str(source), "-o", str(out), "--chunk-size", "500",
                "--jobs", "2", "--model", str(trained_model_dir), "--taxonomy", taxonomy.path]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
     progress = tmp_path / ".out.csv.progress.json"
     deadline = time.time() + 120
     while not progress.exists():
         assert process.poll() is None and time.time() < deadline, "the run ended before it could be killed"
         time.sleep(0.05)
-    os.kill(process.pid, sig)
-    process.wait(timeout=120)
+    if how == "Ctrl-C":
+        os.killpg(process.pid, signal.SIGINT)
+    else:
+        os.kill(process.pid, getattr(signal, how))
+    try:
+        _, stderr = process.communicate(timeout=120)
+    finally:
+        with contextlib.suppress(ProcessLookupError):  # a worker left behind, or a run that hung
+            os.killpg(process.pid, signal.SIGKILL)
     assert out.read_text() == "id,tags\nold,\n"
-    if sig == signal.SIGTERM:
+    deadline = time.time() + 10
+    while _live_processes_in_group(process.pid) and time.time() < deadline:
+        time.sleep(0.1)
+    assert not _live_processes_in_group(process.pid), "a worker outlived the run"
+    if how != "SIGKILL":
         assert process.returncode == 130
-        assert "--resume" in process.stderr.read().decode()
+        assert "--resume" in stderr.decode() and "Traceback" not in stderr.decode()
     done = subprocess.run(command + ["--resume"], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     assert "resumed after" in done.stdout
     assert out.read_bytes() == reference.read_bytes()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.csv"]
+
+
+def test_an_interrupt_in_a_held_block_arrives_when_it_ends():
+    """What keeps Ctrl-C out of the middle of ProcessPoolExecutor.submit."""
+    received = []
+    previous = signal.signal(signal.SIGTERM, lambda *_: received.append("SIGTERM"))
+    try:
+        with interrupts_held():
+            os.kill(os.getpid(), signal.SIGTERM)
+            time.sleep(0.2)
+            assert received == []
+        for _ in range(100):
+            if received:
+                break
+            time.sleep(0.01)
+        assert received == ["SIGTERM"]
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _signal_handlers():
+    return signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)
+
+
+def test_a_pool_worker_leaves_ctrl_c_to_the_main_process_and_dies_of_sigterm():
+    with ProcessPoolExecutor(1, initializer=_start_worker, initargs=(os.getpid(),)) as pool:
+        assert pool.submit(_signal_handlers).result() == (signal.SIG_IGN, signal.SIG_DFL)
