@@ -5,13 +5,9 @@ from __future__ import annotations
 
 import functools
 import os
-import signal
-import threading
-import time
 from collections import Counter, deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pandas as pd
@@ -21,6 +17,7 @@ from pipeline.errors import TaxotagError
 from pipeline.model import effective_jobs
 from pipeline.export import csv_rows
 from pipeline.tagging import Tagger
+from pipeline.workers import interrupts_held, start_worker
 from pipeline.taxonomy import load_taxonomy
 
 
@@ -60,47 +57,6 @@ def tag_chunk_as_csv(spec: TaggerSpec, frame: pd.DataFrame, columns: list[str]) 
     return TaggedChunk(csv_rows(out, columns), len(frame), dict(counts))
 
 
-INTERRUPTS = {signal.SIGINT, signal.SIGTERM}
-
-
-@contextmanager
-def interrupts_held():
-    """Hold Ctrl-C and SIGTERM back until the block ends, then deliver them. An interrupt in the
-    middle of ProcessPoolExecutor.submit can leave a task registered but never queued, and the pool
-    then waits for it forever when it shuts down. (Python runs signal handlers in the main thread
-    whichever thread the signal reaches, so the handlers are swapped, not the thread's signal mask.)"""
-    if threading.current_thread() is not threading.main_thread():  # only there do handlers run
-        yield
-        return
-    arrived: list[int] = []
-    before = {number: signal.signal(number, lambda number, frame: arrived.append(number)) for number in INTERRUPTS}
-    try:
-        yield
-    finally:
-        for number, handler in before.items():
-            signal.signal(number, handler)
-        for number in arrived:
-            signal.raise_signal(number)
-
-
-def _start_worker(main_pid: int) -> None:
-    """A pool worker's first step. Ctrl-C reaches every process of the run. It is for the main
-    process, which stops the pool; a worker that took it too would break the pool (a traceback, or
-    a hang: the pool waits for the other worker to exit, which waits to send its result). SIGTERM,
-    whose handler a fork copies from the main process, ends a worker at once, as the pool expects.
-    And a worker ends when the main process is gone (`kill -9`), instead of waiting forever."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    threading.Thread(target=_exit_without, args=(main_pid,), daemon=True).start()
-
-
-def _exit_without(main_pid: int, every: float = 0.5) -> None:
-    """End this process once its parent is no longer `main_pid` (it died and the process was re-parented)."""
-    while os.getppid() == main_pid:
-        time.sleep(every)
-    os._exit(1)
-
-
 def tag_locally(spec: TaggerSpec, chunks: Iterable[tuple[pd.DataFrame, list[str]]],
                 jobs: int | None = None) -> Iterator[TaggedChunk]:
     """Tag (chunk, output columns) pairs, in order; with more than one job, in a process pool
@@ -110,7 +66,7 @@ def tag_locally(spec: TaggerSpec, chunks: Iterable[tuple[pd.DataFrame, list[str]
         for frame, columns in chunks:
             yield tag_chunk_as_csv(spec, frame, columns)
         return
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker, initargs=(os.getpid(),)) as pool:
+    with ProcessPoolExecutor(max_workers=jobs, initializer=start_worker, initargs=(os.getpid(),)) as pool:
         pending: deque = deque()
         try:
             for frame, columns in chunks:

@@ -20,6 +20,7 @@ from scipy import sparse
 from pipeline.errors import TaxotagError
 from pipeline.rules import Mention
 from pipeline.words import CodeTable, analyze, split_words, word_hashes
+from pipeline.workers import start_worker
 
 VECTORIZER_PARAMS = {
     "analyzer": analyze,
@@ -163,14 +164,17 @@ def fit_classifiers(features, labels: np.ndarray, tag_ids: list[str], regulariza
             notes[tag_id] = "every corpus document is a weak positive; no model for this tag, its rules alone decide"
         else:
             todo.append(j)
-    from joblib import Parallel, delayed  # (training only: tagging starts faster without it)
+    from joblib import Parallel, delayed, parallel_config  # (training only: tagging starts faster without it)
 
     jobs = min(len(todo), effective_jobs(n_jobs))
     features = sparse.csr_matrix(features)
     features.sum_duplicates()  # workers get a read-only memory map: sort indices here, not there
-    fitted = Parallel(n_jobs=jobs)(
-        delayed(_fit_tag)(features, labels[:, j].astype(int), regularization, beta, folds, seed) for j in todo
-    ) if todo else []
+    # Processes, not threads: liblinear's random state is one per process. Left alone, loky's
+    # workers outlive a `kill -9` of this process.
+    with parallel_config(backend="loky", initializer=start_worker, initargs=(os.getpid(),)):
+        fitted = Parallel(n_jobs=jobs)(
+            delayed(_fit_tag)(features, labels[:, j].astype(int), regularization, beta, folds, seed) for j in todo
+        ) if todo else []
     for j, (weights, bias, threshold) in zip(todo, fitted):
         coef[j], intercept[j], thresholds[j] = weights, bias, threshold
     return coef, intercept, thresholds, notes

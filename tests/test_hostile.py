@@ -17,7 +17,7 @@ import pytest
 
 from pipeline.cli import main
 from pipeline.corpus import ReadReport, read_all
-from pipeline.engines import _start_worker, interrupts_held
+from pipeline.workers import interrupts_held, start_worker
 from pipeline.errors import InputFileError, TaxonomyError
 from pipeline.export import restore_cell
 from pipeline.rules import RuleSet
@@ -134,6 +134,16 @@ def big_run(tmp_path_factory, taxonomy, trained_model_dir):
     return source, reference
 
 
+def _group_ends(group: int, within: float = 10.0) -> bool:
+    """Whether every process of the group exits within `within` seconds."""
+    deadline = time.time() + within
+    while _live_processes_in_group(group):
+        if time.time() > deadline:
+            return False
+        time.sleep(0.1)
+    return True
+
+
 def _live_processes_in_group(group: int) -> list[int]:
     """The processes of a process group that have not exited (zombies left unreaped do not count)."""
     live = []
@@ -171,10 +181,7 @@ def test_killed_run_keeps_the_old_output_and_resumes(tmp_path, taxonomy, trained
         with contextlib.suppress(ProcessLookupError):  # a worker left behind, or a run that hung
             os.killpg(process.pid, signal.SIGKILL)
     assert out.read_text() == "id,tags\nold,\n"
-    deadline = time.time() + 10
-    while _live_processes_in_group(process.pid) and time.time() < deadline:
-        time.sleep(0.1)
-    assert not _live_processes_in_group(process.pid), "a worker outlived the run"
+    assert _group_ends(process.pid), "a worker outlived the run"
     if how != "SIGKILL":
         assert process.returncode == 130
         assert "--resume" in stderr.decode() and "Traceback" not in stderr.decode()
@@ -183,6 +190,30 @@ def test_killed_run_keeps_the_old_output_and_resumes(tmp_path, taxonomy, trained
     assert "resumed after" in done.stdout
     assert out.read_bytes() == reference.read_bytes()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.csv"]
+
+
+def test_killed_training_leaves_no_worker_behind(tmp_path, taxonomy, small_corpus):
+    """The fits run in joblib (loky) workers, which outlived a `kill -9` of `taxotag train`."""
+    model = tmp_path / "model"
+    command = [sys.executable, "-m", "pipeline.cli", "train", "--corpus", str(small_corpus), "--model", str(model),
+               "--taxonomy", taxonomy.path]
+    process = subprocess.Popen(command, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               start_new_session=True)
+    deadline = time.time() + 120
+    while not any(b"loky" in _command_line(pid) for pid in _live_processes_in_group(process.pid)):
+        assert process.poll() is None and time.time() < deadline, "training ended before its workers started"
+        time.sleep(0.02)
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    assert _group_ends(process.pid), "a worker outlived the run"
+    assert not model.exists()
+
+
+def _command_line(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""
 
 
 def test_an_interrupt_in_a_held_block_arrives_when_it_ends():
@@ -208,5 +239,5 @@ def _signal_handlers():
 
 
 def test_a_pool_worker_leaves_ctrl_c_to_the_main_process_and_dies_of_sigterm():
-    with ProcessPoolExecutor(1, initializer=_start_worker, initargs=(os.getpid(),)) as pool:
+    with ProcessPoolExecutor(1, initializer=start_worker, initargs=(os.getpid(),)) as pool:
         assert pool.submit(_signal_handlers).result() == (signal.SIG_IGN, signal.SIG_DFL)

@@ -1,0 +1,51 @@
+"""Worker processes that behave under Ctrl-C, `kill` and `kill -9`: the tagging pool and the
+training fits (joblib) start their workers with start_worker, and the tagging pool submits its
+tasks with interrupts held."""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+import time
+from contextlib import contextmanager
+
+INTERRUPTS = {signal.SIGINT, signal.SIGTERM}
+
+
+@contextmanager
+def interrupts_held():
+    """Hold Ctrl-C and SIGTERM back until the block ends, then deliver them. An interrupt in the
+    middle of ProcessPoolExecutor.submit can leave a task registered but never queued, and the pool
+    then waits for it forever when it shuts down. (Python runs signal handlers in the main thread
+    whichever thread the signal reaches, so the handlers are swapped, not the thread's signal mask.)"""
+    if threading.current_thread() is not threading.main_thread():  # only there do handlers run
+        yield
+        return
+    arrived: list[int] = []
+    before = {number: signal.signal(number, lambda number, frame: arrived.append(number)) for number in INTERRUPTS}
+    try:
+        yield
+    finally:
+        for number, handler in before.items():
+            signal.signal(number, handler)
+        for number in arrived:
+            signal.raise_signal(number)
+
+
+def start_worker(main_pid: int) -> None:
+    """A pool worker's first step. Ctrl-C reaches every process of the run. It is for the main
+    process, which stops the pool; a worker that took it too would break the pool (a traceback, or
+    a hang: the pool waits for the other worker to exit, which waits to send its result). SIGTERM,
+    whose handler a fork copies from the main process, ends a worker at once, as the pool expects.
+    And a worker ends when the main process is gone (`kill -9`), instead of waiting forever."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    threading.Thread(target=_exit_without, args=(main_pid,), daemon=True).start()
+
+
+def _exit_without(main_pid: int, every: float = 0.5) -> None:
+    """End this process once its parent is no longer `main_pid` (it died and the process was re-parented)."""
+    while os.getppid() == main_pid:
+        time.sleep(every)
+    os._exit(1)
