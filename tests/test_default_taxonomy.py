@@ -21,6 +21,7 @@ def rule_tags(ruleset, title, abstract):
 
 @pytest.mark.parametrize("title, abstract, tag", [
     ("Adapting CLIP to Remote Sensing", "We fine-tune the image encoder on aerial scenes.", "clip_style"),
+    ("Text-Video Retrieval with CLIP4Clip", "We extend CLIP4Clip with temporal tokens.", "clip_style"),
     ("Domain-Agnostic Segmentation", "We present a pixel-text loss that uses domain-agnostic text embeddings. "
      "The embeddings come from a frozen CLIP model.", "clip_style"),
     ("Open-Vocabulary Detection", "With ALIGN as its teacher, the detector finds more open-vocabulary classes.",
