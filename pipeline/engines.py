@@ -17,7 +17,7 @@ from pipeline.errors import TaxotagError
 from pipeline.model import effective_jobs
 from pipeline.export import csv_rows
 from pipeline.tagging import Tagger
-from pipeline.workers import interrupts_held, start_worker
+from pipeline.workers import ctrl_c_ignored_by_new_processes, interrupts_held, start_worker
 from pipeline.taxonomy import load_taxonomy
 
 
@@ -94,8 +94,9 @@ def tag_on_dask(spec: TaggerSpec, chunks: Iterable[tuple[pd.DataFrame, list[str]
 
     cluster = None
     if scheduler is None:
-        cluster = LocalCluster(n_workers=effective_jobs(workers), threads_per_worker=1, processes=True,
-                               dashboard_address=":0")
+        with ctrl_c_ignored_by_new_processes():  # else each worker prints its KeyboardInterrupt traceback
+            cluster = LocalCluster(n_workers=effective_jobs(workers), threads_per_worker=1, processes=True,
+                                   dashboard_address=":0")
     client = Client(scheduler or cluster)
     try:
         window = 2 * max(1, len(client.scheduler_info()["workers"]))

@@ -1,6 +1,6 @@
 """Worker processes that behave under Ctrl-C, `kill` and `kill -9`: the tagging pool and the
-training fits (joblib) start their workers with start_worker, and the tagging pool submits its
-tasks with interrupts held."""
+training fits (joblib) start their workers with start_worker, the tagging pool submits its tasks
+with interrupts held, and a local Dask cluster starts with Ctrl-C ignored."""
 
 from __future__ import annotations
 
@@ -31,6 +31,21 @@ def interrupts_held():
             signal.signal(number, handler)
         for number in arrived:
             signal.raise_signal(number)
+
+
+@contextmanager
+def ctrl_c_ignored_by_new_processes():
+    """Start processes that ignore Ctrl-C (a process keeps an ignored SIGINT, and Python leaves it
+    so), for those that take no initializer: a terminal's Ctrl-C then reaches only this process,
+    which stops them. A Ctrl-C while the block runs is lost."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    before = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, before)
 
 
 def start_worker(main_pid: int) -> None:

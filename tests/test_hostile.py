@@ -157,14 +157,15 @@ def _live_processes_in_group(group: int) -> list[int]:
     return live
 
 
-@pytest.mark.parametrize("how", ["SIGKILL", "SIGTERM", "Ctrl-C"])
-def test_killed_run_keeps_the_old_output_and_resumes(tmp_path, taxonomy, trained_model_dir, big_run, how):
+@pytest.mark.parametrize("how, engine", [("SIGKILL", "local"), ("SIGTERM", "local"), ("Ctrl-C", "local"),
+                                         ("Ctrl-C", "dask")])
+def test_killed_run_keeps_the_old_output_and_resumes(tmp_path, taxonomy, trained_model_dir, big_run, how, engine):
     """Ctrl-C in a terminal reaches the workers too: SIGINT to the whole process group."""
     source, reference = big_run
     out = tmp_path / "out.csv"
     out.write_text("id,tags\nold,\n")
     command = [sys.executable, "-m", "pipeline.cli", "tag", str(source), "-o", str(out), "--chunk-size", "500",
-               "--jobs", "2", "--model", str(trained_model_dir), "--taxonomy", taxonomy.path]
+               "--jobs", "2", "--engine", engine, "--model", str(trained_model_dir), "--taxonomy", taxonomy.path]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
     progress = tmp_path / ".out.csv.progress.json"
     deadline = time.time() + 120
