@@ -17,8 +17,8 @@ from pipeline.errors import TaxotagError
 from pipeline.model import effective_jobs
 from pipeline.export import csv_rows
 from pipeline.tagging import Tagger
-from pipeline.workers import ctrl_c_ignored_by_new_processes, interrupts_held, start_worker
 from pipeline.taxonomy import load_taxonomy
+from pipeline.workers import ctrl_c_ignored_by_new_processes, interrupts_held, start_worker
 
 
 @dataclass(frozen=True)

@@ -17,11 +17,11 @@ import pytest
 
 from pipeline.cli import main
 from pipeline.corpus import ReadReport, read_all
-from pipeline.workers import interrupts_held, start_worker
 from pipeline.errors import InputFileError, TaxonomyError
 from pipeline.export import restore_cell
 from pipeline.rules import RuleSet
 from pipeline.taxonomy import load_taxonomy
+from pipeline.workers import interrupts_held, start_worker
 
 HOSTILE = Path(__file__).parent / "hostile"
 
@@ -144,6 +144,12 @@ def _group_ends(group: int, within: float = 10.0) -> bool:
     return True
 
 
+def _kill_group(group: int) -> None:
+    """Whatever is left of a run that hung or left workers behind, so that the suite goes on."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(group, signal.SIGKILL)
+
+
 def _live_processes_in_group(group: int) -> list[int]:
     """The processes of a process group that have not exited (zombies left unreaped do not count)."""
     live = []
@@ -178,11 +184,10 @@ def test_killed_run_keeps_the_old_output_and_resumes(tmp_path, taxonomy, trained
         os.kill(process.pid, getattr(signal, how))
     try:
         _, stderr = process.communicate(timeout=120)
+        assert _group_ends(process.pid), "a worker outlived the run"
     finally:
-        with contextlib.suppress(ProcessLookupError):  # a worker left behind, or a run that hung
-            os.killpg(process.pid, signal.SIGKILL)
+        _kill_group(process.pid)
     assert out.read_text() == "id,tags\nold,\n"
-    assert _group_ends(process.pid), "a worker outlived the run"
     if how != "SIGKILL":
         assert process.returncode == 130
         assert "--resume" in stderr.decode() and "Traceback" not in stderr.decode()
@@ -206,7 +211,10 @@ def test_killed_training_leaves_no_worker_behind(tmp_path, taxonomy, small_corpu
         time.sleep(0.02)
     os.kill(process.pid, signal.SIGKILL)
     process.wait()
-    assert _group_ends(process.pid), "a worker outlived the run"
+    try:
+        assert _group_ends(process.pid), "a worker outlived the run"
+    finally:
+        _kill_group(process.pid)
     assert not model.exists()
 
 
