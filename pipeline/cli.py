@@ -20,6 +20,7 @@ from pipeline.evaluation import format_table
 from pipeline.export import refuse_overwriting, write_csv, write_text
 from pipeline.report import errors_text, gold_errors
 from pipeline.tagging import Tagger
+from pipeline.training import CorpusFile
 from pipeline.taxonomy import load_taxonomy
 
 MAX_REPORTED_PROBLEMS = 20
@@ -98,14 +99,18 @@ def build_parser() -> argparse.ArgumentParser:
     def taxonomy_option(sub):
         sub.add_argument("--taxonomy", default=workflow.DEFAULT_TAXONOMY, help="taxonomy file (default: %(default)s)")
 
-    def input_options(sub):
+    def input_options(sub, what="input"):
         sub.add_argument("--columns", type=column_names, metavar="id=NAME,title=NAME,abstract=NAME",
-                         help="the input's own names for the id, title or abstract column, e.g. "
+                         help=f"the {what}'s own names for the id, title or abstract column, e.g. "
                               "id=paperId,abstract=summary (JSONL, CSV, TSV, Parquet; not needed when "
                               "they differ only in case)")
         sub.add_argument("--encoding", type=encoding_name, metavar="NAME",
-                         help="the input's text encoding, e.g. cp1252 or latin-1 (default: UTF-8, or "
+                         help=f"the {what}'s text encoding, e.g. cp1252 or latin-1 (default: UTF-8, or "
                               "UTF-16/32 for a file that starts with their byte order mark)")
+
+    def corpus_options(sub, purpose):
+        sub.add_argument("--corpus", default=workflow.DEFAULT_CORPUS, help=f"{purpose} (default: %(default)s)")
+        input_options(sub, "corpus")
 
     def model_options(sub):
         taxonomy_option(sub)
@@ -128,7 +133,7 @@ def build_parser() -> argparse.ArgumentParser:
     ):
         sub = command(name, handler, text)
         taxonomy_option(sub)
-        sub.add_argument("--corpus", default=workflow.DEFAULT_CORPUS, help="training corpus (default: %(default)s)")
+        corpus_options(sub, "training corpus")
         sub.add_argument("--model", default=workflow.DEFAULT_MODEL, help="model folder (default: %(default)s)")
         sub.add_argument("--gold", nargs="*", default=list(workflow.DEFAULT_GOLD),
                          help="gold CSVs whose precision and recall are kept in the manifest")
@@ -162,7 +167,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = command("rules", cmd_rules, "One row per rule: coverage, overlaps, conflicts; with --gold, precision; "
                                       "with --show RULE_ID, that rule's matches in context.")
     taxonomy_option(sub)
-    sub.add_argument("--corpus", default=workflow.DEFAULT_CORPUS, help="corpus for coverage (default: %(default)s)")
+    corpus_options(sub, "corpus for coverage")
     sub.add_argument("--gold", help="gold CSV for correct / incorrect / empirical precision")
     sub.add_argument("--show", metavar="RULE_ID", help="instead of the table: corpus documents where this rule "
                                                        "fired and where it matched without firing, in context "
@@ -172,7 +177,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub = command("report", cmd_report, "Write the self-contained HTML evaluation report (out/report.html).")
     sub.add_argument("--gold", nargs="+", default=list(workflow.DEFAULT_GOLD), help="gold CSV files")
-    sub.add_argument("--corpus", default=workflow.DEFAULT_CORPUS, help="corpus for rule coverage (default: %(default)s)")
+    corpus_options(sub, "corpus for rule coverage")
     sub.add_argument("--out", default=workflow.DEFAULT_OUT, help="output folder (default: %(default)s)")
     model_options(sub)
 
@@ -199,20 +204,25 @@ def cmd_run(args) -> int:
 
 def cmd_train(args) -> int:
     taxonomy = load_taxonomy(args.taxonomy)
-    training = workflow.train(taxonomy, args.corpus, args.model, args.gold)
+    training = workflow.train(taxonomy, _corpus(args), args.model, args.gold)
     positives = ", ".join(f"{t} {n}" for t, n in training.weak_positives(taxonomy).items())
     print(f"trained on {len(training.corpus.documents):,} abstracts in {training.seconds:.1f} s "
           f"(weak positives: {positives}) -> {args.model}/")
     for line in training.warnings():
         print(line, file=sys.stderr)
-    _print_problems(training.corpus.report)
+    _print_problems(training.corpus.report, encoding_hint=args.encoding is None)
     return 0
 
 
 def cmd_retrain(args) -> int:
-    training = workflow.retrain(args.taxonomy, args.corpus, args.model, args.gold, args.out)
-    _print_problems(training.corpus.report)
+    training = workflow.retrain(args.taxonomy, _corpus(args), args.model, args.gold, args.out)
+    _print_problems(training.corpus.report, encoding_hint=args.encoding is None)
     return 0
+
+
+def _corpus(args) -> CorpusFile:
+    """The --corpus file and how to read it (--columns, --encoding)."""
+    return CorpusFile(args.corpus, args.columns, args.encoding)
 
 
 def cmd_tag(args) -> int:
@@ -240,7 +250,7 @@ def cmd_tag(args) -> int:
     print(f"tagged {run.documents:,} abstracts in {run.seconds:.1f} s ({rate:,.0f}/s){resumed} -> {args.output}")
     counted = " (in the chunks tagged after resuming)" if run.resumed_chunks else ""
     print(f"documents per tag{counted}: " + ", ".join(f"{tag} {run.tag_counts[tag]:,}" for tag in taxonomy.tag_ids))
-    _print_problems(run.report, encoding_hint=args.encoding is None)
+    _print_problems(run.report, encoding_hint=args.encoding is None, errors_option=True)
     if args.errors:
         import pandas as pd
 
@@ -249,15 +259,17 @@ def cmd_tag(args) -> int:
     return 0
 
 
-def _print_problems(report: ReadReport, encoding_hint: bool = False) -> None:
-    """The skipped records on stderr; with `encoding_hint`, how to read a file that is not UTF-8."""
+def _print_problems(report: ReadReport, encoding_hint: bool = False, errors_option: bool = False) -> None:
+    """The skipped records on stderr; with `encoding_hint`, how to read a file that is not UTF-8, and
+    with `errors_option`, that --errors lists them all."""
     if not report.problems:
         return
     print(f"skipped {len(report.problems)} record(s):", file=sys.stderr)
     for problem in report.problems[:MAX_REPORTED_PROBLEMS]:
         print(f"  {problem}", file=sys.stderr)
     if len(report.problems) > MAX_REPORTED_PROBLEMS:
-        print(f"  ... and {len(report.problems) - MAX_REPORTED_PROBLEMS} more (use --errors FILE)", file=sys.stderr)
+        more = " (use --errors FILE)" if errors_option else ""
+        print(f"  ... and {len(report.problems) - MAX_REPORTED_PROBLEMS} more{more}", file=sys.stderr)
     if encoding_hint and any(problem.message.startswith("not UTF-8") for problem in report.problems):
         print(f"  not UTF-8? {ENCODING_HINT}", file=sys.stderr)
 
@@ -302,9 +314,9 @@ def _json_number(value):
 def cmd_rules(args) -> int:
     taxonomy = load_taxonomy(args.taxonomy)
     if args.show:
-        print(workflow.show_rule(taxonomy, args.corpus, args.show, args.examples, args.gold))
+        print(workflow.show_rule(taxonomy, _corpus(args), args.show, args.examples, args.gold))
         return 0
-    table = workflow.rule_analysis(taxonomy, args.corpus, [args.gold] if args.gold else [])
+    table = workflow.rule_analysis(taxonomy, _corpus(args), [args.gold] if args.gold else [])
     print(f"rules on {args.corpus}" + (f"; precision on {args.gold}" if args.gold else ""))
     print(_rules_text(table))
     print(RULES_LEGEND + (RULES_GOLD_LEGEND if args.gold else ""))
@@ -323,7 +335,7 @@ precision: correct / (correct + incorrect), with its 95% Wilson interval."""
 
 
 def cmd_report(args) -> int:
-    path = workflow.report(args.taxonomy, args.model, args.gold, args.corpus, args.out, args.allow_stale)
+    path = workflow.report(args.taxonomy, args.model, args.gold, _corpus(args), args.out, args.allow_stale)
     print(f"report -> {path}")
     return 0
 

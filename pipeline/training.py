@@ -4,6 +4,8 @@ those weak labels, fully or, after a taxonomy edit, only for the tags whose labe
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +24,35 @@ from pipeline.weak_labels import weak_labels
 
 DEFAULT_CACHE = "models/.cache"
 CHUNK_SIZE = 2000
+
+
+@dataclass(frozen=True)
+class CorpusFile:
+    """A corpus file and how to read it: `columns` names its own id, title and abstract columns
+    and `encoding` its text encoding (see corpus.read_documents)."""
+
+    path: str | Path
+    columns: dict[str, str] | None = None
+    encoding: str | None = None
+
+    def sha256(self) -> str:
+        """The file's sha256; read with other column names or another encoding, a digest of that
+        and them, since the documents, their labels and the cached votes depend on all three."""
+        digest = sha256_file(self.path)
+        if not self.columns and not self.encoding:
+            return digest
+        how = json.dumps({"columns": self.columns or {}, "encoding": self.encoding}, sort_keys=True)
+        return hashlib.sha256(f"{digest} {how}".encode()).hexdigest()
+
+    def describe(self) -> dict:
+        """How the manifest records it."""
+        options = {"columns": self.columns, "encoding": self.encoding}
+        return {"path": str(self.path), **{name: value for name, value in options.items() if value}}
+
+
+def corpus_file(corpus: CorpusFile | str | Path) -> CorpusFile:
+    """`corpus` as a CorpusFile (a plain path is read with the standard columns, as UTF-8)."""
+    return corpus if isinstance(corpus, CorpusFile) else CorpusFile(corpus)
 
 
 @dataclass
@@ -56,20 +87,22 @@ def corpus_texts(documents: pd.DataFrame) -> list[str]:
     return [document_text(t, a) for t, a in zip(documents["title"], documents["abstract"])]
 
 
-def read_corpus(path: str | Path, report: ReadReport) -> pd.DataFrame:
-    frames = [frame[["id", "title", "abstract"]] for frame in read_documents(path, CHUNK_SIZE, report)]
+def read_corpus(corpus: CorpusFile | str | Path, report: ReadReport) -> pd.DataFrame:
+    corpus = corpus_file(corpus)
+    frames = [frame[["id", "title", "abstract"]] for frame in read_documents(
+        corpus.path, CHUNK_SIZE, report, columns=corpus.columns, encoding=corpus.encoding)]
     if not frames:
         skipped = f"; all {len(report.problems)} were skipped, first: {report.problems[0]}" if report.problems else ""
-        raise InputFileError(f"{path}: the corpus has no usable records{skipped}")
+        raise InputFileError(f"{corpus.path}: the corpus has no usable records{skipped}")
     return pd.concat(frames, ignore_index=True)
 
 
-def label_corpus(taxonomy: Taxonomy, path: str | Path, cache_dir: str | Path | None = None,
+def label_corpus(taxonomy: Taxonomy, corpus: CorpusFile | str | Path, cache_dir: str | Path | None = None,
                  progress: bool | None = None) -> LabelledCorpus:
     """Read a corpus and vote with every rule; rules whose votes are cached are not run again."""
     report = ReadReport()
-    documents = read_corpus(path, report)
-    digest = sha256_file(path)
+    documents = read_corpus(corpus, report)
+    digest = corpus_file(corpus).sha256()
     texts = corpus_texts(documents)
     infos = rule_infos(taxonomy)
     cache = CorpusCache(cache_dir, digest) if cache_dir else None

@@ -28,7 +28,8 @@ from pipeline.tagging import Predictions, Tagger, output_columns
 from pipeline.taxonomy import Taxonomy, load_taxonomy
 from pipeline.rules import RuleSet, RuleVotes, rule_infos
 from pipeline.rule_examples import rule_examples, rule_index
-from pipeline.training import DEFAULT_CACHE, LabelledCorpus, fit_full, fit_incremental, label_corpus
+from pipeline.training import (DEFAULT_CACHE, LabelledCorpus, corpus_file, fit_full, fit_incremental,
+                               label_corpus)
 from pipeline.weak_labels import rule_summary
 
 DEFAULT_TAXONOMY = "taxonomy.yaml"
@@ -174,7 +175,7 @@ def train(taxonomy: Taxonomy, corpus_path, model_dir, gold_paths=(), incremental
     metrics = combined_metrics(evaluations)
     save_model(model, model_dir, taxonomy, weak_labels=corpus.labels, extra={
         "features_version": cache.features_version(),
-        "corpus": {"path": str(corpus_path), "sha256": corpus.sha256, "documents": len(corpus.documents),
+        "corpus": {**corpus_file(corpus_path).describe(), "sha256": corpus.sha256, "documents": len(corpus.documents),
                    "weak_positives": corpus.positives(taxonomy.tag_ids)},
         "metrics": metrics,
     })

@@ -166,3 +166,34 @@ def test_the_diff_shows_documents_that_gained_the_tag_with_the_new_rule_first(wo
     assert 0 < len(examples) == min(gained, 5)
     assert all(re.search(r": w2s_extra 'easy[- ]to[- ]hard' \((title|claim|body)\)", line, re.I)
                for line in examples), examples
+
+
+def test_a_corpus_with_its_own_columns_and_encoding_trains_and_retrains(tmp_path, small_corpus, capsys, monkeypatch):
+    """A spreadsheet export as the corpus: paperId and summary columns, cp1252 with en dashes."""
+    monkeypatch.chdir(tmp_path)  # (the default cache folder is relative)
+    records = pd.DataFrame([json.loads(line) for line in small_corpus.read_text().splitlines()[:800]])
+    records.loc[::10, "abstract"] += " Gains \u2013 large ones \u2013 hold."
+    export = records.rename(columns={"id": "paperId", "abstract": "summary"})[["paperId", "title", "summary"]]
+    export.to_csv("corpus.csv", index=False, encoding="cp1252")
+    options = ["--corpus", "corpus.csv", "--model", "model", "--gold", "--taxonomy", str(ROOT / "taxonomy.yaml"),
+               "--columns", "id=paperId,abstract=summary"]
+    assert main(["train", *options]) == 0
+    err = capsys.readouterr().err
+    not_ascii = sum(not (title + abstract).isascii() for title, abstract in zip(records["title"], records["abstract"]))
+    assert f"skipped {not_ascii} record(s)" in err and "not UTF-8" in err and "--encoding cp1252" in err
+
+    assert main(["train", *options, "--encoding", "cp1252"]) == 0
+    out, err = capsys.readouterr()
+    assert "trained on 800 abstracts" in out and "skipped" not in err
+    corpus = read_manifest(tmp_path / "model")["corpus"]
+    assert (corpus["columns"], corpus["encoding"]) == ({"id": "paperId", "abstract": "summary"}, "cp1252")
+    assert main(["retrain", *options, "--encoding", "cp1252", "--out", "out"]) == 0
+    assert "Re-ran 0 rule(s); refitted 0 tag classifier(s)" in capsys.readouterr().out
+    # read in another encoding, the file holds other documents: no cached vote or old classifier is reused
+    assert main(["retrain", *options, "--encoding", "latin-1", "--out", "out"]) == 0
+    assert "Re-ran 20 rule(s); refitted 6 tag classifier(s)" in capsys.readouterr().out
+    rules = ["rules", "--corpus", "corpus.csv", "--taxonomy", str(ROOT / "taxonomy.yaml"), "--encoding", "cp1252"]
+    assert main([*rules, "--columns", "id=paperId,abstract=summary"]) == 0
+    assert "ssl_terms" in capsys.readouterr().out
+    assert main(rules) == 1
+    assert "--columns can name the file's own ones" in capsys.readouterr().err
