@@ -162,7 +162,8 @@ def train(taxonomy: Taxonomy, corpus_path, model_dir, gold_paths=(), incremental
           cache_dir=DEFAULT_CACHE, progress: bool | None = None) -> Training:
     """Label the corpus, fit (all tags, or with `incremental` only the changed ones, if the old
     model was trained on the same corpus by the same feature code), evaluate on gold and save.
-    The old model stays in place until the new one is completely written."""
+    The old model stays in place until the new one is completely written. `corpus_path` is a
+    path, or a CorpusFile for a corpus with its own column names or encoding."""
     started = time.perf_counter()
     old = _previous_model(model_dir) if incremental else None
     corpus = label_corpus(taxonomy, corpus_path, cache_dir=cache_dir, progress=progress)
