@@ -18,6 +18,11 @@ import pandas as pd
 
 from pipeline.errors import TaxotagError
 
+try:
+    import fcntl
+except ImportError:  # not POSIX: runs writing the same output are not kept apart
+    fcntl = None
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -184,7 +189,8 @@ class ResumableCsv:
     After every chunk, `.NAME.progress.json` records how many chunks and bytes are done. If the
     run is interrupted, both stay, and a run with `resume=True` and the same `fingerprint`
     (inputs, options, model) truncates the partial file to the last complete chunk and goes on
-    from there. The target itself is only ever replaced by a complete file.
+    from there. The target itself is only ever replaced by a complete file. While one run writes
+    it, another run for the same target is refused (see _lock_partial).
     """
 
     def __init__(self, target: str | Path, fingerprint: str, resume: bool = False):
@@ -194,17 +200,22 @@ class ResumableCsv:
         self.partial = self.target.with_name(f".{self.target.name}.partial")
         self.progress = self.target.with_name(f".{self.target.name}.progress.json")
         self.fingerprint = fingerprint
-        self._remove_stale_progress_writes()
-        self.chunks_done, size, columns = 0, 0, None
-        state = self._saved_state() if resume else None
-        if state is not None:
-            self.chunks_done, size, columns = state["chunks"], state["bytes"], state["columns"]
-        self._handle = open(self.partial, "r+b" if state is not None else "wb")
-        self._handle.truncate(size)
-        self._handle.seek(size)
-        self._text = (_GzipMembers(self._handle) if compressed
-                      else io.TextIOWrapper(self._handle, encoding="utf-8", newline="", write_through=True))
-        self._writer = CsvWriter(self._text, columns)
+        self._lock: int | None = _lock_partial(self.partial, self.target)
+        try:
+            self._remove_stale_progress_writes()
+            self.chunks_done, size, columns = 0, 0, None
+            state = self._saved_state() if resume else None
+            if state is not None:
+                self.chunks_done, size, columns = state["chunks"], state["bytes"], state["columns"]
+            self._handle = os.fdopen(os.dup(self._lock), "r+b")
+            self._handle.truncate(size)
+            self._handle.seek(size)
+            self._text = (_GzipMembers(self._handle) if compressed
+                          else io.TextIOWrapper(self._handle, encoding="utf-8", newline="", write_through=True))
+            self._writer = CsvWriter(self._text, columns)
+        except BaseException:
+            self._unlock()
+            raise
 
     @property
     def columns(self) -> list[str] | None:
@@ -255,14 +266,47 @@ class ResumableCsv:
         os.chmod(self.partial, 0o666 & ~current_umask())
         os.replace(self.partial, self.target)
         self.progress.unlink(missing_ok=True)
+        self._unlock()
 
     def close(self) -> None:
         """Stop writing but keep the partial file and the progress, for `--resume`."""
         if not self._text.closed:
             self._text.close()
+        self._unlock()
 
     def discard(self) -> None:
         """Stop writing and remove the partial file and the progress."""
-        self.close()
+        if not self._text.closed:
+            self._text.close()
         self.partial.unlink(missing_ok=True)
         self.progress.unlink(missing_ok=True)
+        self._unlock()
+
+    def _unlock(self) -> None:
+        """Let another run write the target (last, once the files are as they should stay)."""
+        if self._lock is not None:
+            os.close(self._lock)
+            self._lock = None
+
+
+def _lock_partial(partial: Path, target: Path) -> int:
+    """A descriptor of `partial` (created if missing, not truncated) that holds an exclusive lock
+    on it until it is closed or the process ends. Two runs writing the same output at once would
+    mix their rows in one partial file, and the first to finish would rename it away from the
+    other; the second run is refused instead."""
+    while True:
+        descriptor = os.open(partial, os.O_RDWR | os.O_CREAT, 0o666)
+        if fcntl is None:
+            return descriptor
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(descriptor)
+            raise TaxotagError(f"{target}: another taxotag run is writing it; wait until that run ends, "
+                               "or write to another file") from None
+        try:
+            if os.path.samestat(os.fstat(descriptor), os.stat(partial)):
+                return descriptor
+        except FileNotFoundError:
+            pass
+        os.close(descriptor)  # the run that held it renamed or removed it meanwhile: lock the new one

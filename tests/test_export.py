@@ -59,6 +59,22 @@ def test_resume_removes_a_progress_write_cut_short_by_sigkill(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["out.csv"]
 
 
+def test_a_second_run_writing_the_same_output_is_refused_until_the_first_ends(tmp_path):
+    """Two runs would mix their rows in one partial file, and the first to end would take it away."""
+    target = tmp_path / "out.csv"
+    first = ResumableCsv(target, "run-1")
+    first.start(["id"])
+    first.write_rows(csv_rows(pd.DataFrame({"id": ["a"]}), ["id"]))
+    for fingerprint, resume in (("run-2", False), ("run-1", True)):
+        with pytest.raises(TaxotagError, match="out.csv: another taxotag run is writing it"):
+            ResumableCsv(target, fingerprint, resume=resume)
+    first.finish(["id"])
+    assert target.read_bytes() == b"id\r\na\r\n"
+    second = ResumableCsv(target, "run-2")
+    second.discard()
+    assert [p.name for p in tmp_path.iterdir()] == ["out.csv"]
+
+
 def test_an_output_may_not_replace_an_input_or_another_output(tmp_path):
     source = tmp_path / "in.jsonl"
     source.write_text("{}\n")
