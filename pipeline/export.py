@@ -270,17 +270,19 @@ class ResumableCsv:
 
     def close(self) -> None:
         """Stop writing but keep the partial file and the progress, for `--resume`."""
-        if not self._text.closed:
-            self._text.close()
+        self._close_text()
         self._unlock()
 
     def discard(self) -> None:
         """Stop writing and remove the partial file and the progress."""
-        if not self._text.closed:
-            self._text.close()
+        self._close_text()
         self.partial.unlink(missing_ok=True)
         self.progress.unlink(missing_ok=True)
         self._unlock()
+
+    def _close_text(self) -> None:
+        if not self._text.closed:
+            self._text.close()
 
     def _unlock(self) -> None:
         """Let another run write the target (last, once the files are as they should stay)."""

@@ -100,9 +100,10 @@ def read_corpus(corpus: CorpusFile | str | Path, report: ReadReport) -> pd.DataF
 def label_corpus(taxonomy: Taxonomy, corpus: CorpusFile | str | Path, cache_dir: str | Path | None = None,
                  progress: bool | None = None) -> LabelledCorpus:
     """Read a corpus and vote with every rule; rules whose votes are cached are not run again."""
+    corpus = corpus_file(corpus)
     report = ReadReport()
     documents = read_corpus(corpus, report)
-    digest = corpus_file(corpus).sha256()
+    digest = corpus.sha256()
     texts = corpus_texts(documents)
     infos = rule_infos(taxonomy)
     cache = CorpusCache(cache_dir, digest) if cache_dir else None
