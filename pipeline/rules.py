@@ -9,6 +9,7 @@ Whether a mention is central or passing is pipeline.cues' job.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -124,6 +125,42 @@ def tokenize(vocab, text: str, start: int = 0, end: int | None = None) -> tuple[
         words.append(match.group())
     spaces = [following > end for end, following in zip(ends, starts[1:])] + [False] * bool(words)
     return Doc(vocab, words=words, spaces=spaces), starts, ends
+
+
+SUSPENDED_LIST = re.compile(
+    r"(?<![\w-])(?:[^\W_]+-[ \t]*,[ \t]*)*[^\W_]+-,?\s+(?i:and/or|and|or|nor|&)\s+[^\W_]+-(?=[^\W_])")
+"""A list of compounds whose first parts share the last one's head: "self- and semi-supervised",
+"self-, semi- and weakly-supervised" (the match ends where "supervised" starts)."""
+
+SUSPENDED_CUE = re.compile(r"-,?\s+(?i:and/or|and|or|nor|&)\s")
+"""What every SUSPENDED_LIST holds (searched first: a literal start makes it fast)."""
+
+SUSPENDED_PART = re.compile(r"([^\W_]+)-")
+
+SUSPENDED_READ_TOKENS = 8
+"""How many tokens from the shared head on a suspended compound is read with (enough for any phrase)."""
+
+
+def suspended_compounds(vocab, text: str) -> list[tuple[Doc, list[int], list[int]]]:
+    """Each suspended compound of `text` read whole, as a Doc with each token's offsets in `text`:
+    "self- and semi-supervised learning" gives "self - supervised learning" (the head and the next
+    few tokens), so that phrase and pattern rules find "self-supervised" there; a match spans from
+    "self" to the end of what it matched ("self- and semi-supervised")."""
+    if not SUSPENDED_CUE.search(text):
+        return []
+    windows = []
+    for found in SUSPENDED_LIST.finditer(text):
+        if "\n\n" in found.group():  # (not across the title's end)
+            continue
+        head = [match for match, _ in zip(TOKEN.finditer(text, found.end()), range(SUSPENDED_READ_TOKENS))]
+        for part in list(SUSPENDED_PART.finditer(found.group()))[:-1]:  # (the last is the complete compound)
+            start = found.start() + part.start()
+            words = [part.group(1), "-"] + [match.group() for match in head]
+            starts = [start, start + len(part.group(1))] + [match.start() for match in head]
+            ends = [start + len(part.group(1)), start + len(part.group())] + [match.end() for match in head]
+            spaces = [False, False] + [following > end for end, following in zip(ends[2:], starts[3:])] + [False]
+            windows.append((Doc(vocab, words=words, spaces=spaces[:len(words)]), starts, ends))
+    return windows
 
 
 PATTERN_CONTEXT = 160
@@ -299,6 +336,7 @@ class RuleSet:
         self._cues = CueSet(self.context)
         self._unless = [phrases_regex(info.rule.unless, plurals=True) for info in self.rules]
         self._tokenize_all = self._token_keys is None
+        self._reads_tokens = self._tokenize_all or bool(self._token_keys)  # some phrase or pattern rule
         self._prefilter = (_compile_regex("|".join(sorted(self._token_keys)), case_sensitive=True, longest_match=True)
                            if self._token_keys else None)  # None with no phrase or pattern rule
 
@@ -352,7 +390,9 @@ class RuleSet:
         all_mentions = []
         lowered = [text.lower() for text in texts]
         for row, (text, title) in enumerate(zip(texts, titles)):
-            windows = (tokenize(self._vocab, text, start, end) for start, end in self.token_windows(text, lowered[row]))
+            windows = itertools.chain(
+                (tokenize(self._vocab, text, start, end) for start, end in self.token_windows(text, lowered[row])),
+                suspended_compounds(self._vocab, text) if self._reads_tokens else ())
             mentions = self.find_mentions(windows, text, len(plain_text(title)), lowered[row])
             for mention in mentions:
                 matrix[row, mention.rule] = max(matrix[row, mention.rule], PASSING)

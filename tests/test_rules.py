@@ -84,6 +84,26 @@ def test_passing_mentions_do_not_fire(ruleset, text, reason):
     assert mentions[0].passing == reason
 
 
+@pytest.mark.parametrize("text, span", [
+    ("We compare self- and semi-supervised learning on birds.", "self- and semi-supervised learning"),
+    ("We compare Self-, semi- and weakly-supervised learning.", "Self-, semi- and weakly-supervised learning"),
+    ("We compare self- or human-supervised learnings.", "self- or human-supervised learnings"),
+])
+def test_a_suspended_compound_is_read_whole(ruleset, text, span):
+    """"self- and semi-supervised learning" is "self-supervised learning and semi-supervised learning"."""
+    votes, mentions = vote(ruleset, text)
+    assert votes["ssl_phrase"] == FIRED
+    assert [m.text for m in mentions if m.rule == 0] == [span]
+    assert vote(ruleset, f"Unlike {span}, we use labels.")[0]["ssl_phrase"] == PASSING
+
+
+def test_only_a_list_makes_a_compound_suspended(ruleset):
+    assert vote(ruleset, "We use self- and cross-attention learning.")[0]["ssl_phrase"] == ABSTAIN
+    assert vote(ruleset, "We use self- supervised learning.")[0]["ssl_phrase"] == FIRED  # (a broken line's hyphen)
+    votes = ruleset.apply(["Models trained by self-"], ["and semi-supervised learning."])
+    assert votes.matrix[0, votes.rule_ids.index("ssl_phrase")] == ABSTAIN  # (not across the title's end)
+
+
 def test_a_cue_before_a_colon_or_semicolon_does_not_reach_past_it(ruleset):
     assert vote(ruleset, "We add text.", title="Efficiency without Compromise: CLIP-aided GANs")[0]["clip_name"] == FIRED
     assert vote(ruleset, "Unlike GANs; we use self-supervised learning.")[0]["ssl_phrase"] == FIRED
