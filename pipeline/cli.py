@@ -17,7 +17,7 @@ from pipeline.corpus import (REQUIRED_COLUMNS, ReadReport, check_encoding, find_
 from pipeline.engines import TaggerSpec
 from pipeline.errors import MissingColumnsError, TaxotagError
 from pipeline.evaluation import format_table
-from pipeline.export import refuse_overwriting, write_csv, write_text
+from pipeline.export import is_gzip_csv, refuse_overwriting, write_csv, write_text
 from pipeline.report import errors_text, gold_errors
 from pipeline.tagging import Tagger
 from pipeline.training import CorpusFile
@@ -144,7 +144,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("inputs", nargs="+", metavar="INPUT",
                      help="input files (.jsonl, .csv, .tsv, .parquet, .txt, optionally .gz)")
     sub.add_argument("-o", "--output", required=True, help="output CSV (.csv, or .csv.gz for gzip)")
-    sub.add_argument("--errors", help="also write the skipped rows (file, line, problem) to this CSV")
+    sub.add_argument("--errors", help="also write the skipped rows (file, line, problem) to this CSV "
+                     "(.csv, or .csv.gz for gzip)")
     sub.add_argument("--chunk-size", type=positive_int, default=2000, help="records per chunk (default: %(default)s)")
     sub.add_argument("--jobs", type=positive_int, default=None, help="worker processes (default: one per core)")
     sub.add_argument("--engine", choices=["local", "dask"], default="local",
@@ -183,7 +184,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub = command("explain", cmd_explain, "Show why one paper got its tags: rule mentions and model terms.")
     sub.add_argument("id", help="the paper's id")
-    sub.add_argument("--input", required=True, help="the file that holds the paper")
+    sub.add_argument("--input", required=True, nargs="+", metavar="FILE",
+                     help="the file that holds the paper (or the input files of the `tag` run, in their order)")
     input_options(sub)
     model_options(sub)
 
@@ -192,7 +194,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub = command("import", cmd_import, "Import papers-listing text files (title line, abstract paragraph).")
     sub.add_argument("inputs", nargs="+", metavar="FILE")
-    sub.add_argument("-o", "--output", required=True, help="output .jsonl or .csv")
+    sub.add_argument("-o", "--output", required=True, help="output .jsonl or .csv (optionally .gz)")
     sub.add_argument("--id-prefix", default="s", help="id prefix, numbered in reading order (default: %(default)s)")
     return parser
 
@@ -228,8 +230,7 @@ def _corpus(args) -> CorpusFile:
 def cmd_tag(args) -> int:
     if args.errors:  # (tag_files checks the output itself)
         refuse_overwriting([*args.inputs, args.output], [args.errors])
-        if not args.errors.lower().endswith(".csv"):
-            raise TaxotagError(f"{args.errors}: the skipped rows are written as CSV; name the file .csv")
+        is_gzip_csv(args.errors)  # (refuses a name other than .csv or .csv.gz)
     taxonomy = load_taxonomy(args.taxonomy)
     verify_model(args.model, taxonomy, allow_stale=args.allow_stale)  # before starting workers
     if args.allow_stale:
@@ -360,7 +361,7 @@ def cmd_explain(args) -> int:
     model = load_model(args.model, taxonomy, allow_stale=args.allow_stale)
     match = find_record(args.input, args.id, args.columns, args.encoding)
     if match.empty:
-        raise TaxotagError(f"{args.input}: no record with id {args.id!r}")
+        raise TaxotagError(f"{', '.join(args.input)}: no record with id {args.id!r}")
     tagger = Tagger(taxonomy, model)
     predictions = tagger.predict(match["title"].tolist(), match["abstract"].tolist())
     print(explain_text(tagger, predictions, match.iloc[0]))
@@ -392,11 +393,16 @@ def cmd_validate(args) -> int:
     return 0
 
 
+IMPORT_FORMATS = (".jsonl", ".jsonl.gz", ".csv", ".csv.gz")
+
+
 def cmd_import(args) -> int:
     refuse_overwriting(args.inputs, [args.output])
-    frame, report = import_listings(args.inputs, id_prefix=args.id_prefix)
     output = Path(args.output)
-    if output.name.lower().endswith(".csv"):
+    if not output.name.lower().endswith(IMPORT_FORMATS):
+        raise TaxotagError(f"{output}: name the output .jsonl or .csv (or .jsonl.gz, .csv.gz to compress it)")
+    frame, report = import_listings(args.inputs, id_prefix=args.id_prefix)
+    if output.name.lower().endswith((".csv", ".csv.gz")):
         write_csv(output, frame)
     else:
         write_text(output, write_jsonl_text(frame))

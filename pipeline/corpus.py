@@ -44,10 +44,17 @@ class RowProblem:
 
 @dataclass
 class ReadReport:
-    """What a reader skipped; filled in while the reader runs."""
+    """What the readers of one run skipped, across all its input files; filled in while they run.
+
+    It also keeps the ids read so far, so that an id is kept once in the whole run, and how many
+    papers listing files gave, so that listing papers (which have no ids) are numbered on from
+    one listing file to the next instead of each file starting again at `p000`.
+    """
 
     problems: list[RowProblem] = field(default_factory=list)
     records: int = 0
+    file_of_id: dict[str, str] = field(default_factory=dict)
+    listing_papers: int = 0
 
     def skip(self, path, line: int, message: str) -> None:
         self.problems.append(RowProblem(str(path), line, message))
@@ -89,10 +96,9 @@ def read_documents(path: str | Path, chunk_size: int = 5000, report: ReadReport 
             records = _csv_records(text, source, delimiter="\t" if kind == "tsv" else ",")
     if kind != "listing":
         records = _renamed(records, source)
-    seen_ids: set[str] = set()
     chunk: list[dict] = []
     for line, record in records:
-        document = _clean_record(record, path, line, report, seen_ids)
+        document = _clean_record(record, path, line, report)
         if document is None:
             continue
         chunk.append(document)
@@ -118,6 +124,7 @@ def require_file(path: str | Path) -> Path:
 def read_all(paths, report: ReadReport | None = None, id_prefix: str = "p",
              columns: dict[str, str] | None = None, encoding: str | None = None) -> pd.DataFrame:
     """Every record of one or more files in one DataFrame (for small inputs such as gold sets)."""
+    report = report if report is not None else ReadReport()
     frames = [frame for path in ([paths] if isinstance(paths, (str, Path)) else paths)
               for frame in read_documents(path, report=report, id_prefix=id_prefix, columns=columns,
                                           encoding=encoding)]
@@ -126,13 +133,16 @@ def read_all(paths, report: ReadReport | None = None, id_prefix: str = "p",
     return pd.concat(frames, ignore_index=True)
 
 
-def find_record(path: str | Path, record_id: str, columns: dict[str, str] | None = None,
+def find_record(paths, record_id: str, columns: dict[str, str] | None = None,
                 encoding: str | None = None) -> pd.DataFrame:
-    """The record with this id, as a one-row frame (empty if there is none); reads only up to it."""
-    for frame in read_documents(path, chunk_size=1000, columns=columns, encoding=encoding):
-        match = frame[frame["id"] == record_id]
-        if not match.empty:
-            return match.reset_index(drop=True)
+    """The record with this id in one or more files read as one run (as `tag` reads them), as a
+    one-row frame (empty if there is none); reads only up to it."""
+    report = ReadReport()
+    for path in [paths] if isinstance(paths, (str, Path)) else paths:
+        for frame in read_documents(path, chunk_size=1000, report=report, columns=columns, encoding=encoding):
+            match = frame[frame["id"] == record_id]
+            if not match.empty:
+                return match.reset_index(drop=True)
     return _empty_frame()
 
 
@@ -170,7 +180,7 @@ def _frame(records: list[dict]) -> pd.DataFrame:
     return frame[list(REQUIRED_COLUMNS) + others]
 
 
-def _clean_record(record, path, line: int, report: ReadReport, seen_ids: set) -> dict | None:
+def _clean_record(record, path, line: int, report: ReadReport) -> dict | None:
     if not isinstance(record, dict):
         report.skip(path, line, "not a JSON object")
         return None
@@ -189,10 +199,12 @@ def _clean_record(record, path, line: int, report: ReadReport, seen_ids: set) ->
     if not document["title"] and not document["abstract"]:
         report.skip(path, line, f"id {document['id']!r} has neither title nor abstract")
         return None
-    if document["id"] in seen_ids:
-        report.skip(path, line, f"duplicate id {document['id']!r} (the first one is kept)")
+    first_file = report.file_of_id.get(document["id"])
+    if first_file is not None:
+        where = "" if first_file == str(path) else f", in {first_file},"
+        report.skip(path, line, f"duplicate id {document['id']!r} (the first one{where} is kept)")
         return None
-    seen_ids.add(document["id"])
+    report.file_of_id[document["id"]] = str(path)
     return document
 
 
@@ -383,8 +395,11 @@ def _parquet_records(path: Path, source: dict[str, str]) -> Iterator[tuple[int, 
 
 
 def _listing_records(text: TextSource, id_prefix: str) -> Iterator[tuple[int, dict]]:
-    for index, (line, title, abstract) in enumerate(parse_listing(text.lines(), text.path, text.report)):
-        yield line, {"id": f"{id_prefix}{index:03d}", "title": title, "abstract": abstract}
+    """The papers of a listing, numbered on from the papers of the run's earlier listing files."""
+    for line, title, abstract in parse_listing(text.lines(), text.path, text.report):
+        number = text.report.listing_papers
+        text.report.listing_papers += 1
+        yield line, {"id": f"{id_prefix}{number:03d}", "title": title, "abstract": abstract}
 
 
 def parse_listing(lines, path="<listing>", report: ReadReport | None = None):

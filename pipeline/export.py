@@ -87,8 +87,21 @@ def current_umask() -> int:
     return mask
 
 
+@contextlib.contextmanager
+def atomic_text(target: str | Path, newline=None):
+    """atomic_path for UTF-8 text, gzip-compressed when the name of `target` ends with `.gz`."""
+    if not Path(target).name.lower().endswith(".gz"):
+        with atomic_path(target, newline=newline) as handle:
+            yield handle
+        return
+    with atomic_path(target, mode="wb") as raw, gzip.GzipFile(Path(target).name, "wb", fileobj=raw, mtime=0) as packed, \
+            io.TextIOWrapper(packed, encoding="utf-8", newline=newline) as handle:
+        yield handle
+
+
 def write_text(target: str | Path, text: str) -> Path:
-    with atomic_path(target) as handle:
+    """`text` in `target` (gzip-compressed for a `.gz` name), replaced only once complete."""
+    with atomic_text(target) as handle:
         handle.write(text)
     return Path(target)
 
@@ -141,7 +154,9 @@ class CsvWriter:
 
 
 def write_csv(target: str | Path, frame: pd.DataFrame) -> Path:
-    with atomic_path(target, newline="") as handle:
+    """`frame` as CSV in `target` (`.csv`, or `.csv.gz` for gzip), replaced only once complete."""
+    is_gzip_csv(target)  # (refuses any other name)
+    with atomic_text(target, newline="") as handle:
         CsvWriter(handle).write(frame)
     return Path(target)
 

@@ -223,8 +223,42 @@ def test_tag_writes_gzip_when_the_output_is_named_csv_gz(capsys, tmp_path, taxon
     code, out, err = run(capsys, "tag", papers, "-o", tmp_path / "o.jsonl", *model)
     assert code == 1 and "o.jsonl: the output is CSV; name it .csv (or .csv.gz to compress it)" in err
     code, out, err = run(capsys, "tag", papers, "-o", tmp_path / "p.csv", "--errors", tmp_path / "e.txt", *model)
-    assert code == 1 and "e.txt: the skipped rows are written as CSV; name the file .csv" in err
+    assert code == 1 and "e.txt: the output is CSV; name it .csv (or .csv.gz to compress it)" in err
     assert not (tmp_path / "o.jsonl").exists() and not (tmp_path / "p.csv").exists()
+
+
+def test_import_and_errors_write_the_format_their_names_say(capsys, tmp_path, taxonomy, trained_model_dir):
+    """`import -o` writes JSONL or CSV, gzipped for a .gz name, and `tag` reads each back; any other
+    name is refused before anything is written (a .txt would be read back as a listing)."""
+    listings = sorted((ROOT / "data" / "seeds").glob("*.txt"))
+    for name in ("p.jsonl", "p.jsonl.gz", "p.csv", "p.csv.gz"):
+        assert run(capsys, "import", *listings, "-o", tmp_path / name)[0] == 0
+    assert gzip.decompress((tmp_path / "p.csv.gz").read_bytes()) == (tmp_path / "p.csv").read_bytes()
+    assert gzip.decompress((tmp_path / "p.jsonl.gz").read_bytes()) == (tmp_path / "p.jsonl").read_bytes()
+    code, _, err = run(capsys, "import", *listings, "-o", tmp_path / "p.txt")
+    assert code == 1 and "p.txt: name the output .jsonl or .csv" in err and not (tmp_path / "p.txt").exists()
+
+    broken = tmp_path / "broken.jsonl"
+    broken.write_text('{"id": "a", "title": "T", "abstract": "A"}\n{not json\n')
+    model = ["--model", trained_model_dir, "--taxonomy", taxonomy.path]
+    code, out, _ = run(capsys, "tag", tmp_path / "p.csv.gz", tmp_path / "p.jsonl.gz", broken, "-o",
+                       tmp_path / "o.csv", "--errors", tmp_path / "e.csv.gz", *model)
+    assert code == 0 and out.startswith("tagged 166 abstracts")  # (the second file's ids are duplicates)
+    errors = pd.read_csv(tmp_path / "e.csv.gz")
+    assert len(errors) == 166 and errors["problem"].iloc[-1].startswith("invalid JSON")
+    assert errors["problem"].iloc[0] == f"duplicate id 's000' (the first one, in {tmp_path / 'p.csv.gz'}, is kept)"
+
+
+def test_several_listing_files_get_one_run_of_ids_and_explain_reads_them_alike(capsys, tmp_path, taxonomy,
+                                                                              trained_model_dir):
+    model = ["--model", trained_model_dir, "--taxonomy", taxonomy.path]
+    listings = sorted((ROOT / "data" / "seeds").glob("*.txt"))
+    assert run(capsys, "tag", *listings, "-o", tmp_path / "o.csv", *model)[0] == 0
+    frame = pd.read_csv(tmp_path / "o.csv", keep_default_na=False)
+    assert frame["id"].is_unique and len(frame) > 165  # (a paper in two listings is in both)
+    last = frame.iloc[-1]
+    code, out, _ = run(capsys, "explain", last["id"], "--input", *listings, *model)
+    assert code == 0 and out.splitlines()[0] == f"{last['id']}: {last['title']}"
 
 
 def test_a_file_in_another_encoding_gets_a_hint_and_is_read_with_encoding(capsys, tmp_path, taxonomy,

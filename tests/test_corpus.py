@@ -34,6 +34,20 @@ def test_listing_parser_pairs_titles_with_abstract_paragraphs(tmp_path):
     assert frame["abstract"].tolist() == [ABSTRACT.strip(), ABSTRACT2.strip()]
 
 
+def test_ids_are_kept_once_across_the_files_of_a_run_and_listings_are_numbered_on(tmp_path):
+    first, second, records = tmp_path / "a.txt", tmp_path / "b.txt", tmp_path / "c.jsonl"
+    first.write_text(LISTING.format(abstract=ABSTRACT, abstract2=ABSTRACT2))
+    second.write_text(f"New One\n\n{ABSTRACT}\n")
+    records.write_text('{"id": "p001", "title": "T", "abstract": "A"}\n{"id": "q", "title": "T", "abstract": "A"}\n')
+    report = ReadReport()
+    frame = read_all([first, second, records], report=report)
+    assert frame["id"].tolist() == ["p000", "p001", "p002", "q"]  # (b.txt does not start again at p000)
+    assert [str(problem) for problem in report.problems] == [
+        f"{records}, line 1: duplicate id 'p001' (the first one, in {first}, is kept)"]
+    assert find_record([first, second], "p002")["title"].tolist() == ["New One"]
+    assert find_record(second, "p000")["title"].tolist() == ["New One"]  # (read alone, it starts at p000)
+
+
 def test_import_merges_duplicates_across_files(tmp_path):
     first, second = tmp_path / "a.txt", tmp_path / "b.txt"
     first.write_text(LISTING.format(abstract=ABSTRACT, abstract2=ABSTRACT2))
