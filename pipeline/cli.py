@@ -15,7 +15,7 @@ from pipeline.artifacts import load_model, verify_model
 from pipeline.corpus import (REQUIRED_COLUMNS, ReadReport, check_encoding, find_record, import_listings,
                              require_file, write_jsonl_text)
 from pipeline.engines import TaggerSpec
-from pipeline.errors import MissingColumnsError, TaxotagError
+from pipeline.errors import InputFileError, MissingColumnsError, TaxotagError
 from pipeline.evaluation import format_table
 from pipeline.export import is_gzip_csv, refuse_overwriting, write_csv, write_text
 from pipeline.report import errors_text, gold_errors
@@ -47,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
         hint = ""
         if isinstance(exc, MissingColumnsError) and vars(args).get("columns", "") is None:
             hint = COLUMNS_HINT
-        elif "not UTF-8" in str(exc) and vars(args).get("encoding", "") is None:
+        elif isinstance(exc, InputFileError) and exc.undecodable and vars(args).get("encoding", "") is None:
             hint = f"; {ENCODING_HINT}"
         print(f"Error: {exc}{hint}", file=sys.stderr)
         return 1
@@ -271,7 +271,7 @@ def _print_problems(report: ReadReport, encoding_hint: bool = False, errors_opti
     if len(report.problems) > MAX_REPORTED_PROBLEMS:
         more = " (use --errors FILE)" if errors_option else ""
         print(f"  ... and {len(report.problems) - MAX_REPORTED_PROBLEMS} more{more}", file=sys.stderr)
-    if encoding_hint and any(problem.message.startswith("not UTF-8") for problem in report.problems):
+    if encoding_hint and report.undecodable:
         print(f"  not UTF-8? {ENCODING_HINT}", file=sys.stderr)
 
 

@@ -32,11 +32,13 @@ MIN_ABSTRACT_CHARS = 200
 
 @dataclass(frozen=True)
 class RowProblem:
-    """A record that was skipped, with where it was."""
+    """A record that was skipped, with where it was; `undecodable` when its line is not in the
+    file's encoding."""
 
     path: str
     line: int
     message: str
+    undecodable: bool = False
 
     def __str__(self) -> str:
         return f"{self.path}, line {self.line}: {self.message}"
@@ -56,8 +58,13 @@ class ReadReport:
     file_of_id: dict[str, str] = field(default_factory=dict)
     listing_papers: int = 0
 
-    def skip(self, path, line: int, message: str) -> None:
-        self.problems.append(RowProblem(str(path), line, message))
+    def skip(self, path, line: int, message: str, undecodable: bool = False) -> None:
+        self.problems.append(RowProblem(str(path), line, message, undecodable))
+
+    @property
+    def undecodable(self) -> bool:
+        """Whether some line was skipped because it is not in its file's encoding."""
+        return any(problem.undecodable for problem in self.problems)
 
 
 def detect_format(path: str | Path) -> str:
@@ -97,8 +104,9 @@ def read_documents(path: str | Path, chunk_size: int = 5000, report: ReadReport 
     if kind != "listing":
         records = _renamed(records, source)
     chunk: list[dict] = []
+    name = str(path)  # (one string for all the file's ids in report.file_of_id)
     for line, record in records:
-        document = _clean_record(record, path, line, report)
+        document = _clean_record(record, name, line, report)
         if document is None:
             continue
         chunk.append(document)
@@ -180,7 +188,7 @@ def _frame(records: list[dict]) -> pd.DataFrame:
     return frame[list(REQUIRED_COLUMNS) + others]
 
 
-def _clean_record(record, path, line: int, report: ReadReport) -> dict | None:
+def _clean_record(record, path: str, line: int, report: ReadReport) -> dict | None:
     if not isinstance(record, dict):
         report.skip(path, line, "not a JSON object")
         return None
@@ -201,10 +209,10 @@ def _clean_record(record, path, line: int, report: ReadReport) -> dict | None:
         return None
     first_file = report.file_of_id.get(document["id"])
     if first_file is not None:
-        where = "" if first_file == str(path) else f", in {first_file},"
+        where = "" if first_file == path else f", in {first_file},"
         report.skip(path, line, f"duplicate id {document['id']!r} (the first one{where} is kept)")
         return None
-    report.file_of_id[document["id"]] = str(path)
+    report.file_of_id[document["id"]] = path
     return document
 
 
@@ -271,7 +279,7 @@ class TextSource:
             for number, text, problem in self._decoded(handle):
                 if problem is not None:
                     if bad_lines is None:
-                        self.report.skip(self.path, number, problem)
+                        self.report.skip(self.path, number, problem, undecodable=True)
                         continue
                     bad_lines.add(number)
                 yield number, text.replace("\x00", "")
@@ -356,7 +364,7 @@ def _csv_records(text: TextSource, source: dict[str, str], delimiter: str = ",")
         for row in reader:
             end = line_numbers[0]
             if any(number in bad_lines for number in range(start, end + 1)):
-                report.skip(path, start, f"not {text.label}")
+                report.skip(path, start, f"not {text.label}", undecodable=True)
             elif len(row) != len(header):
                 if row:
                     report.skip(path, start, f"{len(row)} fields, the header has {len(header)}")

@@ -18,7 +18,12 @@ class TaxonomyError(TaxotagError):
 
 
 class InputFileError(TaxotagError):
-    """An input file cannot be read at all (missing, unknown format, missing columns)."""
+    """An input file cannot be read at all (missing, unknown format, missing columns);
+    `undecodable` when that is because some of its lines are not in the encoding it was read in."""
+
+    def __init__(self, message: str, undecodable: bool = False):
+        super().__init__(message)
+        self.undecodable = undecodable
 
 
 class MissingColumnsError(InputFileError):

@@ -31,7 +31,7 @@ def load_gold(path: str | Path, tag_ids: list[str], columns: dict[str, str] | No
     gold = read_all(path, report=report, columns=columns, encoding=encoding)
     if report.problems:
         details = "; ".join(str(problem) for problem in report.problems[:5])
-        raise InputFileError(f"{path}: {len(report.problems)} bad gold row(s): {details}")
+        raise InputFileError(f"{path}: {len(report.problems)} bad gold row(s): {details}", report.undecodable)
     gold = gold.rename(columns=_tag_columns(path, [c for c in gold.columns if c not in REQUIRED_COLUMNS], tag_ids))
     label_columns = [c for c in gold.columns if c not in REQUIRED_COLUMNS]
     shared = [tag for tag in tag_ids if tag in label_columns]

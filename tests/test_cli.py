@@ -1,6 +1,7 @@
 import gzip
 import json
 import re
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -277,6 +278,12 @@ def test_a_file_in_another_encoding_gets_a_hint_and_is_read_with_encoding(capsys
     code, out, err = run(capsys, "evaluate", "--gold", gold, *model)
     assert code == 1 and "not UTF-8" in err and "--encoding" in err
     assert run(capsys, "evaluate", "--gold", gold, "--encoding", "cp1252", *model)[0] == 0
+    latin_taxonomy = tmp_path / "taxonomy.yaml"  # --encoding is for the inputs: no hint for the taxonomy
+    latin_taxonomy.write_bytes(Path(taxonomy.path).read_text(encoding="utf-8").replace("#", "# \u00e9", 1)
+                               .encode("cp1252"))
+    code, out, err = run(capsys, "tag", source, "-o", tmp_path / "o.csv", "--taxonomy", latin_taxonomy,
+                         "--model", trained_model_dir)
+    assert code == 1 and "not UTF-8 text" in err and "--encoding" not in err
     with pytest.raises(SystemExit):
         main(["tag", str(source), "-o", str(tmp_path / "o.csv"), "--encoding", "klingon"])
     assert "unknown encoding 'klingon'" in capsys.readouterr().err
