@@ -167,8 +167,8 @@ def train(taxonomy: Taxonomy, corpus_path, model_dir, gold_paths=(), incremental
     started = time.perf_counter()
     old = _previous_model(model_dir) if incremental else None
     corpus = label_corpus(taxonomy, corpus_path, cache_dir=cache_dir, progress=progress)
-    if (old is not None and old["manifest"].get("corpus", {}).get("sha256") == corpus.sha256
-            and old["manifest"].get("features_version") == cache.features_version()):
+    same_corpus = old is not None and old["manifest"].get("corpus", {}).get("sha256") == corpus.sha256
+    if same_corpus and old["manifest"].get("features_version") == cache.features_version():
         model, refitted = fit_incremental(taxonomy, corpus, old["model"], old["labels"], cache_dir)
     else:
         model, refitted = fit_full(taxonomy, corpus, cache_dir), list(taxonomy.tag_ids)
@@ -181,7 +181,6 @@ def train(taxonomy: Taxonomy, corpus_path, model_dir, gold_paths=(), incremental
         "metrics": metrics,
     })
     old_labels = old["labels"] if old else None
-    same_corpus = old is not None and old["manifest"].get("corpus", {}).get("sha256") == corpus.sha256
     diff = compute_diff(taxonomy.tag_ids, corpus.labels, old_labels,
                         old["manifest"].get("metrics", {}) if old else {}, metrics, same_corpus)
     examples = (changed_examples(taxonomy.tag_ids, corpus.labels, old_labels, corpus.documents, corpus.votes)
