@@ -42,6 +42,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 2
     try:
+        _require_default_taxonomy(args)
         return args.handler(args) or 0
     except TaxotagError as exc:
         hint = ""
@@ -54,6 +55,14 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("Interrupted; no output file was replaced.", file=sys.stderr)
         return 130
+
+
+def _require_default_taxonomy(args) -> None:
+    """The default taxonomy (and model and data) are looked for in the current folder: run outside
+    the project folder, say so rather than report a missing file."""
+    if vars(args).get("taxonomy") == workflow.DEFAULT_TAXONOMY and not Path(workflow.DEFAULT_TAXONOMY).exists():
+        raise TaxotagError(f"{workflow.DEFAULT_TAXONOMY}: not in the current folder ({Path.cwd()}); run taxotag in "
+                           "the project folder, or name the files with --taxonomy (and --model)")
 
 
 def positive_int(text: str) -> int:

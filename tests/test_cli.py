@@ -105,6 +105,16 @@ def test_user_errors_print_one_line_and_no_traceback(capsys, tmp_path, taxonomy,
                               f"{corpus}, line 1: missing title, abstract\n")
 
 
+def test_outside_the_project_folder_the_default_taxonomy_is_named_as_missing(capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    for command in (["run"], ["validate"], ["tag", "x.jsonl", "-o", "o.csv"], ["rules"]):
+        code, out, err = run(capsys, *command)
+        assert (code, out) == (1, "")
+        assert err == (f"Error: taxonomy.yaml: not in the current folder ({tmp_path}); run taxotag in the project "
+                       "folder, or name the files with --taxonomy (and --model)\n")
+    assert run(capsys, "validate", ROOT / "taxonomy.yaml")[0] == 0
+
+
 def test_skipped_rows_are_reported_and_written(capsys, tmp_path, taxonomy, trained_model_dir):
     source = tmp_path / "in.jsonl"
     source.write_text('{"id": "a", "title": "Self-supervised learning", "abstract": "We propose it."}\n'
