@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import signal
 import sys
 import threading
@@ -12,12 +13,12 @@ from pathlib import Path
 
 from pipeline import workflow
 from pipeline.artifacts import load_model, verify_model
-from pipeline.corpus import (REQUIRED_COLUMNS, ReadReport, check_encoding, find_record, import_listings,
-                             require_file, write_jsonl_text)
+from pipeline.corpus import (FORMATS, REQUIRED_COLUMNS, STDIN, STDIN_NEEDS_FORMAT, ReadReport, check_encoding,
+                             find_record, import_listings, require_file, write_jsonl_text)
 from pipeline.engines import TaggerSpec
 from pipeline.errors import InputFileError, MissingColumnsError, TaxotagError
 from pipeline.evaluation import format_table
-from pipeline.export import is_gzip_csv, refuse_overwriting, write_csv, write_text
+from pipeline.export import STDOUT, is_gzip_csv, refuse_overwriting, write_csv, write_text
 from pipeline.report import errors_text, gold_errors
 from pipeline.tagging import Tagger
 from pipeline.training import CorpusFile
@@ -55,6 +56,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("Interrupted; no output file was replaced.", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # standard output was closed early (`taxotag tag ... -o - | head`)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # (so exiting flushes nothing)
+        return 141
 
 
 def _require_default_taxonomy(args) -> None:
@@ -117,6 +121,11 @@ def build_parser() -> argparse.ArgumentParser:
                          help=f"the {what}'s text encoding, e.g. cp1252 or latin-1 (default: UTF-8, or "
                               "UTF-16/32 for a file that starts with their byte order mark)")
 
+    def format_option(sub):
+        sub.add_argument("--format", choices=list(FORMATS), dest="input_format",
+                         help="read the inputs in this format whatever their names (needed for standard "
+                              "input, -, which may be gzipped)")
+
     def corpus_options(sub, purpose):
         sub.add_argument("--corpus", default=workflow.DEFAULT_CORPUS, help=f"{purpose} (default: %(default)s)")
         input_options(sub, "corpus")
@@ -151,8 +160,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub = command("tag", cmd_tag, "Tag abstracts from JSONL, CSV, TSV, Parquet or listing text files into a CSV.")
     sub.add_argument("inputs", nargs="+", metavar="INPUT",
-                     help="input files (.jsonl, .csv, .tsv, .parquet, .txt, optionally .gz)")
-    sub.add_argument("-o", "--output", required=True, help="output CSV (.csv, or .csv.gz for gzip)")
+                     help="input files (.jsonl, .csv, .tsv, .parquet, .txt, optionally .gz), or - for "
+                          "standard input (with --format)")
+    sub.add_argument("-o", "--output", required=True,
+                     help="output CSV (.csv, or .csv.gz for gzip), or - for standard output")
     sub.add_argument("--errors", help="also write the skipped rows (file, line, problem) to this CSV "
                      "(.csv, or .csv.gz for gzip)")
     sub.add_argument("--chunk-size", type=positive_int, default=2000, help="records per chunk (default: %(default)s)")
@@ -162,6 +173,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--scheduler", help="with --engine dask: a scheduler address such as tcp://host:8786 "
                                          "(default: start a local cluster)")
     sub.add_argument("--resume", action="store_true", help="go on from where an interrupted run stopped")
+    format_option(sub)
     input_options(sub)
     model_options(sub)
 
@@ -195,6 +207,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("id", help="the paper's id")
     sub.add_argument("--input", required=True, nargs="+", metavar="FILE",
                      help="the file that holds the paper (or the input files of the `tag` run, in their order)")
+    format_option(sub)
     input_options(sub)
     model_options(sub)
 
@@ -245,21 +258,32 @@ def cmd_tag(args) -> int:
     if args.allow_stale:
         print(f"Warning: --allow-stale: {args.model} may not reflect the current {args.taxonomy}", file=sys.stderr)
     for path in args.inputs:
-        require_file(path)
+        if path != STDIN:
+            require_file(path)
+    if STDIN in args.inputs and args.input_format is None:
+        raise TaxotagError(STDIN_NEEDS_FORMAT)
     spec = TaggerSpec(str(args.taxonomy), str(args.model), args.allow_stale)
+    streamed = args.output == STDOUT
     try:
         run = workflow.tag_files(spec, args.inputs, args.output, chunk_size=args.chunk_size, jobs=args.jobs,
                                  engine=args.engine, scheduler=args.scheduler, resume=args.resume,
-                                 columns=args.columns, encoding=args.encoding)
+                                 columns=args.columns, encoding=args.encoding, input_format=args.input_format)
     except KeyboardInterrupt:
-        print(f"Interrupted; {args.output} was not written. Run the same command with --resume to go on "
-              "from the last complete chunk.", file=sys.stderr)
+        if streamed:
+            print("Interrupted; the rows written so far are on standard output.", file=sys.stderr)
+        else:
+            print(f"Interrupted; {args.output} was not written. Run the same command with --resume to go on "
+                  "from the last complete chunk.", file=sys.stderr)
         return 130
+    summary = sys.stderr if streamed else sys.stdout  # (standard output holds the CSV)
     rate = run.documents / run.seconds if run.seconds else math.inf
     resumed = f" (resumed after {run.resumed_chunks} chunks)" if run.resumed_chunks else ""
-    print(f"tagged {run.documents:,} abstracts in {run.seconds:.1f} s ({rate:,.0f}/s){resumed} -> {args.output}")
+    where = "standard output" if streamed else args.output
+    print(f"tagged {run.documents:,} abstracts in {run.seconds:.1f} s ({rate:,.0f}/s){resumed} -> {where}",
+          file=summary)
     counted = " (in the chunks tagged after resuming)" if run.resumed_chunks else ""
-    print(f"documents per tag{counted}: " + ", ".join(f"{tag} {run.tag_counts[tag]:,}" for tag in taxonomy.tag_ids))
+    print(f"documents per tag{counted}: " + ", ".join(f"{tag} {run.tag_counts[tag]:,}" for tag in taxonomy.tag_ids),
+          file=summary)
     _print_problems(run.report, encoding_hint=args.encoding is None, errors_option=True)
     if args.errors:
         import pandas as pd
@@ -368,7 +392,7 @@ def _rules_text(table) -> str:
 def cmd_explain(args) -> int:
     taxonomy = load_taxonomy(args.taxonomy)
     model = load_model(args.model, taxonomy, allow_stale=args.allow_stale)
-    match = find_record(args.input, args.id, args.columns, args.encoding)
+    match = find_record(args.input, args.id, args.columns, args.encoding, args.input_format)
     if match.empty:
         raise TaxotagError(f"{', '.join(args.input)}: no record with id {args.id!r}")
     tagger = Tagger(taxonomy, model)

@@ -14,6 +14,7 @@ import gzip
 import io
 import json
 import re
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -67,6 +68,15 @@ class ReadReport:
         return any(problem.undecodable for problem in self.problems)
 
 
+STDIN = "-"
+"""The input name that stands for standard input, read in the format `--format` names (gzip too)."""
+
+FORMATS = {"jsonl": "jsonl", "csv": "csv", "tsv": "tsv", "parquet": "parquet", "txt": "listing"}
+"""The names of the input formats (as --format takes them) and the kind each is read as."""
+
+STDIN_NEEDS_FORMAT = "-: name the format of standard input with --format (jsonl, csv, tsv or txt)"
+
+
 def detect_format(path: str | Path) -> str:
     """`jsonl`, `csv`, `tsv`, `parquet` or `listing`, from the file name (a trailing .gz is allowed)."""
     name = Path(path).name.lower().removesuffix(".gz")
@@ -80,21 +90,31 @@ def detect_format(path: str | Path) -> str:
 
 def read_documents(path: str | Path, chunk_size: int = 5000, report: ReadReport | None = None,
                    id_prefix: str = "p", columns: dict[str, str] | None = None,
-                   encoding: str | None = None) -> Iterator[pd.DataFrame]:
-    """Stream the records of one input file as DataFrames; skipped rows go into `report`.
+                   encoding: str | None = None, input_format: str | None = None) -> Iterator[pd.DataFrame]:
+    """Stream the records of one input file (or of standard input, STDIN) as DataFrames; skipped
+    rows go into `report`.
 
     `columns` names the file's own columns for id, title and abstract ({"abstract": "summary"});
     a file column that already has one of those names is then left out. `encoding` is the text
     files' encoding (default: UTF-8, or UTF-16/32 when the file starts with their byte order mark).
+    `input_format` (a key of FORMATS) is the format, instead of the one the file's name says.
     """
-    path = require_file(path)
+    stdin = str(path) == STDIN
+    path = Path("<stdin>") if stdin else require_file(path)
     report = report if report is not None else ReadReport()
     source = {name: (columns or {}).get(name, name) for name in REQUIRED_COLUMNS}
-    kind = detect_format(path)
+    if input_format is not None:
+        kind = FORMATS[input_format]
+    elif stdin:
+        raise InputFileError(STDIN_NEEDS_FORMAT)
+    else:
+        kind = detect_format(path)
     if kind == "parquet":
+        if stdin:
+            raise InputFileError(f"{path}: Parquet cannot be read from standard input; name the file instead")
         records = _parquet_records(path, source)
     else:
-        text = TextSource(path, report, encoding)
+        text = TextSource(path, report, encoding, _standard_input() if stdin else None)
         if kind == "listing":
             records = _listing_records(text, id_prefix)
         elif kind == "jsonl":
@@ -142,12 +162,13 @@ def read_all(paths, report: ReadReport | None = None, id_prefix: str = "p",
 
 
 def find_record(paths, record_id: str, columns: dict[str, str] | None = None,
-                encoding: str | None = None) -> pd.DataFrame:
+                encoding: str | None = None, input_format: str | None = None) -> pd.DataFrame:
     """The record with this id in one or more files read as one run (as `tag` reads them), as a
     one-row frame (empty if there is none); reads only up to it."""
     report = ReadReport()
     for path in [paths] if isinstance(paths, (str, Path)) else paths:
-        for frame in read_documents(path, chunk_size=1000, report=report, columns=columns, encoding=encoding):
+        for frame in read_documents(path, chunk_size=1000, report=report, columns=columns, encoding=encoding,
+                                    input_format=input_format):
             match = frame[frame["id"] == record_id]
             if not match.empty:
                 return match.reset_index(drop=True)
@@ -232,6 +253,17 @@ def clean_text(value) -> str:
     return text.replace("\x00", "").strip()
 
 
+GZIP_MAGIC = b"\x1f\x8b"
+
+
+def _standard_input():
+    """Standard input as a binary stream, decompressed when it is gzip data."""
+    raw = sys.stdin.buffer
+    if raw.peek(2)[:2] == GZIP_MAGIC:
+        return io.BufferedReader(gzip.GzipFile(fileobj=raw, mode="rb"))
+    return raw
+
+
 def _open_binary(path: Path):
     if path.name.lower().endswith(".gz"):
         return gzip.open(path, "rb")
@@ -261,11 +293,13 @@ class TextSource:
     path: Path
     report: ReadReport
     encoding: str | None = None
+    stream: object = None  # a binary stream to read instead of the file at `path` (standard input)
 
     def __post_init__(self):
         if self.encoding is None:
             with self._opened() as handle:
-                self.encoding = _marked_encoding(handle.read(4)) or "utf-8"
+                start = handle.peek(4)[:4] if self.stream is not None else handle.read(4)
+                self.encoding = _marked_encoding(start) or "utf-8"
 
     @property
     def label(self) -> str:
@@ -286,6 +320,9 @@ class TextSource:
 
     @contextmanager
     def _opened(self):
+        if self.stream is not None:
+            yield self.stream
+            return
         try:
             with _open_binary(self.path) as handle:
                 yield handle

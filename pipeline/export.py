@@ -62,9 +62,10 @@ def atomic_path(target: str | Path, mode: str = "w", encoding: str | None = "utf
 
 
 def refuse_overwriting(inputs, outputs) -> None:
-    """Raise before any work when an output would replace an input, or another output, of the same run."""
-    taken: list[Path] = [Path(path) for path in inputs]
-    for output in map(Path, outputs):
+    """Raise before any work when an output would replace an input, or another output, of the same
+    run (`-`, standard input or output, is no file)."""
+    taken: list[Path] = [Path(path) for path in inputs if str(path) != "-"]
+    for output in [Path(path) for path in outputs if str(path) != "-"]:
         for other in taken:
             if _same_file(output, other):
                 raise TaxotagError(f"{output}: is the same file as {other}; an output must not replace "
@@ -195,6 +196,45 @@ class _GzipMembers:
     def close(self) -> None:
         self._handle.close()
         self.closed = True
+
+
+STDOUT = "-"
+"""The output name that stands for standard output."""
+
+
+class StreamedCsv:
+    """The `tag` output written to a binary stream (standard output) chunk by chunk, as UTF-8;
+    the same methods as ResumableCsv, but nothing to rename and nothing to resume."""
+
+    chunks_done = 0
+
+    def __init__(self, stream):
+        self._stream = stream
+        self._writer = CsvWriter(self)
+
+    @property
+    def columns(self) -> list[str] | None:
+        return self._writer.columns
+
+    def write(self, text: str) -> None:  # (what CsvWriter writes to)
+        self._stream.write(text.encode("utf-8"))
+
+    def start(self, columns: list[str]) -> None:
+        self._writer.start(columns)
+
+    def write_rows(self, text: str) -> None:
+        self._writer.write_rows(text)
+        self._stream.flush()
+
+    def finish(self, empty_columns: list[str]) -> None:
+        if self._writer.columns is None:
+            self._writer.start(empty_columns)
+        self._stream.flush()
+
+    def close(self) -> None:
+        """(The rows written so far stay written.)"""
+
+    discard = close
 
 
 class ResumableCsv:

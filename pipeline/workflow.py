@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+import sys
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -15,12 +16,12 @@ from tqdm import tqdm
 
 from pipeline import cache
 from pipeline.artifacts import load_model, load_model_and_labels, read_manifest, save_model
-from pipeline.corpus import ReadReport, read_documents
+from pipeline.corpus import STDIN, ReadReport, read_documents
 from pipeline.evaluation import (SYSTEMS, evaluate_systems, evaluate_where_rules_silent, format_table,
                                  load_gold)
-from pipeline.errors import ModelError
+from pipeline.errors import ModelError, TaxotagError
 from pipeline.engines import TaggerSpec, tag_locally, tag_on_dask
-from pipeline.export import ResumableCsv, refuse_overwriting, write_text
+from pipeline.export import STDOUT, ResumableCsv, StreamedCsv, refuse_overwriting, write_text
 from pipeline.model import TagModel
 from pipeline.report import html_report, markdown_report, model_fingerprint
 from pipeline.retrain_diff import changed_examples, combined_metrics, compute_diff, format_diff
@@ -78,24 +79,27 @@ class TagRun:
 def tag_files(spec: TaggerSpec, inputs, output: str | Path, chunk_size: int = 2000, jobs: int | None = None,
               engine: str = "local", scheduler: str | None = None, resume: bool = False,
               progress: bool | None = None, columns: dict[str, str] | None = None,
-              encoding: str | None = None) -> TagRun:
+              encoding: str | None = None, input_format: str | None = None) -> TagRun:
     """Tag every record of the input files into one CSV, written chunk by chunk; the output
     appears only when complete, and an interrupted run can go on with `resume`. `columns` names
-    the inputs' own id, title and abstract columns and `encoding` their text encoding (see
-    corpus.read_documents)."""
+    the inputs' own id, title and abstract columns, `encoding` their text encoding and
+    `input_format` their format (see corpus.read_documents). An input `-` is standard input, an
+    output `-` standard output (written as it is made; neither can be resumed)."""
     refuse_overwriting(inputs, [output])
+    _check_streams(inputs, output, resume)
     taxonomy = load_taxonomy(spec.taxonomy_path)
     manifest = read_manifest(spec.model_dir)
     run = TagRun()
-    fingerprint = _run_fingerprint(inputs, chunk_size, engine, taxonomy, manifest, columns, encoding)
-    writer = ResumableCsv(output, fingerprint, resume)
+    fingerprint = _run_fingerprint(inputs, chunk_size, engine, taxonomy, manifest, columns, encoding, input_format)
+    writer = (StreamedCsv(sys.stdout.buffer) if str(output) == STDOUT
+              else ResumableCsv(output, fingerprint, resume))
     run.resumed_chunks = writer.chunks_done
     started = time.perf_counter()
     bar = tqdm(desc="tagging", unit=" abstracts", disable=None if progress is None else not progress)
     try:
         frames = (frame for path in inputs
                   for frame in read_documents(path, chunk_size, report=run.report, columns=columns,
-                                              encoding=encoding))
+                                              encoding=encoding, input_format=input_format))
         chunks = _with_columns(writer, taxonomy, frames, writer.chunks_done)
         tagged = (tag_on_dask(spec, chunks, scheduler=scheduler, workers=jobs) if engine == "dask"
                   else tag_locally(spec, chunks, jobs))
@@ -126,15 +130,26 @@ def _with_columns(writer: ResumableCsv, taxonomy: Taxonomy, chunks, skip: int):
         yield frame, writer.columns
 
 
+def _check_streams(inputs, output, resume: bool) -> None:
+    """Standard input (`-`) is read once, and neither it nor standard output can be resumed."""
+    names = [str(path) for path in inputs]
+    if names.count(STDIN) > 1:
+        raise TaxotagError("-: standard input can be read only once; name it once among the inputs")
+    if resume and (STDIN in names or str(output) == STDOUT):
+        raise TaxotagError("--resume: a run reading standard input or writing standard output (-) cannot be "
+                           "resumed; name files instead")
+
+
 def _run_fingerprint(inputs, chunk_size: int, engine: str, taxonomy: Taxonomy, manifest: dict,
-                     columns: dict[str, str] | None = None, encoding: str | None = None) -> str:
+                     columns: dict[str, str] | None = None, encoding: str | None = None,
+                     input_format: str | None = None) -> str:
     """Identifies a tagging run, so that --resume only continues the same run."""
     files = []
     for path in inputs:
         stat = Path(path).stat() if Path(path).exists() else None
         files.append([str(Path(path).resolve()), stat.st_size if stat else None, stat.st_mtime_ns if stat else None])
     payload = [files, chunk_size, engine, taxonomy.fingerprint(), model_fingerprint(manifest), columns or {},
-               encoding]
+               encoding] + ([input_format] if input_format else [])  # (unchanged for runs without --format)
     return hashlib.sha256(json.dumps(payload).encode("utf-8")).hexdigest()
 
 

@@ -1,6 +1,9 @@
 import gzip
+import io
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -297,3 +300,63 @@ def test_a_file_in_another_encoding_gets_a_hint_and_is_read_with_encoding(capsys
     with pytest.raises(SystemExit):
         main(["tag", str(source), "-o", str(tmp_path / "o.csv"), "--encoding", "klingon"])
     assert "unknown encoding 'klingon'" in capsys.readouterr().err
+
+
+def test_tag_reads_standard_input_and_writes_standard_output(tmp_path, taxonomy, trained_model_dir):
+    """`-` as the input (gzipped here) and as the output, in a real pipe; the summary goes to stderr,
+    and a reader that stops early (`| head`) ends the run quietly."""
+    papers = ROOT / "data" / "seed_papers.jsonl"
+    model = ["--model", str(trained_model_dir), "--taxonomy", str(taxonomy.path), "--chunk-size", "20"]
+    command = [sys.executable, "-m", "pipeline.cli", "tag", "-", "--format", "jsonl", "-o", "-", *model]
+    done = subprocess.run(command, input=gzip.compress(papers.read_bytes()), capture_output=True, timeout=120)
+    assert done.returncode == 0 and done.stderr.decode().startswith("tagged 165 abstracts")
+    assert "-> standard output" in done.stderr.decode()
+    assert run_file_tag(tmp_path, papers, model) == done.stdout  # (the same CSV as a file output)
+
+    many = tmp_path / "many.jsonl"  # 3,300 rows: far more output than a pipe holds, so the run is still writing
+    records = [json.loads(line) for line in papers.read_text(encoding="utf-8").splitlines()]
+    many.write_text("".join(json.dumps({**r, "id": f"{r['id']}-{k}"}) + "\n" for k in range(20) for r in records))
+    with open(many, "rb") as source:
+        reader = subprocess.Popen(command, stdin=source, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    first_line = reader.stdout.readline()
+    reader.stdout.close()  # as `head -1` does
+    assert reader.wait(timeout=120) == 141 and first_line.startswith(b"id,title,tags,")
+    assert reader.stderr.read() == b""
+
+
+def run_file_tag(tmp_path, papers, model) -> bytes:
+    out = tmp_path / "file.csv"
+    subprocess.run([sys.executable, "-m", "pipeline.cli", "tag", str(papers), "-o", str(out), *model], check=True,
+                   capture_output=True, timeout=120)
+    return out.read_bytes()
+
+
+def test_standard_input_needs_a_format_is_read_once_and_reports_lines_as_stdin(capsys, monkeypatch, tmp_path,
+                                                                              taxonomy, trained_model_dir):
+    model = ["--model", trained_model_dir, "--taxonomy", taxonomy.path]
+
+    def stdin(data: bytes):
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BufferedReader(io.BytesIO(data))))
+
+    stdin(b"")
+    assert run(capsys, "tag", "-", "-o", tmp_path / "o.csv", *model) == (
+        1, "", "Error: -: name the format of standard input with --format (jsonl, csv, tsv or txt)\n")
+    code, _, err = run(capsys, "tag", "-", "-", "--format", "jsonl", "-o", tmp_path / "o.csv", *model)
+    assert code == 1 and "standard input can be read only once" in err
+    code, _, err = run(capsys, "tag", "-", "--format", "jsonl", "-o", tmp_path / "o.csv", "--resume", *model)
+    assert code == 1 and "cannot be resumed" in err
+    code, _, err = run(capsys, "tag", "-", "--format", "parquet", "-o", tmp_path / "o.csv", *model)
+    assert code == 1 and "Parquet cannot be read from standard input" in err
+
+    stdin("id,title,abstract\na,Self-supervised learning,We propose it.\nb,two fields\n".encode("utf-16"))
+    code, out, err = run(capsys, "tag", "-", "--format", "csv", "-o", tmp_path / "o.csv", *model)
+    assert code == 0 and "<stdin>, line 3: 2 fields, the header has 3" in err
+    assert pd.read_csv(tmp_path / "o.csv")["tags"].tolist() == ["self_supervised"]
+
+    listing = (ROOT / "data" / "seeds").glob("*.txt").__next__()
+    stdin(listing.read_bytes())
+    code, out, _ = run(capsys, "explain", "p001", "--input", "-", "--format", "txt", *model)
+    assert code == 0 and out.startswith("p001: ")
+    renamed = tmp_path / "listing.dat"  # --format also reads a file whatever its name
+    renamed.write_bytes(listing.read_bytes())
+    assert run(capsys, "explain", "p001", "--input", renamed, "--format", "txt", *model)[1] == out
