@@ -320,10 +320,10 @@ class TextSource:
 
     @contextmanager
     def _opened(self):
-        if self.stream is not None:
-            yield self.stream
-            return
         try:
+            if self.stream is not None:
+                yield self.stream
+                return
             with _open_binary(self.path) as handle:
                 yield handle
         except (OSError, EOFError, gzip.BadGzipFile) as exc:

@@ -25,6 +25,9 @@ except ImportError:  # not POSIX: runs writing the same output are not kept apar
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
+STDOUT = "-"
+"""The output name that stands for standard output (and, as an input, standard input: no file)."""
+
 
 def neutralise_cell(value):
     """A string that a spreadsheet would run as a formula gets a leading `'`; others pass as they are."""
@@ -64,8 +67,8 @@ def atomic_path(target: str | Path, mode: str = "w", encoding: str | None = "utf
 def refuse_overwriting(inputs, outputs) -> None:
     """Raise before any work when an output would replace an input, or another output, of the same
     run (`-`, standard input or output, is no file)."""
-    taken: list[Path] = [Path(path) for path in inputs if str(path) != "-"]
-    for output in [Path(path) for path in outputs if str(path) != "-"]:
+    taken: list[Path] = [Path(path) for path in inputs if str(path) != STDOUT]
+    for output in [Path(path) for path in outputs if str(path) != STDOUT]:
         for other in taken:
             if _same_file(output, other):
                 raise TaxotagError(f"{output}: is the same file as {other}; an output must not replace "
@@ -95,7 +98,8 @@ def atomic_text(target: str | Path, newline=None):
         with atomic_path(target, newline=newline) as handle:
             yield handle
         return
-    with atomic_path(target, mode="wb") as raw, gzip.GzipFile(Path(target).name, "wb", fileobj=raw, mtime=0) as packed, \
+    with atomic_path(target, mode="wb") as raw, \
+            gzip.GzipFile(Path(target).name, "wb", fileobj=raw, mtime=0) as packed, \
             io.TextIOWrapper(packed, encoding="utf-8", newline=newline) as handle:
         yield handle
 
@@ -196,10 +200,6 @@ class _GzipMembers:
     def close(self) -> None:
         self._handle.close()
         self.closed = True
-
-
-STDOUT = "-"
-"""The output name that stands for standard output."""
 
 
 class StreamedCsv:

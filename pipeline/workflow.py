@@ -121,7 +121,7 @@ def tag_files(spec: TaggerSpec, inputs, output: str | Path, chunk_size: int = 20
     return run
 
 
-def _with_columns(writer: ResumableCsv, taxonomy: Taxonomy, chunks, skip: int):
+def _with_columns(writer: ResumableCsv | StreamedCsv, taxonomy: Taxonomy, chunks, skip: int):
     """(chunk, output columns) after the first `skip` chunks; the first chunk's columns (or those
     of the run being resumed) are the output's, and its header is written before the chunk is tagged."""
     for frame in itertools.islice(chunks, skip, None):

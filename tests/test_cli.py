@@ -353,6 +353,10 @@ def test_standard_input_needs_a_format_is_read_once_and_reports_lines_as_stdin(c
     assert code == 0 and "<stdin>, line 3: 2 fields, the header has 3" in err
     assert pd.read_csv(tmp_path / "o.csv")["tags"].tolist() == ["self_supervised"]
 
+    stdin(gzip.compress((ROOT / "data" / "seed_papers.jsonl").read_bytes())[:300])  # (cut short)
+    code, _, err = run(capsys, "tag", "-", "--format", "jsonl", "-o", tmp_path / "cut.csv", *model)
+    assert code == 1 and err.startswith("Error: <stdin>: cannot read (") and not (tmp_path / "cut.csv").exists()
+
     listing = (ROOT / "data" / "seeds").glob("*.txt").__next__()
     stdin(listing.read_bytes())
     code, out, _ = run(capsys, "explain", "p001", "--input", "-", "--format", "txt", *model)
