@@ -97,7 +97,7 @@ def tag_on_dask(spec: TaggerSpec, chunks: Iterable[tuple[pd.DataFrame, list[str]
         with ctrl_c_ignored_by_new_processes():  # else each worker prints its KeyboardInterrupt traceback
             cluster = LocalCluster(n_workers=effective_jobs(workers), threads_per_worker=1, processes=True,
                                    dashboard_address=":0")
-    client = Client(scheduler or cluster)
+    client = _client(Client, scheduler or cluster)
     try:
         window = 2 * max(1, len(client.scheduler_info()["workers"]))
         pending: deque = deque()
@@ -111,3 +111,13 @@ def tag_on_dask(spec: TaggerSpec, chunks: Iterable[tuple[pd.DataFrame, list[str]
         client.close()
         if cluster is not None:
             cluster.close()
+
+
+def _client(client_class, address):
+    """A Dask client of the cluster or scheduler address; an unreachable or malformed address is a
+    TaxotagError naming it (distributed raises OSError, ValueError or AssertionError)."""
+    try:
+        return client_class(address)
+    except (OSError, ValueError, AssertionError) as exc:
+        raise TaxotagError(f"{address}: cannot connect to a Dask scheduler there ({exc or type(exc).__name__}); "
+                           "give --scheduler as tcp://HOST:PORT of a running scheduler") from None

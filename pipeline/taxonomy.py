@@ -13,7 +13,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from pipeline.errors import TaxonomyError
+from pipeline.errors import InputFileError, TaxonomyError
 from pipeline.typography import plain_text
 
 MAX_EXPANDED_NODES = 100_000
@@ -240,7 +240,11 @@ def load_taxonomy(path: str | Path = "taxonomy.yaml") -> Taxonomy:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise TaxonomyError(path, ["file not found"]) from None
+        raise InputFileError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise InputFileError(f"{path}: is a folder, not a file") from None
+    except OSError as exc:
+        raise InputFileError(f"{path}: cannot read ({exc.strerror or exc})") from None
     except UnicodeDecodeError as exc:
         raise TaxonomyError(path, [f"not UTF-8 text ({exc.reason} at byte {exc.start})"]) from None
     return parse_taxonomy(text, path)

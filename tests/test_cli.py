@@ -90,6 +90,12 @@ def test_validate_ok_and_broken(capsys, tmp_path):
                    "  line 6: tag 'active_learning', rule 1: tags.0.rules.0.wieght: unknown key 'wieght'\n")
 
 
+def test_a_taxonomy_path_that_is_missing_or_a_folder_is_one_line(capsys, tmp_path):
+    assert run(capsys, "validate", tmp_path) == (1, "", f"Error: {tmp_path}: is a folder, not a file\n")
+    missing = tmp_path / "taxonomy.yaml"
+    assert run(capsys, "validate", missing) == (1, "", f"Error: {missing}: no such file\n")
+
+
 def test_user_errors_print_one_line_and_no_traceback(capsys, tmp_path, taxonomy, trained_model_dir):
     code, out, err = run(capsys, "tag", tmp_path / "missing.jsonl", "-o", tmp_path / "o.csv",
                          "--model", trained_model_dir, "--taxonomy", taxonomy.path)

@@ -66,3 +66,22 @@ def test_dask_engine_reports_broken_rows_by_line_like_local(tmp_path, inputs, cl
     count, skipped = reports["dask"]
     assert count == 598
     assert [line.split(": ")[0].rsplit(", ", 1)[1] for line in skipped] == ["line 101", "line 201"]
+
+
+def test_a_scheduler_that_cannot_be_reached_is_an_error_naming_it(tmp_path, inputs, trained_model_dir, taxonomy,
+                                                                  capsys):
+    import socket
+
+    import dask
+
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        address = f"tcp://127.0.0.1:{probe.getsockname()[1]}"
+    out = tmp_path / "o.csv"
+    options = ["-o", str(out), "--model", str(trained_model_dir), "--taxonomy", taxonomy.path, "--engine", "dask"]
+    with dask.config.set({"distributed.comm.timeouts.connect": "2s"}):
+        for scheduler in (address, "nonsense"):
+            assert main(["tag", str(inputs[0]), *options, "--scheduler", scheduler]) == 1
+            err = capsys.readouterr().err
+            assert err.startswith(f"Error: {scheduler}: cannot connect to a Dask scheduler there (")
+            assert "Traceback" not in err and not out.exists()
