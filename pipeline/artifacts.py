@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from pipeline.errors import ModelError, StaleModelError
-from pipeline.export import current_umask
+from pipeline.export import current_umask, writing_beside
 from pipeline.model import TagModel
 from pipeline.taxonomy import Taxonomy
 
@@ -52,8 +52,9 @@ def save_model(model: TagModel, directory: str | Path, taxonomy: Taxonomy, extra
                weak_labels: np.ndarray | None = None) -> Path:
     """Write the model into `directory`, replacing an old one only once the new one is complete."""
     directory = Path(directory)
-    directory.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{directory.name}.partial-", dir=directory.parent))
+    with writing_beside(directory):
+        directory.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{directory.name}.partial-", dir=directory.parent))
     staging.chmod(0o777 & ~current_umask())
     try:
         files = {}

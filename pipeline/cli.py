@@ -18,7 +18,7 @@ from pipeline.corpus import (FORMATS, REQUIRED_COLUMNS, STDIN, STDIN_NEEDS_FORMA
 from pipeline.engines import TaggerSpec
 from pipeline.errors import InputFileError, MissingColumnsError, TaxotagError
 from pipeline.evaluation import format_table
-from pipeline.export import STDOUT, is_gzip_csv, refuse_overwriting, write_csv, write_text
+from pipeline.export import STDOUT, check_writable, is_gzip_csv, refuse_overwriting, write_csv, write_text
 from pipeline.report import errors_text, gold_errors
 from pipeline.tagging import Tagger
 from pipeline.training import CorpusFile
@@ -222,12 +222,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def cmd_run(args) -> int:
+    check_writable(args.model)  # (before training, not after it)
+    check_writable(Path(args.out) / "report.md")
     workflow.run_default(args.taxonomy, args.corpus, args.model, args.gold, args.papers, args.out)
     return 0
 
 
 def cmd_train(args) -> int:
     taxonomy = load_taxonomy(args.taxonomy)
+    check_writable(args.model)
     training = workflow.train(taxonomy, _corpus(args), args.model, args.gold)
     positives = ", ".join(f"{t} {n}" for t, n in training.weak_positives(taxonomy).items())
     print(f"trained on {len(training.corpus.documents):,} abstracts in {training.seconds:.1f} s "
@@ -239,6 +242,8 @@ def cmd_train(args) -> int:
 
 
 def cmd_retrain(args) -> int:
+    check_writable(args.model)
+    check_writable(Path(args.out) / "retrain_diff.md")
     training = workflow.retrain(args.taxonomy, _corpus(args), args.model, args.gold, args.out)
     _print_problems(training.corpus.report, encoding_hint=args.encoding is None)
     return 0
@@ -253,6 +258,7 @@ def cmd_tag(args) -> int:
     if args.errors:  # (tag_files checks the output itself)
         refuse_overwriting([*args.inputs, args.output], [args.errors])
         is_gzip_csv(args.errors)  # (refuses a name other than .csv or .csv.gz)
+        check_writable(args.errors)  # (it is written last)
     taxonomy = load_taxonomy(args.taxonomy)
     verify_model(args.model, taxonomy, allow_stale=args.allow_stale)  # before starting workers
     if args.allow_stale:
@@ -369,6 +375,7 @@ precision: correct / (correct + incorrect), with its 95% Wilson interval."""
 
 
 def cmd_report(args) -> int:
+    check_writable(Path(args.out) / "report.html")
     path = workflow.report(args.taxonomy, args.model, args.gold, _corpus(args), args.out, args.allow_stale)
     print(f"report -> {path}")
     return 0

@@ -44,11 +44,33 @@ def restore_cell(value):
 
 
 @contextlib.contextmanager
+def writing_beside(target: str | Path):
+    """An OSError inside (the folder of `target` missing and impossible to create, not a folder,
+    read-only) as a TaxotagError naming `target`."""
+    try:
+        yield
+    except OSError as exc:
+        raise TaxotagError(f"{target}: cannot write there ({exc.strerror or exc})") from None
+
+
+def check_writable(target: str | Path) -> None:
+    """Before any long work: make the folder of `target` and create and remove a file in it, so
+    that an output that cannot be written is refused at once (a TaxotagError), not at the end."""
+    target = Path(target)
+    with writing_beside(target):
+        target.parent.mkdir(parents=True, exist_ok=True)
+        descriptor, probe = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".probe", dir=target.parent)
+        os.close(descriptor)
+        os.unlink(probe)
+
+
+@contextlib.contextmanager
 def atomic_path(target: str | Path, mode: str = "w", encoding: str | None = "utf-8", newline=None):
     """Open a temporary file beside `target`; on success it replaces `target`, on error it is removed."""
     target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle_fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent)
+    with writing_beside(target):
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle_fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent)
     os.close(handle_fd)
     os.chmod(temporary, 0o666 & ~current_umask())  # mkstemp makes it private; outputs are ordinary files
     try:
@@ -251,11 +273,12 @@ class ResumableCsv:
     def __init__(self, target: str | Path, fingerprint: str, resume: bool = False):
         compressed = is_gzip_csv(target)
         self.target = Path(target)
-        self.target.parent.mkdir(parents=True, exist_ok=True)
         self.partial = self.target.with_name(f".{self.target.name}.partial")
         self.progress = self.target.with_name(f".{self.target.name}.progress.json")
         self.fingerprint = fingerprint
-        self._lock: int | None = _lock_partial(self.partial, self.target)
+        with writing_beside(self.target):
+            self.target.parent.mkdir(parents=True, exist_ok=True)
+            self._lock: int | None = _lock_partial(self.partial, self.target)
         try:
             self._remove_stale_progress_writes()
             self.chunks_done, size, columns = 0, 0, None

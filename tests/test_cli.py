@@ -96,6 +96,25 @@ def test_a_taxonomy_path_that_is_missing_or_a_folder_is_one_line(capsys, tmp_pat
     assert run(capsys, "validate", missing) == (1, "", f"Error: {missing}: no such file\n")
 
 
+def test_an_output_that_cannot_be_written_is_refused_before_the_work(capsys, tmp_path, taxonomy, trained_model_dir):
+    """An output inside a path that is a file (as a read-only or missing folder would be, also for
+    root) is one line naming it, before tagging, training or reading starts."""
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    model = ["--model", trained_model_dir, "--taxonomy", taxonomy.path]
+    papers = ROOT / "data" / "seed_papers.jsonl"
+    commands = {"o.csv": ["tag", papers, "-o", blocker / "o.csv", *model],
+                "e.csv": ["tag", papers, "-o", tmp_path / "o.csv", "--errors", blocker / "e.csv", *model],
+                "p.jsonl": ["import", *sorted((ROOT / "data" / "seeds").glob("*.txt")), "-o", blocker / "p.jsonl"],
+                "report.html": ["report", "--out", blocker, *model],
+                "model": ["train", "--model", blocker / "model", "--taxonomy", taxonomy.path]}
+    for name, command in commands.items():
+        code, out, err = run(capsys, *command)
+        assert (code, out) == (1, "")
+        assert err.startswith(f"Error: {blocker / name}: cannot write there (") and "Traceback" not in err
+    assert not (tmp_path / "o.csv").exists()
+
+
 def test_user_errors_print_one_line_and_no_traceback(capsys, tmp_path, taxonomy, trained_model_dir):
     code, out, err = run(capsys, "tag", tmp_path / "missing.jsonl", "-o", tmp_path / "o.csv",
                          "--model", trained_model_dir, "--taxonomy", taxonomy.path)
