@@ -50,11 +50,17 @@ def package_versions() -> dict[str, str]:
 
 def save_model(model: TagModel, directory: str | Path, taxonomy: Taxonomy, extra: dict | None = None,
                weak_labels: np.ndarray | None = None) -> Path:
-    """Write the model into `directory`, replacing an old one only once the new one is complete."""
+    """Write the model into `directory`, replacing an old one only once the new one is complete (a
+    write that fails, as on a full disk, is an OutputWriteError and leaves the old one as it was)."""
     directory = Path(directory)
     with writing_beside(directory):
-        directory.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{directory.name}.partial-", dir=directory.parent))
+        return _write_model(model, directory, taxonomy, extra, weak_labels)
+
+
+def _write_model(model: TagModel, directory: Path, taxonomy: Taxonomy, extra: dict | None,
+                 weak_labels: np.ndarray | None) -> Path:
+    directory.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{directory.name}.partial-", dir=directory.parent))
     staging.chmod(0o777 & ~current_umask())
     try:
         files = {}

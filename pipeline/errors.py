@@ -17,6 +17,10 @@ class TaxonomyError(TaxotagError):
         super().__init__(f"{self.path}: {count} {noun} in the taxonomy:\n{lines}")
 
 
+class OutputWriteError(TaxotagError):
+    """An output cannot be written: its folder is missing or read-only, or the disk is full."""
+
+
 class InputFileError(TaxotagError):
     """An input file cannot be read at all (missing, unknown format, missing columns);
     `undecodable` when that is because some of its lines are not in the encoding it was read in."""

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline.errors import TaxotagError
+from pipeline.errors import OutputWriteError, TaxotagError
 
 try:
     import fcntl
@@ -46,11 +46,12 @@ def restore_cell(value):
 @contextlib.contextmanager
 def writing_beside(target: str | Path):
     """An OSError inside (the folder of `target` missing and impossible to create, not a folder,
-    read-only) as a TaxotagError naming `target`."""
+    read-only; the disk full) as an OutputWriteError naming `target`."""
     try:
         yield
     except OSError as exc:
-        raise TaxotagError(f"{target}: cannot write there ({exc.strerror or exc})") from None
+        reason = exc.strerror or f"{exc}: is the disk full?"  # (numpy: "N requested and M written")
+        raise OutputWriteError(f"{target}: cannot write there ({reason})") from None
 
 
 def check_writable(target: str | Path) -> None:
@@ -68,22 +69,22 @@ def check_writable(target: str | Path) -> None:
 def atomic_path(target: str | Path, mode: str = "w", encoding: str | None = "utf-8", newline=None):
     """Open a temporary file beside `target`; on success it replaces `target`, on error it is removed."""
     target = Path(target)
-    with writing_beside(target):
+    with writing_beside(target):  # (the temporary file is removed first)
         target.parent.mkdir(parents=True, exist_ok=True)
         handle_fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent)
-    os.close(handle_fd)
-    os.chmod(temporary, 0o666 & ~current_umask())  # mkstemp makes it private; outputs are ordinary files
-    try:
-        kwargs = {} if "b" in mode else {"encoding": encoding, "newline": newline}
-        with open(temporary, mode, **kwargs) as handle:
-            yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, target)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temporary)
-        raise
+        os.close(handle_fd)
+        try:
+            os.chmod(temporary, 0o666 & ~current_umask())  # mkstemp makes it private; outputs are ordinary files
+            kwargs = {} if "b" in mode else {"encoding": encoding, "newline": newline}
+            with open(temporary, mode, **kwargs) as handle:
+                yield handle
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(temporary, target)
+        except BaseException:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(temporary)
+            raise
 
 
 def refuse_overwriting(inputs, outputs) -> None:
@@ -301,7 +302,8 @@ class ResumableCsv:
 
     def start(self, columns: list[str]) -> None:
         """Write the header row (before the first chunk)."""
-        self._writer.start(columns)
+        with writing_beside(self.target):
+            self._writer.start(columns)
 
     def _remove_stale_progress_writes(self) -> None:
         """A run killed with SIGKILL while it replaced the progress file leaves that write's
@@ -320,9 +322,11 @@ class ResumableCsv:
         return state
 
     def write_rows(self, text: str) -> None:
-        """Append one chunk's rows, made by csv_rows(frame, self.columns), and record the chunk as done."""
-        self._writer.write_rows(text)
-        self._chunk_done()
+        """Append one chunk's rows, made by csv_rows(frame, self.columns), and record the chunk as done
+        (an OutputWriteError when the disk is full: the chunks done before stay, for `--resume`)."""
+        with writing_beside(self.target):
+            self._writer.write_rows(text)
+            self._chunk_done()
 
     def _chunk_done(self) -> None:
         self._text.flush()
@@ -336,13 +340,14 @@ class ResumableCsv:
 
     def finish(self, empty_columns: list[str]) -> None:
         """Rename the complete file into place and forget the progress."""
-        if self._writer.columns is None:
-            self._writer.start(empty_columns)
-        self._text.flush()
-        os.fsync(self._handle.fileno())
-        self._text.close()
-        os.chmod(self.partial, 0o666 & ~current_umask())
-        os.replace(self.partial, self.target)
+        with writing_beside(self.target):
+            if self._writer.columns is None:
+                self._writer.start(empty_columns)
+            self._text.flush()
+            os.fsync(self._handle.fileno())
+            self._text.close()
+            os.chmod(self.partial, 0o666 & ~current_umask())
+            os.replace(self.partial, self.target)
         self.progress.unlink(missing_ok=True)
         self._unlock()
 
@@ -360,7 +365,8 @@ class ResumableCsv:
 
     def _close_text(self) -> None:
         if not self._text.closed:
-            self._text.close()
+            with contextlib.suppress(OSError):  # (after a failed write, flushing fails again; resuming cuts it)
+                self._text.close()
 
     def _unlock(self) -> None:
         """Let another run write the target (last, once the files are as they should stay)."""

@@ -19,7 +19,7 @@ from pipeline.artifacts import load_model, load_model_and_labels, read_manifest,
 from pipeline.corpus import STDIN, ReadReport, read_documents
 from pipeline.evaluation import (SYSTEMS, evaluate_systems, evaluate_where_rules_silent, format_table,
                                  load_gold)
-from pipeline.errors import ModelError, TaxotagError
+from pipeline.errors import ModelError, OutputWriteError, TaxotagError
 from pipeline.engines import TaggerSpec, tag_locally, tag_on_dask
 from pipeline.export import STDOUT, ResumableCsv, StreamedCsv, refuse_overwriting, write_text
 from pipeline.model import TagModel
@@ -112,6 +112,11 @@ def tag_files(spec: TaggerSpec, inputs, output: str | Path, chunk_size: int = 20
     except KeyboardInterrupt:  # Ctrl-C or SIGTERM: keep the complete chunks for --resume
         writer.close()
         raise
+    except OutputWriteError as exc:  # a full disk: the same
+        writer.close()
+        resumable = "" if isinstance(writer, StreamedCsv) else (
+            "; the complete chunks are kept: make room and run the same command with --resume")
+        raise OutputWriteError(f"{exc}{resumable}") from None
     except BaseException:  # a bad input or a bug: nothing worth resuming
         writer.discard()
         raise

@@ -5,6 +5,7 @@ file); a bad record is skipped and reported with its line; everything else is ke
 
 import contextlib
 import os
+import resource
 import signal
 import subprocess
 import sys
@@ -250,3 +251,58 @@ def _signal_handlers():
 def test_a_pool_worker_leaves_ctrl_c_to_the_main_process_and_dies_of_sigterm():
     with ProcessPoolExecutor(1, initializer=start_worker, initargs=(os.getpid(),)) as pool:
         assert pool.submit(_signal_handlers).result() == (signal.SIG_IGN, signal.SIG_DFL)
+
+
+def _file_size_limit(limit: int):
+    """For a subprocess: files may not grow past `limit` bytes; a write past it fails with EFBIG
+    (SIGXFSZ ignored), as on a full disk."""
+    def limited():
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    return limited
+
+
+def test_a_write_that_fails_keeps_the_complete_chunks_and_resumes(tmp_path, taxonomy, trained_model_dir, big_run):
+    """A write of the output that fails (a full disk; here a file size limit) is one line, keeps the
+    complete chunks, and --resume then gives the output of an uninterrupted run."""
+    source, reference = big_run
+    out = tmp_path / "out.csv"
+    command = [sys.executable, "-m", "pipeline.cli", "tag", str(source), "-o", str(out), "--chunk-size", "500",
+               "--jobs", "2", "--model", str(trained_model_dir), "--taxonomy", taxonomy.path]
+    limit = reference.stat().st_size // 3
+    failed = subprocess.run(command, capture_output=True, text=True, timeout=300, preexec_fn=_file_size_limit(limit))
+    assert failed.returncode == 1 and failed.stdout == ""
+    assert failed.stderr.strip().splitlines()[-1] == (
+        f"Error: {out}: cannot write there (File too large); the complete chunks are kept: make room and run "
+        "the same command with --resume")
+    assert "Traceback" not in failed.stderr and not out.exists()
+    done = subprocess.run(command + ["--resume"], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0 and "resumed after" in done.stdout, done.stderr
+    assert out.read_bytes() == reference.read_bytes()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.csv"]
+
+
+def test_a_model_write_that_fails_leaves_the_old_model(tmp_path, taxonomy, trained_model_dir):
+    """Saving a model whose files cannot be written (a full disk; here a real file size limit on
+    this process while it saves) keeps the model that was there and leaves no staging folder."""
+    import shutil
+
+    from pipeline.artifacts import load_model, save_model
+    from pipeline.errors import OutputWriteError
+
+    model_dir = tmp_path / "model"
+    shutil.copytree(trained_model_dir, model_dir)
+    before = {path.name: path.read_bytes() for path in model_dir.iterdir()}
+    model = load_model(model_dir, taxonomy)
+    limit = max(len(content) for content in before.values()) // 2
+    soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+    previous = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (limit, hard))
+    try:
+        with pytest.raises(OutputWriteError, match=r"model: cannot write there \(.* written: is the disk full\?\)$"):
+            save_model(model, model_dir, taxonomy)
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
+        signal.signal(signal.SIGXFSZ, previous)
+    assert {path.name: path.read_bytes() for path in model_dir.iterdir()} == before
+    assert [path.name for path in tmp_path.iterdir()] == ["model"]
