@@ -394,6 +394,11 @@ def _csv_records(text: TextSource, source: dict[str, str], delimiter: str = ",")
         if len(header) == 1 and ({";", "\t", ","} - {delimiter}) & set(header[0]):
             raise InputFileError(f"{path}, line 1: the header is one column ({header[0][:80]!r}); "
                                  f"taxotag reads comma-separated .csv and tab-separated .tsv files")
+        twice = [name for index, name in enumerate(header) if name and name in header[:index]]  # ('' is no name)
+        if twice:
+            first = header.index(twice[0])
+            raise InputFileError(f"{path}, line 1: the header names column {twice[0]!r} twice (columns "
+                                 f"{first + 1} and {header.index(twice[0], first + 1) + 1}), so one would be lost")
         missing = _missing_columns(source, header)
         if missing:
             raise MissingColumnsError(f"{path}, line 1: {missing}")

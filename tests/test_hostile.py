@@ -59,6 +59,7 @@ def test_bad_records_are_skipped_and_reported(name, ids, skipped):
 @pytest.mark.parametrize("name, message", [
     ("unbalanced_quote.csv", r"unbalanced_quote.csv, line 3: malformed CSV in the record that starts here"),
     ("missing_columns.csv", r"line 1: missing required column\(s\) title, abstract; found id, name, text"),
+    ("duplicate_column.csv", r"line 1: the header names column 'abstract' twice \(columns 3 and 5\)"),
 ])
 def test_unreadable_files_are_clear_errors(name, message):
     with pytest.raises(InputFileError, match=message):
