@@ -336,7 +336,7 @@ def test_tag_reads_standard_input_and_writes_standard_output(tmp_path, taxonomy,
     done = subprocess.run(command, input=gzip.compress(papers.read_bytes()), capture_output=True, timeout=120)
     assert done.returncode == 0 and done.stderr.decode().startswith("tagged 165 abstracts")
     assert "-> standard output" in done.stderr.decode()
-    assert run_file_tag(tmp_path, papers, model) == done.stdout  # (the same CSV as a file output)
+    assert _tag_to_file(tmp_path, papers, model) == done.stdout  # (the same CSV as a file output)
 
     many = tmp_path / "many.jsonl"  # 3,300 rows: far more output than a pipe holds, so the run is still writing
     records = [json.loads(line) for line in papers.read_text(encoding="utf-8").splitlines()]
@@ -349,7 +349,7 @@ def test_tag_reads_standard_input_and_writes_standard_output(tmp_path, taxonomy,
     assert reader.stderr.read() == b""
 
 
-def run_file_tag(tmp_path, papers, model) -> bytes:
+def _tag_to_file(tmp_path, papers, model) -> bytes:
     out = tmp_path / "file.csv"
     subprocess.run([sys.executable, "-m", "pipeline.cli", "tag", str(papers), "-o", str(out), *model], check=True,
                    capture_output=True, timeout=120)
@@ -382,7 +382,7 @@ def test_standard_input_needs_a_format_is_read_once_and_reports_lines_as_stdin(c
     code, _, err = run(capsys, "tag", "-", "--format", "jsonl", "-o", tmp_path / "cut.csv", *model)
     assert code == 1 and err.startswith("Error: <stdin>: cannot read (") and not (tmp_path / "cut.csv").exists()
 
-    listing = (ROOT / "data" / "seeds").glob("*.txt").__next__()
+    listing = sorted((ROOT / "data" / "seeds").glob("*.txt"))[0]
     stdin(listing.read_bytes())
     code, out, _ = run(capsys, "explain", "p001", "--input", "-", "--format", "txt", *model)
     assert code == 0 and out.startswith("p001: ")

@@ -6,6 +6,7 @@ file); a bad record is skipped and reported with its line; everything else is ke
 import contextlib
 import os
 import resource
+import shutil
 import signal
 import subprocess
 import sys
@@ -16,9 +17,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from pipeline.artifacts import load_model, save_model
 from pipeline.cli import main
 from pipeline.corpus import ReadReport, read_all
-from pipeline.errors import InputFileError, TaxonomyError
+from pipeline.errors import InputFileError, OutputWriteError, TaxonomyError
 from pipeline.export import restore_cell
 from pipeline.rules import RuleSet
 from pipeline.taxonomy import load_taxonomy
@@ -286,11 +288,6 @@ def test_a_write_that_fails_keeps_the_complete_chunks_and_resumes(tmp_path, taxo
 def test_a_model_write_that_fails_leaves_the_old_model(tmp_path, taxonomy, trained_model_dir):
     """Saving a model whose files cannot be written (a full disk; here a real file size limit on
     this process while it saves) keeps the model that was there and leaves no staging folder."""
-    import shutil
-
-    from pipeline.artifacts import load_model, save_model
-    from pipeline.errors import OutputWriteError
-
     model_dir = tmp_path / "model"
     shutil.copytree(trained_model_dir, model_dir)
     before = {path.name: path.read_bytes() for path in model_dir.iterdir()}
