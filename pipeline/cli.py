@@ -100,8 +100,18 @@ def encoding_name(text: str) -> str:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
+def _version() -> str:
+    from importlib import metadata
+
+    try:
+        return metadata.version("taxotag")
+    except metadata.PackageNotFoundError:  # (run from a source tree that was not installed)
+        return "(not installed)"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="taxotag", description="Tag research abstracts with an editable taxonomy.")
+    parser.add_argument("--version", action="version", version=f"taxotag {_version()}")
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
 
     def command(name: str, handler, help_text: str) -> argparse.ArgumentParser:

@@ -78,6 +78,14 @@ def test_rules_with_gold_prints_one_row_per_rule(capsys, taxonomy, small_corpus)
     assert "precision: correct / (correct + incorrect), with its 95% Wilson interval." in out
 
 
+def test_version(capsys):
+    from importlib import metadata
+
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--version"])
+    assert exit_info.value.code == 0 and capsys.readouterr().out == f"taxotag {metadata.version('taxotag')}\n"
+
+
 def test_validate_ok_and_broken(capsys, tmp_path):
     good = tmp_path / "good.yaml"
     good.write_text(MINIMAL_TAXONOMY)
