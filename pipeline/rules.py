@@ -217,6 +217,8 @@ def phrase_variants(phrase: str) -> list[list[str]]:
 def check_rule(rule: Rule) -> list[str]:
     """Problems that keep a rule from compiling or from ever matching (empty list when fine)."""
     if rule.kind == "phrase":
+        if not rule.phrases:
+            return ["the phrase list is empty, so the rule can never match"]
         return [f"phrase {phrase!r} has no words" for phrase in rule.phrases if not phrase_variants(phrase)]
     if rule.kind == "regex":
         try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -77,6 +78,8 @@ class Rule(_Strict):
 
     def describe(self) -> str:
         """A short human label: `phrase 'self-supervised'`."""
+        if self.kind == "phrase" and not self.phrases:
+            return "phrase []"
         if self.kind == "phrase":
             shown = self.phrases[0] + (f" (+{len(self.phrases) - 1})" if len(self.phrases) > 1 else "")
             return f"phrase '{shown}'"
@@ -401,6 +404,7 @@ def _check_semantics(data: dict, line_of: dict) -> list[str]:
     problems = []
     seen_tags: dict[str, int] = {}
     seen_rules: dict[str, str] = {}
+    reachable: dict[str, float] = {}  # tag id -> the rule score it gets when all its rules fire
     for t, raw in enumerate(raw_tags):
         tag_loc, tag_id = ("tags", t), raw.get("id")
         label = f"tag '{tag_id}'" if isinstance(tag_id, str) else f"tag #{t + 1}"
@@ -423,8 +427,11 @@ def _check_semantics(data: dict, line_of: dict) -> list[str]:
             try:
                 rule = Rule.model_validate(raw_rule)
             except ValidationError:
-                continue  # already reported by the structural check
+                reachable[tag_id] = math.inf  # (unknown: the structural check reports the rule)
+                continue
             at = functools.partial(_rule_place, line_of, tag_loc + ("rules", r), label, _rule_label(raw_rule, r), rule)
+            for voted in {tag_id, *rule.implies}:
+                reachable[voted] = reachable.get(voted, 0.0) + rule.weight
             rule_id = rule.id or f"{tag_id}.{r + 1}"
             if rule_id in seen_rules:
                 problems.append(f"{at('id')}: duplicate rule id '{rule_id}' (also in {seen_rules[rule_id]})")
@@ -437,7 +444,21 @@ def _check_semantics(data: dict, line_of: dict) -> list[str]:
                         problems.append(f"{at(field)}: {field} names the rule's own tag")
             problems.extend(f"{at(rule.kind)}: {message}" for message in check_rule(rule))
             problems.extend(f"{at('unless')}: {message}" for message in check_unless(rule))
-    return problems + _parent_cycles(raw_tags, line_of)
+    return problems + _unreachable_scores(raw_tags, line_of, reachable) + _parent_cycles(raw_tags, line_of)
+
+
+def _unreachable_scores(raw_tags: list[dict], line_of: dict, reachable: dict[str, float]) -> list[str]:
+    """A tag whose min_score is more than all the rules voting for it add up to: its rules never give it."""
+    problems = []
+    for t, raw in enumerate(raw_tags):
+        minimum, tag_id = raw.get("min_score"), raw.get("id")
+        if not isinstance(tag_id, str) or not isinstance(minimum, (int, float)):
+            continue
+        if minimum > reachable.get(tag_id, 0.0) + 1e-9:  # (float sums of weights)
+            problems.append(f"line {_line(line_of, ('tags', t, 'min_score'))}: tag '{tag_id}': min_score {minimum:g} "
+                            f"is more than its rules' weights add up to ({reachable.get(tag_id, 0.0):g}), so the "
+                            "rules can never give it")
+    return problems
 
 
 def _rule_place(line_of: dict, rule_loc: tuple, tag_label: str, rule_label: str, rule: Rule, *field: str) -> str:

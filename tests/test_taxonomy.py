@@ -181,12 +181,40 @@ tags:
         excludes: [a]
       - phrase: z
         unless: [pseudo-labels, ' - ']
+      - phrase: []
 """
     assert problems_of(text) == [
         "line 8: tag 'a', rule 1: tags.0.rules.0.weight: Input should be greater than 0",
         "line 10: tag 'a', rule 2 (phrase 'y'): excludes names the rule's own tag",
         "line 12: tag 'a', rule 3 (phrase 'z'): unless phrase ' - ' has no words",
+        "line 13: tag 'a', rule 4 (phrase []): the phrase list is empty, so the rule can never match",
     ]
+
+
+def test_a_min_score_that_the_rules_can_never_reach_is_refused():
+    text = """
+tags:
+  - id: a
+    name: A
+    description: first
+    min_score: 2
+    rules:
+      - {phrase: x}
+      - {phrase: y, weight: 0.5}
+  - id: b
+    name: B
+    description: second
+    min_score: 1.5
+    rules:
+      - {phrase: z}
+  - id: c
+    name: C
+    description: third
+    rules:
+      - {phrase: w, implies: [b], weight: 0.5}
+"""
+    assert problems_of(text) == [  # (b reaches 1.5 with c's implying rule)
+        "line 6: tag 'a': min_score 2 is more than its rules' weights add up to (1.5), so the rules can never give it"]
 
 
 def test_context_cues_without_a_word_are_refused():
