@@ -4,6 +4,7 @@ default), or on a Dask cluster. Every engine yields each chunk's CSV rows in inp
 from __future__ import annotations
 
 import functools
+import logging
 import os
 from collections import Counter, deque
 from collections.abc import Iterable, Iterator
@@ -96,7 +97,10 @@ def tag_on_dask(spec: TaggerSpec, chunks: Iterable[tuple[pd.DataFrame, list[str]
     if scheduler is None:
         with ctrl_c_ignored_by_new_processes():  # else each worker prints its KeyboardInterrupt traceback
             cluster = LocalCluster(n_workers=effective_jobs(workers), threads_per_worker=1, processes=True,
-                                   dashboard_address=":0")
+                                   dashboard_address=":0", silence_logs=logging.CRITICAL)
+            # (its workers' log lines are noise on a user's terminal, and when the run is interrupted,
+            # a worker whose heartbeat finds the scheduler gone logs a traceback; task errors still
+            # reach this process as exceptions)
     client = _client(Client, scheduler or cluster)
     try:
         window = 2 * max(1, len(client.scheduler_info()["workers"]))

@@ -427,10 +427,11 @@ def _check_semantics(data: dict, line_of: dict) -> list[str]:
             try:
                 rule = Rule.model_validate(raw_rule)
             except ValidationError:
-                reachable[tag_id] = math.inf  # (unknown: the structural check reports the rule)
+                if isinstance(tag_id, str):
+                    reachable[tag_id] = math.inf  # (unknown: the structural check reports the rule)
                 continue
             at = functools.partial(_rule_place, line_of, tag_loc + ("rules", r), label, _rule_label(raw_rule, r), rule)
-            for voted in {tag_id, *rule.implies}:
+            for voted in {tag_id, *rule.implies} if isinstance(tag_id, str) else ():
                 reachable[voted] = reachable.get(voted, 0.0) + rule.weight
             rule_id = rule.id or f"{tag_id}.{r + 1}"
             if rule_id in seen_rules:
