@@ -452,13 +452,15 @@ def _unreachable_scores(raw_tags: list[dict], line_of: dict, reachable: dict[str
     """A tag whose min_score is more than all the rules voting for it add up to: its rules never give it."""
     problems = []
     for t, raw in enumerate(raw_tags):
-        minimum, tag_id = raw.get("min_score"), raw.get("id")
-        if not isinstance(tag_id, str) or not isinstance(minimum, (int, float)):
+        minimum, tag_id = raw.get("min_score", Tag.model_fields["min_score"].default), raw.get("id")
+        if not isinstance(tag_id, str) or tag_id not in reachable or not isinstance(minimum, (int, float)):
+            # (an id that is no string, or no valid rule: reported already)
             continue
         if minimum > reachable.get(tag_id, 0.0) + 1e-9:  # (float sums of weights)
-            problems.append(f"line {_line(line_of, ('tags', t, 'min_score'))}: tag '{tag_id}': min_score {minimum:g} "
-                            f"is more than its rules' weights add up to ({reachable.get(tag_id, 0.0):g}), so the "
-                            "rules can never give it")
+            shown = f"min_score {minimum:g}" + ("" if "min_score" in raw else " (the default)")
+            problems.append(f"line {_line(line_of, ('tags', t, 'min_score'))}: tag '{tag_id}': {shown} is more "
+                            f"than its rules' weights add up to ({reachable.get(tag_id, 0.0):g}), so the rules "
+                            "can never give it")
     return problems
 
 

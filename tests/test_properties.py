@@ -119,7 +119,7 @@ yaml_values = st.recursive(
     st.none() | st.booleans() | st.integers() | TEXT,
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(
         st.sampled_from(["id", "name", "description", "rules", "phrase", "regex", "pattern", "tags",
-                         "weight", "where", "parent", "implies", "LOWER", "x"]), inner, max_size=4),
+                         "weight", "where", "parent", "implies", "min_score", "LOWER", "x"]), inner, max_size=4),
     max_leaves=12,
 )
 

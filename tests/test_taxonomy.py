@@ -212,9 +212,12 @@ tags:
     description: third
     rules:
       - {phrase: w, implies: [b], weight: 0.5}
+      - {phrase: v, weight: 0.25}
 """
     assert problems_of(text) == [  # (b reaches 1.5 with c's implying rule)
-        "line 6: tag 'a': min_score 2 is more than its rules' weights add up to (1.5), so the rules can never give it"]
+        "line 6: tag 'a': min_score 2 is more than its rules' weights add up to (1.5), so the rules can never give it",
+        "line 16: tag 'c': min_score 1 (the default) is more than its rules' weights add up to (0.75), so the rules "
+        "can never give it"]
 
 
 def test_context_cues_without_a_word_are_refused():
