@@ -13,8 +13,8 @@ from pathlib import Path
 
 from pipeline import workflow
 from pipeline.artifacts import load_model, verify_model
-from pipeline.corpus import (FORMATS, REQUIRED_COLUMNS, STDIN, STDIN_NEEDS_FORMAT, ReadReport, check_encoding,
-                             find_record, import_listings, require_file, write_jsonl_text)
+from pipeline.corpus import (FORMATS, REQUIRED_COLUMNS, STDIN, ReadReport, check_encoding, find_record,
+                             import_listings, require_file, write_jsonl_text)
 from pipeline.engines import TaggerSpec
 from pipeline.errors import InputFileError, MissingColumnsError, TaxotagError
 from pipeline.evaluation import format_table
@@ -276,8 +276,6 @@ def cmd_tag(args) -> int:
     for path in args.inputs:
         if path != STDIN:
             require_file(path)
-    if STDIN in args.inputs and args.input_format is None:
-        raise TaxotagError(STDIN_NEEDS_FORMAT)
     spec = TaggerSpec(str(args.taxonomy), str(args.model), args.allow_stale)
     streamed = args.output == STDOUT
     try:

@@ -456,10 +456,10 @@ def _unreachable_scores(raw_tags: list[dict], line_of: dict, reachable: dict[str
         if not isinstance(tag_id, str) or tag_id not in reachable or not isinstance(minimum, (int, float)):
             # (an id that is no string, or no valid rule: reported already)
             continue
-        if minimum > reachable.get(tag_id, 0.0) + 1e-9:  # (float sums of weights)
+        if minimum > reachable[tag_id] + 1e-9:  # (float sums of weights)
             shown = f"min_score {minimum:g}" + ("" if "min_score" in raw else " (the default)")
             problems.append(f"line {_line(line_of, ('tags', t, 'min_score'))}: tag '{tag_id}': {shown} is more "
-                            f"than its rules' weights add up to ({reachable.get(tag_id, 0.0):g}), so the rules "
+                            f"than its rules' weights add up to ({reachable[tag_id]:g}), so the rules "
                             "can never give it")
     return problems
 

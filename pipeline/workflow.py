@@ -16,10 +16,10 @@ from tqdm import tqdm
 
 from pipeline import cache
 from pipeline.artifacts import load_model, load_model_and_labels, read_manifest, save_model
-from pipeline.corpus import STDIN, ReadReport, read_documents
+from pipeline.corpus import STDIN, STDIN_NEEDS_FORMAT, ReadReport, read_documents
 from pipeline.evaluation import (SYSTEMS, evaluate_systems, evaluate_where_rules_silent, format_table,
                                  load_gold)
-from pipeline.errors import ModelError, OutputWriteError, TaxotagError
+from pipeline.errors import InputFileError, ModelError, OutputWriteError, TaxotagError
 from pipeline.engines import TaggerSpec, tag_locally, tag_on_dask
 from pipeline.export import STDOUT, ResumableCsv, StreamedCsv, refuse_overwriting, write_text
 from pipeline.model import TagModel
@@ -86,7 +86,7 @@ def tag_files(spec: TaggerSpec, inputs, output: str | Path, chunk_size: int = 20
     `input_format` their format (see corpus.read_documents). An input `-` is standard input, an
     output `-` standard output (written as it is made; neither can be resumed)."""
     refuse_overwriting(inputs, [output])
-    _check_streams(inputs, output, resume)
+    _check_streams(inputs, output, resume, input_format)
     taxonomy = load_taxonomy(spec.taxonomy_path)
     manifest = read_manifest(spec.model_dir)
     run = TagRun()
@@ -135,9 +135,12 @@ def _with_columns(writer: ResumableCsv | StreamedCsv, taxonomy: Taxonomy, chunks
         yield frame, writer.columns
 
 
-def _check_streams(inputs, output, resume: bool) -> None:
-    """Standard input (`-`) is read once, and neither it nor standard output can be resumed."""
+def _check_streams(inputs, output, resume: bool, input_format: str | None) -> None:
+    """Before any work: standard input (`-`) needs a format and is read once, and neither it nor
+    standard output can be resumed."""
     names = [str(path) for path in inputs]
+    if STDIN in names and input_format is None:
+        raise InputFileError(STDIN_NEEDS_FORMAT)
     if names.count(STDIN) > 1:
         raise TaxotagError("-: standard input can be read only once; name it once among the inputs")
     if resume and (STDIN in names or str(output) == STDOUT):
