@@ -125,7 +125,7 @@ def build_parser() -> argparse.ArgumentParser:
     def input_options(sub, what="input"):
         sub.add_argument("--columns", type=column_names, metavar="id=NAME,title=NAME,abstract=NAME",
                          help=f"the {what}'s own names for the id, title or abstract column, e.g. "
-                              "id=paperId,abstract=summary (JSONL, CSV, TSV, Parquet; not needed when "
+                              "id=paperId,abstract=summary (JSONL, JSON, CSV, TSV, Parquet; not needed when "
                               "they differ only in case)")
         sub.add_argument("--encoding", type=encoding_name, metavar="NAME",
                          help=f"the {what}'s text encoding, e.g. cp1252 or latin-1 (default: UTF-8, or "
@@ -168,9 +168,9 @@ def build_parser() -> argparse.ArgumentParser:
         if name == "retrain":
             sub.add_argument("--out", default=workflow.DEFAULT_OUT, help="where retrain_diff.md goes")
 
-    sub = command("tag", cmd_tag, "Tag abstracts from JSONL, CSV, TSV, Parquet or listing text files into a CSV.")
+    sub = command("tag", cmd_tag, "Tag abstracts from JSONL, JSON, CSV, TSV, Parquet or listing text files into a CSV.")
     sub.add_argument("inputs", nargs="+", metavar="INPUT",
-                     help="input files (.jsonl, .csv, .tsv, .parquet, .txt, optionally .gz), or - for "
+                     help="input files (.jsonl, .json, .csv, .tsv, .parquet, .txt, optionally .gz), or - for "
                           "standard input (with --format)")
     sub.add_argument("-o", "--output", required=True,
                      help="output CSV (.csv, or .csv.gz for gzip), or - for standard output")

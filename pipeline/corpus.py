@@ -1,4 +1,4 @@
-"""Read abstracts from JSONL, CSV, TSV, Parquet (each optionally .gz) and the papers-listing text format.
+"""Read abstracts from JSONL, JSON, CSV, TSV, Parquet (each optionally .gz) and the papers-listing text format.
 
 Readers stream: they yield pandas DataFrames of at most `chunk_size` records with the columns
 `id`, `title`, `abstract` first and any other columns after; a file without one of those names may
@@ -23,6 +23,7 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline.errors import InputFileError, MissingColumnsError
+from pipeline.json_document import json_records
 
 REQUIRED_COLUMNS = ("id", "title", "abstract")
 MAX_FIELD_CHARS = 64 << 20
@@ -71,20 +72,20 @@ class ReadReport:
 STDIN = "-"
 """The input name that stands for standard input, read in the format `--format` names (gzip too)."""
 
-FORMATS = {"jsonl": "jsonl", "csv": "csv", "tsv": "tsv", "parquet": "parquet", "txt": "listing"}
+FORMATS = {"jsonl": "jsonl", "json": "json", "csv": "csv", "tsv": "tsv", "parquet": "parquet", "txt": "listing"}
 """The names of the input formats (as --format takes them) and the kind each is read as."""
 
-STDIN_NEEDS_FORMAT = "-: name the format of standard input with --format (jsonl, csv, tsv or txt)"
+STDIN_NEEDS_FORMAT = "-: name the format of standard input with --format (jsonl, json, csv, tsv or txt)"
 
 
 def detect_format(path: str | Path) -> str:
-    """`jsonl`, `csv`, `tsv`, `parquet` or `listing`, from the file name (a trailing .gz is allowed)."""
+    """`jsonl`, `json`, `csv`, `tsv`, `parquet` or `listing`, from the file name (a trailing .gz is allowed)."""
     name = Path(path).name.lower().removesuffix(".gz")
-    for suffix, kind in ((".jsonl", "jsonl"), (".ndjson", "jsonl"), (".csv", "csv"), (".tsv", "tsv"),
-                         (".parquet", "parquet"), (".txt", "listing")):
+    for suffix, kind in ((".jsonl", "jsonl"), (".ndjson", "jsonl"), (".json", "json"), (".csv", "csv"),
+                         (".tsv", "tsv"), (".parquet", "parquet"), (".txt", "listing")):
         if name.endswith(suffix):
             return kind
-    raise InputFileError(f"{path}: unknown input format; use .jsonl, .csv, .tsv, .parquet or .txt "
+    raise InputFileError(f"{path}: unknown input format; use .jsonl, .json, .csv, .tsv, .parquet or .txt "
                          "(optionally .gz)")
 
 
@@ -119,16 +120,22 @@ def read_documents(path: str | Path, chunk_size: int = 5000, report: ReadReport 
             records = _listing_records(text, id_prefix)
         elif kind == "jsonl":
             records = _jsonl_records(text)
+        elif kind == "json":
+            records = _json_document_records(text, source)
         else:
             records = _csv_records(text, source, delimiter="\t" if kind == "tsv" else ",")
     if kind != "listing":
-        records = _renamed(records, source)
+        records = _renamed(records, source, inverted_index=kind in JSON_KINDS and source["abstract"] == "abstract")
     chunk: list[dict] = []
     name = str(path)  # (one string for all the file's ids in report.file_of_id)
+    first_keys, kept = None, 0
     for line, record in records:
+        if first_keys is None and isinstance(record, dict):
+            first_keys = list(record)
         document = _clean_record(record, name, line, report)
         if document is None:
             continue
+        kept += 1
         chunk.append(document)
         if len(chunk) >= chunk_size:
             report.records += len(chunk)
@@ -137,6 +144,19 @@ def read_documents(path: str | Path, chunk_size: int = 5000, report: ReadReport 
     if chunk:
         report.records += len(chunk)
         yield _frame(chunk)
+    lacking = [column for column in REQUIRED_COLUMNS if column not in (first_keys or REQUIRED_COLUMNS)]
+    if kind in JSON_KINDS and not kept and lacking:
+        raise MissingColumnsError(f"{path}: no record could be read: the first one has no "
+                                  f"{', '.join(source[c] for c in lacking)} (its keys: {_shown(first_keys)})")
+
+
+JSON_KINDS = ("jsonl", "json")
+"""The formats whose records each name their own keys."""
+
+
+def _shown(names: list, limit: int = 12) -> str:
+    shown = ", ".join(map(str, names[:limit]))
+    return shown + (f", ... ({len(names)} keys)" if len(names) > limit else "")
 
 
 def require_file(path: str | Path) -> Path:
@@ -179,15 +199,18 @@ def _empty_frame() -> pd.DataFrame:
     return pd.DataFrame({column: pd.Series(dtype=object) for column in REQUIRED_COLUMNS})
 
 
-def _renamed(records, source: dict[str, str]) -> Iterator[tuple[int, dict]]:
+def _renamed(records, source: dict[str, str], inverted_index: bool = False) -> Iterator[tuple[int, dict]]:
     """Records with the file's columns named in `source` ({ours: theirs}) renamed to ours.
 
     A column is found by `_column_in`; one of our names that the file uses for another column
-    (an `abstract` column when `summary` is named the abstract) is left out.
+    (an `abstract` column when `summary` is named the abstract) is left out. With `inverted_index`,
+    a record without an abstract takes OpenAlex's `abstract_inverted_index` for it.
     """
     for line, record in records:
         if isinstance(record, dict):
             found = {ours: _column_in(record, theirs) for ours, theirs in source.items()}
+            if inverted_index and found["abstract"] is None and INVERTED_INDEX in record:
+                found["abstract"] = INVERTED_INDEX
             if any(ours != theirs for ours, theirs in found.items()):
                 ours_of = {theirs: ours for ours, theirs in found.items() if theirs is not None}
                 record = {ours_of.get(key, key): value for key, value in record.items()
@@ -217,6 +240,10 @@ def _clean_record(record, path: str, line: int, report: ReadReport) -> dict | No
     if missing:
         report.skip(path, line, f"missing {', '.join(missing)}")
         return None
+    if isinstance(record["abstract"], dict):
+        text = inverted_index_text(record["abstract"])
+        if text is not None:
+            record = {**record, "abstract": text}
     structured = [column for column in REQUIRED_COLUMNS if isinstance(record[column], (dict, list))]
     if structured:
         report.skip(path, line, f"{', '.join(structured)} is a JSON {_json_kind(record[structured[0]])}, not text")
@@ -235,6 +262,25 @@ def _clean_record(record, path: str, line: int, report: ReadReport) -> dict | No
         return None
     report.file_of_id[document["id"]] = path
     return document
+
+
+INVERTED_INDEX = "abstract_inverted_index"
+"""OpenAlex's abstract: each word with the positions where it stands."""
+
+
+def inverted_index_text(index: dict) -> str | None:
+    """The text of an abstract given as an inverted index ({"word": [0, 5], ...}), or None when
+    `index` is not one."""
+    placed = []
+    for word, positions in index.items():
+        if not isinstance(positions, list):
+            return None
+        for position in positions:
+            if not isinstance(position, int) or isinstance(position, bool):
+                return None
+            placed.append((position, word))
+    placed.sort()
+    return " ".join(word for _, word in placed)
 
 
 def _json_kind(value) -> str:
@@ -318,6 +364,16 @@ class TextSource:
                     bad_lines.add(number)
                 yield number, text.replace("\x00", "")
 
+    def blocks(self, size: int = 1 << 20) -> Iterator[str]:
+        """The decoded text in blocks of about `size` bytes; bytes that are not in the encoding
+        become UNDECODABLE_MARK."""
+        encoding = "utf-8-sig" if self.label == "UTF-8" else self.encoding  # (a UTF-8 byte order mark is dropped)
+        decoder = codecs.getincrementaldecoder(encoding)(errors=UNDECODABLE)
+        with self._opened() as handle:
+            while block := handle.read(size):
+                yield decoder.decode(block).replace("\x00", "")
+            yield decoder.decode(b"", final=True)
+
     @contextmanager
     def _opened(self):
         try:
@@ -359,17 +415,39 @@ def _marked_encoding(start: bytes) -> str | None:
     return next((encoding for mark, encoding in BYTE_ORDER_MARKS if start.startswith(mark)), None)
 
 
-def _jsonl_records(text: TextSource) -> Iterator[tuple[int, dict]]:
-    path, report = text.path, text.report
+def _jsonl_records(text: TextSource) -> Iterator[tuple[int, object]]:
     for number, line in text.lines():
-        if not line.strip():
-            continue
-        try:
-            yield number, json.loads(line)
-        except json.JSONDecodeError as exc:
-            report.skip(path, number, f"invalid JSON: {exc.msg.removesuffix(' at')} (column {exc.colno})")
-        except RecursionError:
-            report.skip(path, number, "invalid JSON (nested too deeply)")
+        if line.strip():
+            yield from _parsed(line, number, text.path, text.report)
+
+
+def _json_document_records(text: TextSource, source: dict[str, str]) -> Iterator[tuple[int, object]]:
+    """The records of a JSON document (see pipeline.json_document); a record holding bytes that
+    are not in the file's encoding is skipped."""
+    names = [source["title"], source["abstract"]] + ([INVERTED_INDEX] if source["abstract"] == "abstract" else [])
+
+    def is_record(keys) -> bool:
+        return any(_column_in(keys, name) is not None for name in names)
+
+    for number, raw in json_records(text.blocks(), text.path, is_record):
+        if UNDECODABLE_MARK in raw:
+            text.report.skip(text.path, number, f"not {text.label} (in the record that starts here)",
+                             undecodable=True)
+        else:
+            yield from _parsed(raw, number, text.path, text.report)
+
+
+def _parsed(raw: str, number: int, path, report: ReadReport) -> Iterator[tuple[int, object]]:
+    """(number, value) of the JSON text `raw`, which starts at line `number`; nothing, and a
+    reported problem, when it is not valid JSON."""
+    try:
+        yield number, json.loads(raw)
+    except json.JSONDecodeError as exc:
+        line = number + exc.lineno - 1
+        column = f"column {exc.colno}" if exc.lineno == 1 else f"line {line}, column {exc.colno}"
+        report.skip(path, number, f"invalid JSON: {exc.msg.removesuffix(' at')} ({column})")
+    except RecursionError:
+        report.skip(path, number, "invalid JSON (nested too deeply)")
 
 
 def _csv_records(text: TextSource, source: dict[str, str], delimiter: str = ",") -> Iterator[tuple[int, dict]]:

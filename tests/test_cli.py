@@ -137,8 +137,12 @@ def test_user_errors_print_one_line_and_no_traceback(capsys, tmp_path, taxonomy,
     corpus = tmp_path / "broken.jsonl"
     corpus.write_text('{"id": 1}\n')
     code, out, err = run(capsys, "rules", "--corpus", corpus, "--taxonomy", taxonomy.path)
+    assert (code, err) == (1, f"Error: {corpus}: no record could be read: the first one has no title, abstract "
+                              "(its keys: id); --columns can name the file's own ones, e.g. --columns abstract=summary\n")
+    corpus.write_text('{"id": 1, "title": "", "abstract": ""}\n')
+    code, out, err = run(capsys, "rules", "--corpus", corpus, "--taxonomy", taxonomy.path)
     assert (code, err) == (1, f"Error: {corpus}: the corpus has no usable records; all 1 were skipped, first: "
-                              f"{corpus}, line 1: missing title, abstract\n")
+                              f"{corpus}, line 1: id '1' has neither title nor abstract\n")
 
 
 def test_outside_the_project_folder_the_default_taxonomy_is_named_as_missing(capsys, tmp_path, monkeypatch):
@@ -373,7 +377,7 @@ def test_standard_input_needs_a_format_is_read_once_and_reports_lines_as_stdin(c
 
     stdin(b"")
     assert run(capsys, "tag", "-", "-o", tmp_path / "o.csv", *model) == (
-        1, "", "Error: -: name the format of standard input with --format (jsonl, csv, tsv or txt)\n")
+        1, "", "Error: -: name the format of standard input with --format (jsonl, json, csv, tsv or txt)\n")
     code, _, err = run(capsys, "tag", "-", "-", "--format", "jsonl", "-o", tmp_path / "o.csv", *model)
     assert code == 1 and "standard input can be read only once" in err
     code, _, err = run(capsys, "tag", "-", "--format", "jsonl", "-o", tmp_path / "o.csv", "--resume", *model)
@@ -385,6 +389,20 @@ def test_standard_input_needs_a_format_is_read_once_and_reports_lines_as_stdin(c
     code, out, err = run(capsys, "tag", "-", "--format", "csv", "-o", tmp_path / "o.csv", *model)
     assert code == 0 and "<stdin>, line 3: 2 fields, the header has 3" in err
     assert pd.read_csv(tmp_path / "o.csv")["tags"].tolist() == ["self_supervised"]
+
+    response = {"total": 2, "data": [{"paperId": "x1", "title": "Self-supervised learning", "abstract": "We propose it."},
+                                      {"paperId": "x2", "title": "Knowledge distillation", "abstract": None}]}
+    stdin(gzip.compress(json.dumps(response, indent=2).encode()))
+    code, out, err = run(capsys, "tag", "-", "--format", "json", "--columns", "id=paperId", "-o", tmp_path / "o.csv",
+                         *model)
+    assert (code, err) == (0, "")
+    assert pd.read_csv(tmp_path / "o.csv")[["id", "tags"]].values.tolist() == [["x1", "self_supervised"],
+                                                                               ["x2", "distillation"]]
+    stdin(json.dumps(response).encode())  # (without --columns: no record has an id)
+    code, out, err = run(capsys, "tag", "-", "--format", "json", "-o", tmp_path / "none.csv", *model)
+    assert code == 1 and err.startswith("Error: <stdin>: no record could be read: the first one has no id (its keys: "
+                                        "paperId, title, abstract); --columns can name the file's own ones")
+    assert not (tmp_path / "none.csv").exists()
 
     stdin(gzip.compress((ROOT / "data" / "seed_papers.jsonl").read_bytes())[:300])  # (cut short)
     code, _, err = run(capsys, "tag", "-", "--format", "jsonl", "-o", tmp_path / "cut.csv", *model)

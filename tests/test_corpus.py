@@ -257,3 +257,98 @@ def test_a_broken_line_of_a_utf16_file_is_skipped_with_its_number(tmp_path):
     report = ReadReport()
     assert read_all(path, report=report)["id"].tolist() == ["a", "c"]
     assert [(p.line, p.message) for p in report.problems] == [(2, "not utf-16")]
+
+
+RECORDS = [{"id": "a", "title": 'A "quoted" [bracketed] {braced} title', "abstract": "Line one.\nLine two \\ é ✓",
+            "authors": [{"name": "X", "title": "Dr"}], "year": 2025},
+           {"id": "b", "title": "Second", "abstract": "Another abstract.", "authors": [], "year": None}]
+
+
+def test_text_blocks_decode_characters_split_between_blocks(tmp_path):
+    from pipeline.corpus import TextSource
+
+    path = tmp_path / "papers.json"
+    path.write_bytes(b"\xef\xbb\xbf" + "[\"é ✓ 日本\"]".encode())
+    assert "".join(TextSource(path, ReadReport()).blocks(size=1)) == "[\"é ✓ 日本\"]"  # (the byte order mark dropped)
+
+
+@pytest.mark.parametrize("shape", ["array", "pretty array", "api response", "json lines", "gzip"])
+def test_json_documents_give_their_records_whatever_their_shape(tmp_path, shape):
+    path = tmp_path / ("papers.json.gz" if shape == "gzip" else "papers.json")
+    text = {"array": lambda: json.dumps(RECORDS),
+            "pretty array": lambda: json.dumps(RECORDS, indent=2, ensure_ascii=False),
+            "api response": lambda: json.dumps({"meta": {"groups": [{"name": "x"}], "count": 2},
+                                                "related": [{"name": "not a record"}], "data": RECORDS,
+                                                "next": None}),
+            "json lines": lambda: "\n".join(json.dumps(r) for r in RECORDS),
+            "gzip": lambda: json.dumps(RECORDS)}[shape]()
+    if shape == "gzip":
+        path.write_bytes(gzip.compress(text.encode()))
+    else:
+        path.write_text(text, encoding="utf-8")
+    report = ReadReport()
+    frame = read_all(path, report=report)
+    assert report.problems == []
+    assert frame[["id", "title", "abstract"]].values.tolist() == [[r["id"], r["title"], r["abstract"]] for r in RECORDS]
+    assert json.loads(frame.loc[0, "authors"]) == RECORDS[0]["authors"]  # (an array of objects, not the records)
+
+
+def test_json_records_are_the_same_whatever_the_blocks_the_text_comes_in():
+    from pipeline.json_document import json_records
+
+    text = json.dumps({"total": 2, "data": RECORDS}, indent=1) + "\n"
+    whole = list(json_records([text], "x.json", lambda keys: "title" in keys))
+    assert [json.loads(record) for _, record in whole] == RECORDS
+    assert [line for line, _ in whole] == [4, 16]
+    for size in (1, 2, 3, 7, 64):
+        blocks = [text[i:i + size] for i in range(0, len(text), size)]
+        assert list(json_records(blocks, "x.json", lambda keys: "title" in keys)) == whole
+
+
+def test_an_openalex_abstract_is_rebuilt_from_its_inverted_index(tmp_path):
+    path = tmp_path / "works.jsonl"
+    write_jsonl(path, [
+        {"id": "https://openalex.org/W1", "title": "Masked autoencoders",
+         "abstract_inverted_index": {"We": [0], "propose": [1], "masked": [2, 5], "autoencoders.": [3], "Each": [4]}},
+        {"id": "https://openalex.org/W2", "title": "No abstract", "abstract_inverted_index": None},
+        {"id": "https://openalex.org/W3", "title": "Broken", "abstract_inverted_index": {"word": ["zero"]}},
+    ])
+    report = ReadReport()
+    frame = read_all(path, report=report)
+    assert frame["abstract"].tolist() == ["We propose masked autoencoders. Each masked", ""]
+    assert [str(p) for p in report.problems] == [f"{path}, line 3: abstract is a JSON object, not text"]
+    named = read_all(path, columns={"abstract": "abstract_inverted_index"}, report=ReadReport())
+    assert named["abstract"].tolist() == frame["abstract"].tolist()
+
+
+@pytest.mark.parametrize("suffix", [".jsonl", ".json"])
+def test_a_json_file_whose_records_all_lack_an_id_is_an_error_naming_their_keys(tmp_path, suffix):
+    path = tmp_path / f"papers{suffix}"
+    records = [{"paperId": f"p{i}", "title": "T", "abstract": "A."} for i in range(3)]
+    path.write_text(json.dumps(records) if suffix == ".json" else "\n".join(map(json.dumps, records)))
+    with pytest.raises(MissingColumnsError, match=r"no record could be read: the first one has no id "
+                                                  r"\(its keys: paperId, title, abstract\)"):
+        read_all(path)
+    assert read_all(path, columns={"id": "paperId"})["id"].tolist() == ["p0", "p1", "p2"]
+    records[1]["id"] = "kept"  # one usable record: the others are skipped and reported as before
+    path.write_text(json.dumps(records) if suffix == ".json" else "\n".join(map(json.dumps, records)))
+    report = ReadReport()
+    assert read_all(path, report=report)["id"].tolist() == ["kept"]
+    assert [p.message for p in report.problems] == ["missing id", "missing id"]
+
+
+@pytest.mark.parametrize("text, message", [
+    ("", "the file is empty"),
+    ('[{"id": "a", "title": "T", "abstract": "A."}] [1]', "line 1: text after the end of the JSON document"),
+    ('[{"id": "a", "title": "T", "abstract": "A."}\n{"id": "b"}]', "line 2: expected ',' or ']' after the record "
+                                                                    "that starts at line 1"),
+    ('{"data": [{"title": "T"}]', "line 1: the object that starts at line 1 is not valid JSON"),
+    ('{"data": [{"title": "T"}], "x": "never closed}', "line 1: the string that starts here is not closed"),
+    ('{"data": [{"title": "T"}], 5: 1}', r"expected a member name, found '5'"),
+    ("\n\n  'single quotes'", "line 3: not a JSON document"),
+])
+def test_a_broken_json_document_is_an_error_naming_the_line(tmp_path, text, message):
+    path = tmp_path / "papers.json"
+    path.write_text(text)
+    with pytest.raises(InputFileError, match=message):
+        read_all(path)

@@ -46,8 +46,10 @@ def read(name):
     ("empty_abstracts.jsonl", ["h1", "h3"], [(2, "id 'h2' has neither title nor abstract")]),
     ("duplicate_ids.csv", ["h1", "h2"], [(3, "duplicate id 'h1' (the first one is kept)")]),
     ("missing_fields.jsonl", ["h2"], [(1, "missing abstract"), (3, "not a JSON object")]),
-    ("structured_fields.jsonl", ["h3"], [(1, "abstract is a JSON object, not text"),
-                                         (2, "title is a JSON array, not text")]),
+    ("structured_fields.jsonl", ["h1", "h3"], [(2, "title is a JSON array, not text"),  # (h1: an inverted index)
+                                               (4, "abstract is a JSON object, not text")]),
+    ("broken_records.json", ["h1", "h4"], [(7, "invalid JSON: Expecting value (line 10, column 17)"),
+                                           (12, "not UTF-8 (in the record that starts here)")]),
     ("extra_columns.csv", ["h1"], []),
     ("huge_abstract.jsonl.gz", ["h1", "h2"], []),
 ])
@@ -62,6 +64,8 @@ def test_bad_records_are_skipped_and_reported(name, ids, skipped):
     ("unbalanced_quote.csv", r"unbalanced_quote.csv, line 3: malformed CSV in the record that starts here"),
     ("missing_columns.csv", r"line 1: missing required column\(s\) title, abstract; found id, name, text"),
     ("duplicate_column.csv", r"line 1: the header names column 'abstract' twice \(columns 3 and 5\)"),
+    ("unclosed_array.json", r"unclosed_array.json, line 1: the array that starts here is not closed"),
+    ("not_json.json", r"not_json.json, line 1: not a JSON document \(it starts with 'id,title,abstract"),
 ])
 def test_unreadable_files_are_clear_errors(name, message):
     with pytest.raises(InputFileError, match=message):
