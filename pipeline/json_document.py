@@ -14,7 +14,7 @@ import json
 import re
 from collections.abc import Callable, Iterable, Iterator
 
-from pipeline.errors import InputFileError
+from pipeline.errors import InputFileError, MissingColumnsError
 
 STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.S)
 STRUCTURE = re.compile(STRING.pattern + r'|[\[\]{}]|"', re.S)
@@ -73,58 +73,79 @@ def _top_object(text: _Text, is_record: Callable[[list], bool]) -> Iterator[tupl
     """The records of a document that starts with an object: those of the array it holds, or the
     object itself and every value after it."""
     opened, text.keep = text.line, text.pos
-    wrapper = record = False
+    wrapper = record = empty = False
+    names: list[str] = []
+    unnamed = None  # (member, keys of its first object) of the first array of objects that are not records
     text.advance(text.pos + 1)
     while (char := text.next_char()) != "}":
-        if char != '"':
-            problem = "the file ends inside it" if char == "" else f"expected a member name, found {char!r}"
-            raise InputFileError(f"{text.path}, line {text.line}: the object that starts at line {opened} is "
-                                 f"not valid JSON ({problem})")
-        line, end = text.line, text.value_end()
-        try:
-            key = json.loads(text.text[text.pos:end])
-        except json.JSONDecodeError as exc:
-            raise InputFileError(f"{text.path}, line {line}: invalid JSON in a member name ({exc.msg})") from None
-        text.advance(end)
-        if text.next_char() != ":":
-            raise InputFileError(f"{text.path}, line {text.line}: expected ':' after {key!r}")
-        text.advance(text.pos + 1)
-        if text.next_char() == "":
-            raise InputFileError(f"{text.path}, line {text.line}: the object that starts at line {opened} is "
-                                 "not closed (the file ends inside it)")
+        key = _member_name(text, char, opened)
+        names.append(key)
         record = record or (not wrapper and is_record([key]))
         if text.next_char() == "[" and not (wrapper or record):
-            elements = _elements(text)
-            for index, (line, element) in enumerate(elements):
+            index = -1
+            for index, (line, element) in enumerate(_elements(text)):
                 if index == 0:
-                    wrapper = _keys_accepted(element, is_record)
+                    keys = _object_keys(element)
+                    wrapper = keys is not None and is_record(keys)
                     if wrapper:
-                        text.keep = None  # (the wrapper's other members are not needed)
+                        text.keep = None  # (the other members are not needed)
+                    elif keys is not None and unnamed is None:
+                        unnamed = (key, keys)
                 if wrapper:
                     yield line, element
+            empty = empty or index == -1
         else:
             text.advance(text.value_end())
         if text.next_char() == ",":
             text.advance(text.pos + 1)
     text.advance(text.pos + 1)
-    if wrapper:
-        if text.next_char() != "":
-            raise InputFileError(f"{text.path}, line {text.line}: text after the end of the JSON document")
+    if record:
+        yield opened, text.text[text.keep:text.pos]
+        text.keep = None
+        while text.next_char() != "":  # more objects: JSON Lines
+            line, end = text.line, text.value_end()
+            yield line, text.text[text.pos:end]
+            text.advance(end)
         return
-    yield opened, text.text[text.keep:text.pos]
-    text.keep = None
-    while text.next_char() != "":  # more objects: JSON Lines
-        line, end = text.line, text.value_end()
-        yield line, text.text[text.pos:end]
-        text.advance(end)
+    if text.next_char() != "":
+        raise InputFileError(f"{text.path}, line {text.line}: text after the end of the JSON document")
+    if wrapper or (empty and unnamed is None):  # (an empty array: a page of search results with none)
+        return
+    if unnamed is not None:
+        raise MissingColumnsError(f"{text.path}: the objects in {unnamed[0]!r} have no title or abstract (the "
+                                  f"first one's keys: {', '.join(map(str, unnamed[1][:12]))})")
+    raise InputFileError(f"{text.path}: no records: the document is an object (keys: {', '.join(names[:12])}) "
+                         "with no title or abstract and no array of records")
 
 
-def _keys_accepted(element: str, is_record: Callable[[list], bool]) -> bool:
+def _member_name(text: _Text, char: str, opened: int) -> str:
+    """The name of the object member at the current position, passing it and its `:`."""
+    if char != '"':
+        problem = "the file ends inside it" if char == "" else f"expected a member name, found {char!r}"
+        raise InputFileError(f"{text.path}, line {text.line}: the object that starts at line {opened} is "
+                             f"not valid JSON ({problem})")
+    line, end = text.line, text.value_end()
+    try:
+        key = json.loads(text.text[text.pos:end])
+    except json.JSONDecodeError as exc:
+        raise InputFileError(f"{text.path}, line {line}: invalid JSON in a member name ({exc.msg})") from None
+    text.advance(end)
+    if text.next_char() != ":":
+        raise InputFileError(f"{text.path}, line {text.line}: expected ':' after {key!r}")
+    text.advance(text.pos + 1)
+    if text.next_char() == "":
+        raise InputFileError(f"{text.path}, line {text.line}: the object that starts at line {opened} is "
+                             "not closed (the file ends inside it)")
+    return key
+
+
+def _object_keys(element: str) -> list | None:
+    """The keys of the JSON object `element`, or None if it is not one."""
     try:
         value = json.loads(element)
     except (json.JSONDecodeError, RecursionError):
-        return False
-    return isinstance(value, dict) and is_record(list(value))
+        return None
+    return list(value) if isinstance(value, dict) else None
 
 
 class _Text:

@@ -272,6 +272,14 @@ def test_text_blocks_decode_characters_split_between_blocks(tmp_path):
     assert "".join(TextSource(path, ReadReport()).blocks(size=1)) == "[\"é ✓ 日本\"]"  # (the byte order mark dropped)
 
 
+def test_an_empty_page_of_results_has_no_records(tmp_path):
+    path = tmp_path / "page.json"
+    path.write_text('{"total": 0, "offset": 0, "data": []}')
+    assert read_all(path, report=ReadReport()).empty
+    path.write_text('{"meta": {"count": 0, "groups": []}, "results": [], "group_by": []}')
+    assert read_all(path, columns={"abstract": "summary"}, report=ReadReport()).empty
+
+
 @pytest.mark.parametrize("shape", ["array", "pretty array", "api response", "json lines", "gzip"])
 def test_json_documents_give_their_records_whatever_their_shape(tmp_path, shape):
     path = tmp_path / ("papers.json.gz" if shape == "gzip" else "papers.json")
@@ -346,8 +354,12 @@ def test_a_json_file_whose_records_all_lack_an_id_is_an_error_naming_their_keys(
     ('{"data": [{"title": "T"}], "x": "never closed}', "line 1: the string that starts here is not closed"),
     ('{"data": [{"title": "T"}], 5: 1}', r"expected a member name, found '5'"),
     ("\n\n  'single quotes'", "line 3: not a JSON document"),
+    ('{"total": 0, "meta": {"data": [{"title": "T"}]}}', r"no records: the document is an object \(keys: total, "
+                                                         r"meta\) with no title or abstract and no array of records"),
+    ('{"data": [{"paperId": "a", "summary": "S."}]}', r"the objects in 'data' have no title or abstract \(the first "
+                                                      r"one's keys: paperId, summary\)"),
 ])
-def test_a_broken_json_document_is_an_error_naming_the_line(tmp_path, text, message):
+def test_a_broken_json_document_or_one_without_records_is_an_error(tmp_path, text, message):
     path = tmp_path / "papers.json"
     path.write_text(text)
     with pytest.raises(InputFileError, match=message):

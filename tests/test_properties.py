@@ -9,7 +9,8 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from pipeline.corpus import ReadReport, read_all
-from pipeline.errors import TaxonomyError
+from pipeline.errors import InputFileError, TaxonomyError
+from pipeline.json_document import json_records
 from pipeline.export import csv_text, restore_cell
 from pipeline.rules import FIRED, PASSING, RuleSet
 from pipeline.taxonomy import parse_taxonomy
@@ -43,6 +44,32 @@ def test_jsonl_reader_round_trips(tmp_path_factory, rows):
     path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
     frame = read_all(path)
     assert frame[["id", "title", "abstract"]].to_dict("records") == expected(rows)
+
+
+@SETTINGS
+@given(rows=records, indent=st.sampled_from([None, 0, 2]), wrapped=st.booleans(), size=st.integers(1, 40))
+def test_json_document_reader_round_trips_in_any_blocks(rows, indent, wrapped, size):
+    document = json.dumps({"meta": {"n": [len(rows), {}]}, "data": rows} if wrapped else rows, indent=indent)
+    blocks = [document[i:i + size] for i in range(0, len(document), size)]
+    records = [json.loads(text) for _, text in json_records(blocks, "x.json", lambda keys: "title" in keys)]
+    assert records == rows  # (an API response with an empty array has no records)
+
+
+JSON_CHARACTERS = st.text(st.sampled_from('[]{}",:\\ \n0a-e.tnul'), max_size=60)
+
+
+@SETTINGS
+@example(text='[{"title": "T"}, ')
+@example(text='{"title": ')
+@example(text='{"a": [{"title": 1}], "b": "\\')
+@given(text=JSON_CHARACTERS | TEXT)
+def test_json_document_reader_never_crashes_on_text(tmp_path_factory, text):
+    path = tmp_path_factory.mktemp("p") / "in.json"
+    path.write_text(text, encoding="utf-8")
+    try:
+        read_all(path, report=ReadReport())
+    except InputFileError:
+        pass
 
 
 @SETTINGS
