@@ -19,7 +19,7 @@ from pipeline.model import effective_jobs
 from pipeline.export import csv_rows
 from pipeline.tagging import Tagger
 from pipeline.taxonomy import load_taxonomy
-from pipeline.workers import ctrl_c_ignored_by_new_processes, interrupts_held, start_worker
+from pipeline.workers import ctrl_c_blocked_in_new_processes, interrupts_held, start_worker
 
 
 @dataclass(frozen=True)
@@ -94,25 +94,27 @@ def tag_on_dask(spec: TaggerSpec, chunks: Iterable[tuple[pd.DataFrame, list[str]
         raise TaxotagError("the dask engine needs Dask: pip install 'taxotag[dask]'") from None
 
     cluster = None
-    if scheduler is None:
-        with ctrl_c_ignored_by_new_processes():  # else each worker prints its KeyboardInterrupt traceback
-            cluster = LocalCluster(n_workers=effective_jobs(workers), threads_per_worker=1, processes=True,
-                                   dashboard_address=":0", silence_logs=logging.CRITICAL)
-            # (its workers' log lines are noise on a user's terminal, and when the run is interrupted,
-            # a worker whose heartbeat finds the scheduler gone logs a traceback; task errors still
-            # reach this process as exceptions)
-    client = _client(Client, scheduler or cluster)
     try:
-        window = 2 * max(1, len(client.scheduler_info()["workers"]))
-        pending: deque = deque()
-        for frame, columns in chunks:
-            pending.append(client.submit(tag_chunk_as_csv, spec, frame, columns, pure=False))
-            if len(pending) >= window:
+        if scheduler is None:
+            with ctrl_c_blocked_in_new_processes():  # else each worker prints its KeyboardInterrupt traceback
+                cluster = LocalCluster(n_workers=effective_jobs(workers), threads_per_worker=1, processes=True,
+                                       dashboard_address=":0", silence_logs=logging.CRITICAL)
+                # (its workers' log lines are noise on a user's terminal, and when the run is interrupted,
+                # a worker whose heartbeat finds the scheduler gone logs a traceback; task errors still
+                # reach this process as exceptions)
+        client = _client(Client, scheduler or cluster)  # (a Ctrl-C held back while the cluster started arrives first)
+        try:
+            window = 2 * max(1, len(client.scheduler_info()["workers"]))
+            pending: deque = deque()
+            for frame, columns in chunks:
+                pending.append(client.submit(tag_chunk_as_csv, spec, frame, columns, pure=False))
+                if len(pending) >= window:
+                    yield pending.popleft().result()
+            while pending:
                 yield pending.popleft().result()
-        while pending:
-            yield pending.popleft().result()
+        finally:
+            client.close()
     finally:
-        client.close()
         if cluster is not None:
             cluster.close()
 

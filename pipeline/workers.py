@@ -1,6 +1,6 @@
 """Worker processes that behave under Ctrl-C, `kill` and `kill -9`: the tagging pool and the
 training fits (joblib) start their workers with start_worker, the tagging pool submits its tasks
-with interrupts held, and a local Dask cluster starts with Ctrl-C ignored."""
+with interrupts held, and a local Dask cluster starts with Ctrl-C blocked."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import signal
 import threading
 import time
 from contextlib import contextmanager
+from multiprocessing import resource_tracker
 
 INTERRUPTS = {signal.SIGINT, signal.SIGTERM}
 
@@ -34,18 +35,21 @@ def interrupts_held():
 
 
 @contextmanager
-def ctrl_c_ignored_by_new_processes():
-    """Start processes that ignore Ctrl-C (a process keeps an ignored SIGINT, and Python leaves it
-    so), for those that take no initializer: a terminal's Ctrl-C then reaches only this process,
-    which stops them. A Ctrl-C while the block runs is lost."""
+def ctrl_c_blocked_in_new_processes():
+    """Start processes that never see Ctrl-C, for those that take no initializer: SIGINT is blocked
+    in this thread while the block runs, and the threads and processes started in it keep it
+    blocked (a signal mask is inherited, across exec too), so a terminal's Ctrl-C reaches only this
+    process, which stops them. A Ctrl-C while the block runs waits and arrives when it ends.
+    (Ignoring SIGINT instead, as processes also inherit, would lose that Ctrl-C.)"""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    before = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    resource_tracker.ensure_running()  # (the thread that first starts it unblocks SIGINT afterwards)
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
         yield
     finally:
-        signal.signal(signal.SIGINT, before)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
 def start_worker(main_pid: int) -> None:

@@ -253,6 +253,78 @@ def test_an_interrupt_in_a_held_block_arrives_when_it_ends():
         signal.signal(signal.SIGTERM, previous)
 
 
+BLOCKED_START = """
+import multiprocessing, os, signal, threading
+from pipeline.workers import ctrl_c_blocked_in_new_processes
+
+def child_mask(queue):
+    queue.put(sorted(signal.pthread_sigmask(signal.SIG_BLOCK, [])))
+
+def start_a_process(masks):  # as Dask's IO loop thread starts the workers of a LocalCluster
+    context = multiprocessing.get_context("spawn")
+    queue = context.Queue()
+    process = context.Process(target=child_mask, args=(queue,))
+    process.start()
+    masks.append(queue.get())
+    process.join()
+
+if __name__ == "__main__":
+    masks = []
+    try:
+        with ctrl_c_blocked_in_new_processes():
+            thread = threading.Thread(target=start_a_process, args=(masks,))
+            thread.start()
+            thread.join()
+            os.kill(os.getpid(), signal.SIGINT)
+            print("held", flush=True)
+        print("lost")
+    except KeyboardInterrupt:
+        print("arrived", masks == [[signal.SIGINT]])
+"""
+
+
+def test_processes_started_while_ctrl_c_is_blocked_never_see_it_and_this_one_gets_it_after(tmp_path):
+    """A process started in the block (by a thread, as Dask starts its workers, and as the first
+    process, which starts multiprocessing's resource tracker) keeps SIGINT blocked; the Ctrl-C
+    that came during the block arrives when it ends (before, SIGINT was ignored and it was lost)."""
+    script = tmp_path / "blocked_start.py"  # (a file: a spawned process imports its functions from it)
+    script.write_text(BLOCKED_START)
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=60,
+                          env={**os.environ, "PYTHONPATH": str(Path(__file__).parent.parent)})
+    assert (done.stdout, done.stderr) == ("held\narrived True\n", "")
+
+
+@pytest.mark.parametrize("moment", ["imports", "cluster start"])
+def test_ctrl_c_while_the_command_starts_ends_it_with_one_line(tmp_path, taxonomy, trained_model_dir, big_run, moment):
+    """Ctrl-C (to the process group, as a terminal sends it) while the libraries load, or once the
+    local Dask cluster has started its first worker process: exit 130, one line, no process left
+    (before: a traceback of the imports; a Ctrl-C lost while the cluster started, so that the run
+    went on to the end)."""
+    source, _ = big_run
+    out = tmp_path / "out.csv"
+    command = [sys.executable, "-c", "import sys; from pipeline.entry import main; sys.exit(main())",
+               "tag", str(source), "-o", str(out), "--engine", "dask", "--jobs", "2",
+               "--model", str(trained_model_dir), "--taxonomy", taxonomy.path]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    if moment == "imports":
+        time.sleep(0.2)
+    else:
+        deadline = time.time() + 60
+        while not any(b"spawn_main" in _command_line(pid) for pid in _live_processes_in_group(process.pid)):
+            assert process.poll() is None and time.time() < deadline, "no worker process started"
+            time.sleep(0.01)
+    os.killpg(process.pid, signal.SIGINT)
+    try:
+        _, stderr = process.communicate(timeout=120)
+        assert _group_ends(process.pid), "a worker outlived the run"
+    finally:
+        _kill_group(process.pid)
+    assert process.returncode == 130
+    lines = stderr.decode().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Interrupted"), lines
+    assert not out.exists()
+
+
 def _signal_handlers():
     return signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)
 
