@@ -228,6 +228,13 @@ def test_killed_training_leaves_no_worker_behind(tmp_path, taxonomy, small_corpu
     assert not model.exists()
 
 
+def _memory_maps(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/maps").read_bytes()
+    except OSError:
+        return b""
+
+
 def _command_line(pid: int) -> bytes:
     try:
         return Path(f"/proc/{pid}/cmdline").read_bytes()
@@ -296,9 +303,9 @@ def test_processes_started_while_ctrl_c_is_blocked_never_see_it_and_this_one_get
 
 @pytest.mark.parametrize("moment", ["imports", "cluster start"])
 def test_ctrl_c_while_the_command_starts_ends_it_with_one_line(tmp_path, taxonomy, trained_model_dir, big_run, moment):
-    """Ctrl-C (to the process group, as a terminal sends it) while the libraries load, or once the
-    local Dask cluster has started its first worker process: exit 130, one line, no process left
-    (before: a traceback of the imports; a Ctrl-C lost while the cluster started, so that the run
+    """Ctrl-C (to the process group, as a terminal sends it) while the libraries load (once numpy
+    is), or once the local Dask cluster has started its first worker process: exit 130, one line, no process left
+    (before: a traceback of the imports, or an ImportError from numpy's; a Ctrl-C lost while the cluster started, so that the run
     went on to the end)."""
     source, _ = big_run
     out = tmp_path / "out.csv"
@@ -306,8 +313,11 @@ def test_ctrl_c_while_the_command_starts_ends_it_with_one_line(tmp_path, taxonom
                "tag", str(source), "-o", str(out), "--engine", "dask", "--jobs", "2",
                "--model", str(trained_model_dir), "--taxonomy", taxonomy.path]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
-    if moment == "imports":
-        time.sleep(0.2)
+    if moment == "imports":  # numpy is loaded: the entry point has started importing the command line
+        deadline = time.time() + 60
+        while b"_multiarray_umath" not in _memory_maps(process.pid):
+            assert process.poll() is None and time.time() < deadline, "numpy was never loaded"
+            time.sleep(0.005)
     else:
         deadline = time.time() + 60
         while not any(b"spawn_main" in _command_line(pid) for pid in _live_processes_in_group(process.pid)):
@@ -319,8 +329,8 @@ def test_ctrl_c_while_the_command_starts_ends_it_with_one_line(tmp_path, taxonom
         assert _group_ends(process.pid), "a worker outlived the run"
     finally:
         _kill_group(process.pid)
-    assert process.returncode == 130
     lines = stderr.decode().splitlines()
+    assert process.returncode == 130, lines
     assert len(lines) == 1 and lines[0].startswith("Interrupted"), lines
     assert not out.exists()
 
