@@ -1,4 +1,5 @@
-"""Read abstracts from JSONL, JSON, CSV, TSV, Parquet (each optionally .gz) and the papers-listing text format.
+"""Read abstracts from JSONL, JSON, CSV, TSV, Parquet, BibTeX, RIS (each optionally .gz) and the
+papers-listing text format.
 
 Readers stream: they yield pandas DataFrames of at most `chunk_size` records with the columns
 `id`, `title`, `abstract` first and any other columns after; a file without one of those names may
@@ -24,6 +25,7 @@ import pandas as pd
 
 from pipeline.errors import InputFileError, MissingColumnsError
 from pipeline.json_document import json_records
+from pipeline.references import bibtex_records, ris_records
 
 REQUIRED_COLUMNS = ("id", "title", "abstract")
 MAX_FIELD_CHARS = 64 << 20
@@ -51,14 +53,15 @@ class ReadReport:
     """What the readers of one run skipped, across all its input files; filled in while they run.
 
     It also keeps the ids read so far, so that an id is kept once in the whole run, and how many
-    papers listing files gave, so that listing papers (which have no ids) are numbered on from
-    one listing file to the next instead of each file starting again at `p000`.
+    papers without an id of their own (those of listing files, RIS records with no ID or DOI) it
+    has numbered, so that they are numbered on from one file to the next instead of each file
+    starting again at `p000`.
     """
 
     problems: list[RowProblem] = field(default_factory=list)
     records: int = 0
     file_of_id: dict[str, str] = field(default_factory=dict)
-    listing_papers: int = 0
+    numbered: int = 0
 
     def skip(self, path, line: int, message: str, undecodable: bool = False) -> None:
         self.problems.append(RowProblem(str(path), line, message, undecodable))
@@ -72,21 +75,23 @@ class ReadReport:
 STDIN = "-"
 """The input name that stands for standard input, read in the format `--format` names (gzip too)."""
 
-FORMATS = {"jsonl": "jsonl", "json": "json", "csv": "csv", "tsv": "tsv", "parquet": "parquet", "txt": "listing"}
+FORMATS = {"jsonl": "jsonl", "json": "json", "csv": "csv", "tsv": "tsv", "parquet": "parquet", "bib": "bibtex",
+           "ris": "ris", "txt": "listing"}
 """The names of the input formats (as --format takes them) and the kind each is read as."""
 
-STDIN_NEEDS_FORMAT = "-: name the format of standard input with --format (jsonl, json, csv, tsv or txt)"
+STDIN_NEEDS_FORMAT = "-: name the format of standard input with --format (jsonl, json, csv, tsv, bib, ris or txt)"
 
 
 def detect_format(path: str | Path) -> str:
-    """`jsonl`, `json`, `csv`, `tsv`, `parquet` or `listing`, from the file name (a trailing .gz is allowed)."""
+    """The kind of file (a value of FORMATS) its name says (a trailing .gz is allowed)."""
     name = Path(path).name.lower().removesuffix(".gz")
     for suffix, kind in ((".jsonl", "jsonl"), (".ndjson", "jsonl"), (".json", "json"), (".csv", "csv"),
-                         (".tsv", "tsv"), (".parquet", "parquet"), (".txt", "listing")):
+                         (".tsv", "tsv"), (".parquet", "parquet"), (".bib", "bibtex"), (".ris", "ris"),
+                         (".txt", "listing")):
         if name.endswith(suffix):
             return kind
-    raise InputFileError(f"{path}: unknown input format; use .jsonl, .json, .csv, .tsv, .parquet or .txt "
-                         "(optionally .gz)")
+    raise InputFileError(f"{path}: unknown input format; use .jsonl, .json, .csv, .tsv, .parquet, .bib, .ris or "
+                         ".txt (optionally .gz)")
 
 
 def read_documents(path: str | Path, chunk_size: int = 5000, report: ReadReport | None = None,
@@ -122,9 +127,14 @@ def read_documents(path: str | Path, chunk_size: int = 5000, report: ReadReport 
             records = _jsonl_records(text)
         elif kind == "json":
             records = _json_document_records(text, source)
+        elif kind in ("bibtex", "ris"):
+            bad_lines: set[int] = set()
+            records = (bibtex_records(text.lines(bad_lines), bad_lines, path, report) if kind == "bibtex" else
+                       ris_records(text.lines(bad_lines), bad_lines, path, report,
+                                   lambda: _numbered_id(report, id_prefix)))
         else:
             records = _csv_records(text, source, delimiter="\t" if kind == "tsv" else ",")
-    if kind != "listing":
+    if kind not in SELF_NAMED_KINDS:
         records = _renamed(records, source, inverted_index=kind in JSON_KINDS and source["abstract"] == "abstract")
     chunk: list[dict] = []
     name = str(path)  # (one string for all the file's ids in report.file_of_id)
@@ -152,6 +162,8 @@ def read_documents(path: str | Path, chunk_size: int = 5000, report: ReadReport 
 
 JSON_KINDS = ("jsonl", "json")
 """The formats whose records each name their own keys."""
+SELF_NAMED_KINDS = ("listing", "bibtex", "ris")
+"""The formats whose readers name id, title and abstract themselves (--columns does not apply)."""
 
 
 def _shown(names: list, limit: int = 12) -> str:
@@ -525,9 +537,13 @@ def _parquet_records(path: Path, source: dict[str, str]) -> Iterator[tuple[int, 
 def _listing_records(text: TextSource, id_prefix: str) -> Iterator[tuple[int, dict]]:
     """The papers of a listing, numbered on from the papers of the run's earlier listing files."""
     for line, title, abstract in parse_listing(text.lines(), text.path, text.report):
-        number = text.report.listing_papers
-        text.report.listing_papers += 1
-        yield line, {"id": f"{id_prefix}{number:03d}", "title": title, "abstract": abstract}
+        yield line, {"id": _numbered_id(text.report, id_prefix), "title": title, "abstract": abstract}
+
+
+def _numbered_id(report: ReadReport, id_prefix: str) -> str:
+    """The next id for a paper without one: `p000`, `p001`, ... on across the files of a run."""
+    report.numbered += 1
+    return f"{id_prefix}{report.numbered - 1:03d}"
 
 
 def parse_listing(lines, path="<listing>", report: ReadReport | None = None):

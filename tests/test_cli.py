@@ -377,7 +377,7 @@ def test_standard_input_needs_a_format_is_read_once_and_reports_lines_as_stdin(c
 
     stdin(b"")
     assert run(capsys, "tag", "-", "-o", tmp_path / "o.csv", *model) == (
-        1, "", "Error: -: name the format of standard input with --format (jsonl, json, csv, tsv or txt)\n")
+        1, "", "Error: -: name the format of standard input with --format (jsonl, json, csv, tsv, bib, ris or txt)\n")
     code, _, err = run(capsys, "tag", "-", "-", "--format", "jsonl", "-o", tmp_path / "o.csv", *model)
     assert code == 1 and "standard input can be read only once" in err
     code, _, err = run(capsys, "tag", "-", "--format", "jsonl", "-o", tmp_path / "o.csv", "--resume", *model)
@@ -398,6 +398,11 @@ def test_standard_input_needs_a_format_is_read_once_and_reports_lines_as_stdin(c
     assert (code, err) == (0, "")
     assert pd.read_csv(tmp_path / "o.csv")[["id", "tags"]].values.tolist() == [["x1", "self_supervised"],
                                                                                ["x2", "distillation"]]
+    stdin(b"@article{he2022, title={Masked Autoencoders Are Scalable Vision Learners}}\n"
+          b"TY  - JOUR\nTI  - Not BibTeX\nER  -\n")
+    code, out, err = run(capsys, "tag", "-", "--format", "bib", "-o", tmp_path / "o.csv", *model)
+    assert (code, err) == (0, "")
+    assert pd.read_csv(tmp_path / "o.csv")[["id", "tags"]].values.tolist() == [["he2022", "self_supervised"]]
     stdin(json.dumps(response).encode())  # (without --columns: no record has an id)
     code, out, err = run(capsys, "tag", "-", "--format", "json", "-o", tmp_path / "none.csv", *model)
     assert code == 1 and err.startswith("Error: <stdin>: no record could be read: the first one has no id (its keys: "

@@ -364,3 +364,114 @@ def test_a_broken_json_document_or_one_without_records_is_an_error(tmp_path, tex
     path.write_text(text)
     with pytest.raises(InputFileError, match=message):
         read_all(path)
+
+
+BIBTEX = r"""% Exported from a reference manager
+@string{cvpr = "Proc. CVPR"}
+@inproceedings{he2022mae,
+  Title = {Masked Autoencoders Are Scalable Vision Learners},
+  author = {He, Kaiming and Chen, Xinlei},
+  booktitle = cvpr,
+  year = 2022,
+  abstract = {Masked autoencoders are scalable self-supervised learners. Caf{\'e} \emph{works} 50\% --- yes.}
+}
+
+@article{broken,
+  title = {An unbalanced {brace,
+  year = 2020
+}
+
+@article{radford2021clip, title="{CLIP}: Learning Transferable Visual Models", abstract = "We learn."}
+@article{radford2021clip, title="The same key again"}
+@misc{nothing, year = 2020}
+@book{titleonly, title = {Knowledge Distillation: A Survey}}
+"""
+
+
+def test_bibtex_entries_are_records_with_latex_decoded_and_broken_blocks_reported(tmp_path):
+    path = tmp_path / "refs.bib.gz"
+    path.write_bytes(gzip.compress(BIBTEX.encode()))
+    report = ReadReport()
+    frame = read_all(path, report=report)
+    assert frame["id"].tolist() == ["he2022mae", "radford2021clip", "titleonly"]
+    assert frame["title"].tolist() == ["Masked Autoencoders Are Scalable Vision Learners",
+                                       "CLIP: Learning Transferable Visual Models", "Knowledge Distillation: A Survey"]
+    assert frame.loc[0, "abstract"] == "Masked autoencoders are scalable self-supervised learners. Café works 50% — yes."
+    assert frame.loc[0, ["entry_type", "booktitle", "year"]].tolist() == ["inproceedings", "Proc. CVPR", "2022"]
+    assert frame.loc[2, "abstract"] == ""  # (kept: its title is tagged)
+    assert [(p.line, p.message) for p in report.problems] == [
+        (11, "not valid BibTeX (Unexpected block start: `@article`. Was still looking for field-value closing `}`)"),
+        (17, "duplicate id 'radford2021clip' (the first one is kept)"),
+        (18, "id 'nothing' has neither title nor abstract"),
+    ]
+
+
+def test_a_bibtex_entry_or_ris_record_not_in_the_files_encoding_is_skipped_and_flagged(tmp_path):
+    path = tmp_path / "latin.bib"
+    path.write_bytes("@article{a, title={Caf\u00e9}}\n@article{b, title={Fine}}\n".encode("latin-1"))
+    report = ReadReport()
+    assert read_all(path, report=report)["id"].tolist() == ["b"]
+    assert [(p.line, p.message, p.undecodable) for p in report.problems] == [
+        (1, "not in the file's encoding (in the entry that starts here)", True)]
+    assert read_all(path, encoding="latin-1")["title"].tolist() == ["Café", "Fine"]
+    path = tmp_path / "latin.ris"
+    path.write_bytes("TY  - JOUR\nID  - a\nTI  - Caf\u00e9\nER  -\nTY  - JOUR\nID  - b\nTI  - Fine\nER  -\n".encode("latin-1"))
+    report = ReadReport()
+    assert read_all(path, report=report)["id"].tolist() == ["b"]
+    assert [(p.line, p.message, p.undecodable) for p in report.problems] == [
+        (1, "not in the file's encoding (in the record that starts here)", True)]
+
+
+RIS = """TY  - JOUR
+TI  - Self-Training With Noisy Student Improves ImageNet Classification
+AU  - Xie, Qizhe
+AU  - Luong, Minh-Thang
+AB  - We present Noisy Student Training, a semi-supervised learning approach
+that works well even when labeled data is abundant.
+DO  - 10.1109/CVPR42600.2020.01070
+ER  -\x20
+
+TY  - CONF
+T1  - Weakly supervised object localization
+N2  - We train with image-level labels only.
+KW  - weak supervision
+KW  - localization
+ER  -
+TY  - JOUR
+ID  - my-own-id
+TI  - A record that the next TY ends
+TY  - JOUR
+TI  - The last record, with no ER line
+"""
+
+
+def test_ris_records_join_wrapped_and_repeated_fields_and_number_those_without_an_id(tmp_path):
+    path = tmp_path / "refs.ris"
+    path.write_text(RIS)
+    listing = tmp_path / "listing.txt"
+    listing.write_text(LISTING.format(abstract=ABSTRACT, abstract2=ABSTRACT2))
+    report = ReadReport()
+    frame = read_all([listing, path], report=report)
+    assert report.problems == []
+    assert frame["id"].tolist() == ["p000", "p001", "10.1109/CVPR42600.2020.01070", "p002", "my-own-id", "p003"]
+    ris = frame.iloc[2:].reset_index(drop=True)
+    assert ris.loc[0, "abstract"] == ("We present Noisy Student Training, a semi-supervised learning approach that works "
+                                      "well even when labeled data is abundant.")
+    assert ris.loc[0, "AU"] == "Xie, Qizhe; Luong, Minh-Thang"
+    assert ris.loc[1, ["title", "abstract", "KW"]].tolist() == [
+        "Weakly supervised object localization", "We train with image-level labels only.",
+        "weak supervision; localization"]
+    assert ris["title"].tolist()[2:] == ["A record that the next TY ends", "The last record, with no ER line"]
+
+
+@pytest.mark.parametrize("name, text, message", [
+    ("refs.bib", "id,title,abstract\na,T,A.\n", r"refs.bib: not a BibTeX file: no entry"),
+    ("refs.ris", "id,title,abstract\na,T,A.\n", r"refs.ris, line 1: not a RIS file: no record"),
+])
+def test_a_file_that_is_not_bibtex_or_ris_is_an_error(tmp_path, name, text, message):
+    path = tmp_path / name
+    path.write_text(text)
+    with pytest.raises(InputFileError, match=message):
+        read_all(path)
+    path.write_text("")
+    assert read_all(path).empty

@@ -1,0 +1,115 @@
+"""Records from reference-manager exports (Zotero, Mendeley, EndNote, Google Scholar, publishers):
+BibTeX (`.bib`) and RIS (`.ris`).
+
+BibTeX is parsed by bibtexparser, with `@string` macros resolved and LaTeX decoded to text
+(`Caf{\\'e}` is Café, `\\emph{x}` is x, `{BERT}` is BERT); an entry's key is its id. In RIS, `TI`
+(or `T1`) is the title and `AB` (or `N2`) the abstract; `ID`, else the DOI (`DO`), is the id, and a
+record with neither is numbered like a listing paper. Other fields pass through, a repeated RIS
+tag (`AU`, `KW`) as its values joined by `; `. An entry without an abstract is kept with its title.
+
+Both readers take the file's (line number, text) pairs and the set of line numbers that were not
+in the file's encoding, which that iteration fills in as it goes.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable, Iterable, Iterator
+
+from pipeline.errors import InputFileError
+
+RIS_LINE = re.compile(r"([A-Z][A-Z0-9]) {1,2}-(?: (.*)|$)")
+"""`TAG  - value`: two characters, two spaces (one is tolerated), a hyphen, a space and the value."""
+RIS_TITLES, RIS_ABSTRACTS, RIS_IDS = ("TI", "T1"), ("AB", "N2"), ("ID", "DO")
+REPEATED_JOIN = "; "
+UNDECODABLE = "not in the file's encoding (in the {} that starts here)"
+
+
+def bibtex_records(lines: Iterable[tuple[int, str]], bad: set[int], path, report) -> Iterator[tuple[int, dict]]:
+    """(line, record) of each BibTeX entry. A block that is not valid BibTeX, an entry key or field
+    given twice, and an entry holding a line that is not in the file's encoding are skipped and
+    reported; a file with text but no entry is an InputFileError."""
+    import bibtexparser
+    from bibtexparser.middlewares import LatexDecodingMiddleware, NormalizeFieldKeys
+
+    text = "".join(line for _, line in lines)
+    logger = logging.getLogger("bibtexparser")
+    level, logger.level = logger.level, logging.CRITICAL  # (it logs each broken block, which is reported here)
+    try:
+        library = bibtexparser.parse_string(
+            text, append_middleware=[NormalizeFieldKeys(allow_inplace_modification=True),
+                                     LatexDecodingMiddleware(allow_inplace_modification=True)])
+    finally:
+        logger.level = level
+    if not library.entries and not library.failed_blocks and text.strip():
+        raise InputFileError(f"{path}: not a BibTeX file: no entry (such as @article{{key, ...}}) in it")
+    for block in sorted([*library.entries, *library.failed_blocks], key=lambda block: block.start_line):
+        line = block.start_line + 1
+        problem = _failed_block_problem(block)
+        if problem is None and not bad.isdisjoint(range(line, line + block.raw.count("\n") + 1)):
+            problem = UNDECODABLE.format("entry")
+        if problem is not None:
+            report.skip(path, line, problem, undecodable=problem == UNDECODABLE.format("entry"))
+            continue
+        fields = {field.key: field.value for field in block.fields}
+        yield line, {"id": block.key, "title": fields.pop("title", ""), "abstract": fields.pop("abstract", ""),
+                     "entry_type": block.entry_type, **fields}
+
+
+def _failed_block_problem(block) -> str | None:
+    """Why bibtexparser could not use a block, or None for an entry it parsed."""
+    from bibtexparser.model import DuplicateBlockKeyBlock, DuplicateFieldKeyBlock, ParsingFailedBlock
+
+    if isinstance(block, DuplicateBlockKeyBlock):
+        return f"duplicate id {block.key!r} (the first one is kept)"
+    if isinstance(block, DuplicateFieldKeyBlock):
+        return f"entry {block.key!r} gives the field(s) {', '.join(sorted(block.duplicate_keys))} twice"
+    if isinstance(block, ParsingFailedBlock):
+        reason = getattr(block.error, "abort_reason", "") or str(block.error) or type(block.error).__name__
+        return f"not valid BibTeX ({reason.strip().splitlines()[0]})"
+    return None
+
+
+def ris_records(lines: Iterable[tuple[int, str]], bad: set[int], path, report,
+                next_number: Callable[[], str]) -> Iterator[tuple[int, dict]]:
+    """(line, record) of each RIS record, from its `TY` line to `ER` (or the next `TY`, or the end
+    of the file); `next_number()` gives the id of a record with neither `ID` nor `DO`. A line that
+    does not start with a tag continues the field before it; lines outside records are ignored,
+    but a file with text and no record is an InputFileError."""
+    fields: dict[str, list[str]] | None = None
+    start, last, broken, records, stray = 0, None, False, 0, None
+    for number, text in lines:
+        text = text.rstrip("\r\n")
+        match = RIS_LINE.match(text)
+        tag = match.group(1) if match else None
+        if tag in ("TY", "ER") and fields is not None:
+            yield from _ris_record(fields, start, broken, path, report, next_number)
+            fields, records = None, records + 1
+        if tag == "TY":
+            fields, start, last, broken = {"TY": [(match.group(2) or "").strip()]}, number, None, number in bad
+        elif fields is None:
+            stray = stray or (number if text.strip() else None)
+        elif tag is not None:
+            fields.setdefault(tag, []).append((match.group(2) or "").strip())
+            last, broken = tag, broken or number in bad
+        elif last is not None and text.strip():  # a wrapped value
+            fields[last][-1] = f"{fields[last][-1]} {text.strip()}".strip()
+            broken = broken or number in bad
+    if fields is not None:
+        yield from _ris_record(fields, start, broken, path, report, next_number)
+        records += 1
+    if not records and stray is not None:
+        raise InputFileError(f"{path}, line {stray}: not a RIS file: no record (which starts with a TY line) in it")
+
+
+def _ris_record(fields: dict[str, list[str]], line: int, broken: bool, path, report,
+                next_number: Callable[[], str]) -> Iterator[tuple[int, dict]]:
+    if broken:
+        report.skip(path, line, UNDECODABLE.format("record"), undecodable=True)
+        return
+    values = {tag: REPEATED_JOIN.join(value for value in found if value) for tag, found in fields.items()}
+    title, abstract = (next((values.pop(tag) for tag in tags if values.get(tag)), "")
+                       for tags in (RIS_TITLES, RIS_ABSTRACTS))
+    record_id = next((values[tag] for tag in RIS_IDS if values.get(tag)), "") or next_number()
+    yield line, {"id": record_id, "title": title, "abstract": abstract, **values}
