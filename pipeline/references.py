@@ -64,7 +64,7 @@ def _failed_block_problem(block) -> str | None:
     if isinstance(block, DuplicateBlockKeyBlock):
         return f"duplicate id {block.key!r} (the first one is kept)"
     if isinstance(block, DuplicateFieldKeyBlock):
-        return f"entry {block.key!r} gives the field(s) {', '.join(sorted(block.duplicate_keys))} twice"
+        return f"entry {block.ignore_error_block.key!r} gives the field(s) {', '.join(sorted(block.duplicate_keys))} twice"
     if isinstance(block, ParsingFailedBlock):
         reason = getattr(block.error, "abort_reason", "") or str(block.error) or type(block.error).__name__
         return f"not valid BibTeX ({reason.strip().splitlines()[0]})"

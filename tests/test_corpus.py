@@ -385,6 +385,7 @@ BIBTEX = r"""% Exported from a reference manager
 @article{radford2021clip, title="The same key again"}
 @misc{nothing, year = 2020}
 @book{titleonly, title = {Knowledge Distillation: A Survey}}
+@misc{twice, title = {One}, title = {Two}}
 """
 
 
@@ -403,6 +404,7 @@ def test_bibtex_entries_are_records_with_latex_decoded_and_broken_blocks_reporte
         (11, "not valid BibTeX (Unexpected block start: `@article`. Was still looking for field-value closing `}`)"),
         (17, "duplicate id 'radford2021clip' (the first one is kept)"),
         (18, "id 'nothing' has neither title nor abstract"),
+        (20, "entry 'twice' gives the field(s) title twice"),
     ]
 
 
