@@ -55,6 +55,15 @@ def test_json_document_reader_round_trips_in_any_blocks(rows, indent, wrapped, s
     assert records == rows  # (an API response with an empty array has no records)
 
 
+def _read_never_crashes(folder, name: str, text: str) -> None:
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    try:
+        read_all(path, report=ReadReport())
+    except InputFileError:
+        pass
+
+
 JSON_CHARACTERS = st.text(st.sampled_from('[]{}",:\\ \n0a-e.tnul'), max_size=60)
 
 
@@ -64,12 +73,28 @@ JSON_CHARACTERS = st.text(st.sampled_from('[]{}",:\\ \n0a-e.tnul'), max_size=60)
 @example(text='{"a": [{"title": 1}], "b": "\\')
 @given(text=JSON_CHARACTERS | TEXT)
 def test_json_document_reader_never_crashes_on_text(tmp_path_factory, text):
-    path = tmp_path_factory.mktemp("p") / "in.json"
-    path.write_text(text, encoding="utf-8")
-    try:
-        read_all(path, report=ReadReport())
-    except InputFileError:
-        pass
+    _read_never_crashes(tmp_path_factory.mktemp("p"), "in.json", text)
+
+
+BIBTEX_PIECES = st.lists(st.sampled_from(["@article{", "@string{", "@comment{", "k,", "title", "abstract", " = ",
+                                          "{", "}", '"', ",", "#", "%", "\\emph{", "{\\'e}", "$", "\n", "x"]),
+                         max_size=30).map("".join)
+RIS_PIECES = st.lists(st.sampled_from(["TY  - JOUR\n", "TI  - ", "AB  - ", "ID  - ", "DO  - ", "AU  - ", "ER  -\n",
+                                       "ER  - \n", "wrapped", "\n", " ", "x"]), max_size=30).map("".join)
+
+
+@SETTINGS
+@example(text="@misc{k, title = {a}, title = {b}}")
+@given(text=BIBTEX_PIECES | TEXT)
+def test_bibtex_reader_never_crashes_on_text(tmp_path_factory, text):
+    _read_never_crashes(tmp_path_factory.mktemp("p"), "refs.bib", text)
+
+
+@SETTINGS
+@example(text="TY  - JOUR\nER  -\nwrapped\n")
+@given(text=RIS_PIECES | TEXT)
+def test_ris_reader_never_crashes_on_text(tmp_path_factory, text):
+    _read_never_crashes(tmp_path_factory.mktemp("p"), "refs.ris", text)
 
 
 @SETTINGS
