@@ -1,8 +1,9 @@
 """Records from reference-manager exports (Zotero, Mendeley, EndNote, Google Scholar, publishers):
 BibTeX (`.bib`) and RIS (`.ris`).
 
-BibTeX is parsed by bibtexparser, with `@string` macros resolved and LaTeX decoded to text
-(`Caf{\\'e}` is Café, `\\emph{x}` is x, `{BERT}` is BERT); an entry's key is its id. In RIS, `TI`
+BibTeX is parsed by bibtexparser, with `@string` macros resolved, and the LaTeX of its fields is
+read as text by `latex_text` (`Caf{\\'e}` is Café, `\\emph{x}` is x, `{BERT}` is BERT, `--` is an en
+dash); an entry's key is its id. In RIS, `TI`
 (or `T1`) is the title and `AB` (or `N2`) the abstract; `ID`, else the DOI (`DO`), is the id, and a
 record with neither is numbered like a listing paper. Other fields pass through, a repeated RIS
 tag (`AU`, `KW`) as its values joined by `; `. An entry without an abstract is kept with its title.
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 
 from pipeline.errors import InputFileError
@@ -31,15 +33,13 @@ def bibtex_records(lines: Iterable[tuple[int, str]], bad: set[int], path, report
     given twice, and an entry holding a line that is not in the file's encoding are skipped and
     reported; a file with text but no entry is an InputFileError."""
     import bibtexparser
-    from bibtexparser.middlewares import LatexDecodingMiddleware, NormalizeFieldKeys
+    from bibtexparser.middlewares import NormalizeFieldKeys
 
     text = "".join(line for _, line in lines)
     logger = logging.getLogger("bibtexparser")
     level, logger.level = logger.level, logging.CRITICAL  # (it logs each broken block, which is reported here)
     try:
-        library = bibtexparser.parse_string(
-            text, append_middleware=[NormalizeFieldKeys(allow_inplace_modification=True),
-                                     LatexDecodingMiddleware(allow_inplace_modification=True)])
+        library = bibtexparser.parse_string(text, append_middleware=[NormalizeFieldKeys(allow_inplace_modification=True)])
     finally:
         logger.level = level
     if not library.entries and not library.failed_blocks and text.strip():
@@ -52,7 +52,8 @@ def bibtex_records(lines: Iterable[tuple[int, str]], bad: set[int], path, report
         if problem is not None:
             report.skip(path, line, problem, undecodable=problem == UNDECODABLE.format("entry"))
             continue
-        fields = {field.key: field.value for field in block.fields}
+        fields = {field.key: latex_text(field.value) if isinstance(field.value, str) else field.value
+                  for field in block.fields}
         yield line, {"id": block.key, "title": fields.pop("title", ""), "abstract": fields.pop("abstract", ""),
                      "entry_type": block.entry_type, **fields}
 
@@ -113,3 +114,49 @@ def _ris_record(fields: dict[str, list[str]], line: int, broken: bool, path, rep
                        for tags in (RIS_TITLES, RIS_ABSTRACTS))
     record_id = next((values[tag] for tag in RIS_IDS if values.get(tag)), "") or next_number()
     yield line, {"id": record_id, "title": title, "abstract": abstract, **values}
+
+
+ACCENTS = {"'": "\u0301", "`": "\u0300", "^": "\u0302", '"': "\u0308", "~": "\u0303", "=": "\u0304", ".": "\u0307",
+           "u": "\u0306", "v": "\u030c", "H": "\u030b", "c": "\u0327", "k": "\u0328", "r": "\u030a", "d": "\u0323"}
+"""LaTeX accent commands and the combining characters they put on a letter."""
+LETTERS = {"ss": "ß", "ae": "æ", "AE": "Æ", "oe": "œ", "OE": "Œ", "aa": "å", "AA": "Å", "o": "ø", "O": "Ø",
+           "l": "ł", "L": "Ł", "i": "ı", "j": "ȷ", "ldots": "…", "dots": "…", "textendash": "–", "textemdash": "—"}
+"""Commands that stand for one character."""
+ACCENTED = re.compile(r"""\\(['`^"~=.]|[uvHckrd](?![A-Za-z]))\s*(?:\{\s*(\\?[A-Za-z])\s*\}|(\\?[A-Za-z]))""")
+LETTER = re.compile(r"\\(" + "|".join(sorted(LETTERS, key=len, reverse=True)) + r")(?![A-Za-z])(?:\{\}|\s?)")
+ESCAPED = re.compile(r"\\([&%$#_{}]|[-/]|[ ,;:!])")
+"""`\\%` and the like; `\\-` (a hyphenation point) and `\\/`, which print nothing; `\\,` and other spaces."""
+COMMAND = re.compile(r"\\([A-Za-z]+)\*?")
+BRACES_AND_TIES = re.compile(r"[{}~]")
+QUOTES_AND_DASHES = (("---", "—"), ("--", "–"), ("``", "“"), ("''", "”"))
+PROTECTED = {"{": "\x01", "}": "\x02"}
+
+
+def latex_text(value: str) -> str:
+    """A BibTeX field's LaTeX as plain text: accents and special letters as Unicode, escaped
+    characters as themselves, a command with an argument as its argument (`\\emph{x}` is x) and
+    one without as its name (`\\alpha` is alpha, in math too), braces removed, `--`/`---` as
+    dashes, `~` and `\\\\` as spaces."""
+    if "\\" not in value and "{" not in value and "-" not in value and "~" not in value and "`" not in value:
+        return value
+    text = ACCENTED.sub(_accented, value.replace("\\\\", " "))
+    text = LETTER.sub(lambda match: LETTERS[match.group(1)], text)
+    text = ESCAPED.sub(lambda match: _escaped(match.group(1)), text)
+    text = COMMAND.sub(lambda match: "" if text.startswith("{", match.end()) else match.group(1), text)
+    text = BRACES_AND_TIES.sub(lambda match: " " if match.group() == "~" else "", text)
+    for latex, character in QUOTES_AND_DASHES:
+        text = text.replace(latex, character)
+    text = text.replace(PROTECTED["{"], "{").replace(PROTECTED["}"], "}")
+    return unicodedata.normalize("NFC", re.sub(r"\s+", " ", text).strip())
+
+
+def _accented(match: re.Match) -> str:
+    letter = match.group(2) or match.group(3)
+    letter = {"\\i": "i", "\\j": "j"}.get(letter, letter)
+    return letter.lstrip("\\") + ACCENTS[match.group(1)]
+
+
+def _escaped(character: str) -> str:
+    if character in "-/":
+        return ""
+    return " " if character in " ,;:!" else PROTECTED.get(character, character)

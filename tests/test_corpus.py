@@ -477,3 +477,19 @@ def test_a_file_that_is_not_bibtex_or_ris_is_an_error(tmp_path, name, text, mess
         read_all(path)
     path.write_text("")
     assert read_all(path).empty
+
+
+@pytest.mark.parametrize("latex, text", [
+    (r"Caf{\'e} and Caf\'{e} and na\"{\i}ve", "Café and Café and naïve"),
+    (r"\v{S}koda, Sch\"onberger, \c{c}a, {\o}ystein, Stra\ss{}e, Ho\H{o}, S\k{a}", "Škoda, Schönberger, ça, øystein, "
+                                                                                  "Straße, Hoő, Są"),
+    (r"\emph{Self}-supervised \textbf{\textit{learning}} with {BERT}", "Self-supervised learning with BERT"),
+    (r"50\% of \$5 \& more \{x\} co\-operate a\,b", "50% of $5 & more {x} cooperate a b"),
+    (r"self--supervised --- ``yes''", "self–supervised — “yes”"),
+    (r"a~b\\c $\alpha$-divergence \ldots{}", "a b c $alpha$-divergence …"),
+    ("plain text, unchanged", "plain text, unchanged"),
+])
+def test_bibtex_latex_is_read_as_text(latex, text):
+    from pipeline.references import latex_text
+
+    assert latex_text(latex) == text
