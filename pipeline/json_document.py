@@ -29,6 +29,8 @@ def json_records(blocks: Iterable[str], path, is_record: Callable[[list], bool])
     In a top-level object, the records are the elements of the first member that is an array
     whose first element is an object `is_record` accepts (given its keys); an object in which a
     key comes first that `is_record` accepts is itself a record, and so is each value after it.
+    An object with neither has no records if it holds an empty array; one that holds an array of
+    other objects is a MissingColumnsError naming their keys, and any other an InputFileError.
     """
     text = _Text(iter(blocks), path)
     first = text.next_char()

@@ -3,9 +3,9 @@ BibTeX (`.bib`) and RIS (`.ris`).
 
 BibTeX is parsed by bibtexparser, with `@string` macros resolved, and the LaTeX of its fields is
 read as text by `latex_text` (`Caf{\\'e}` is Café, `\\emph{x}` is x, `{BERT}` is BERT, `--` is an en
-dash); an entry's key is its id. In RIS, `TI`
-(or `T1`) is the title and `AB` (or `N2`) the abstract; `ID`, else the DOI (`DO`), is the id, and a
-record with neither is numbered like a listing paper. Other fields pass through, a repeated RIS
+dash); an entry's key is its id. In RIS, `TI` (or `T1`) is the title and `AB` (or `N2`) the
+abstract; `ID`, else the DOI (`DO`), is the id, and a record with neither is numbered like a
+listing paper. Other fields pass through, a repeated RIS
 tag (`AU`, `KW`) as its values joined by `; `. An entry without an abstract is kept with its title.
 
 Both readers take the file's (line number, text) pairs and the set of line numbers that were not
@@ -37,11 +37,13 @@ def bibtex_records(lines: Iterable[tuple[int, str]], bad: set[int], path, report
 
     text = "".join(line for _, line in lines)
     logger = logging.getLogger("bibtexparser")
-    level, logger.level = logger.level, logging.CRITICAL  # (it logs each broken block, which is reported here)
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)  # (it logs each broken block, which is reported here)
     try:
-        library = bibtexparser.parse_string(text, append_middleware=[NormalizeFieldKeys(allow_inplace_modification=True)])
+        library = bibtexparser.parse_string(
+            text, append_middleware=[NormalizeFieldKeys(allow_inplace_modification=True)])
     finally:
-        logger.level = level
+        logger.setLevel(level)
     if not library.entries and not library.failed_blocks and text.strip():
         raise InputFileError(f"{path}: not a BibTeX file: no entry (such as @article{{key, ...}}) in it")
     for block in sorted([*library.entries, *library.failed_blocks], key=lambda block: block.start_line):
@@ -65,7 +67,8 @@ def _failed_block_problem(block) -> str | None:
     if isinstance(block, DuplicateBlockKeyBlock):
         return f"duplicate id {block.key!r} (the first one is kept)"
     if isinstance(block, DuplicateFieldKeyBlock):
-        return f"entry {block.ignore_error_block.key!r} gives the field(s) {', '.join(sorted(block.duplicate_keys))} twice"
+        fields = ", ".join(sorted(block.duplicate_keys))
+        return f"entry {block.ignore_error_block.key!r} gives the field(s) {fields} twice"
     if isinstance(block, ParsingFailedBlock):
         reason = getattr(block.error, "abort_reason", "") or str(block.error) or type(block.error).__name__
         return f"not valid BibTeX ({reason.strip().splitlines()[0]})"
@@ -120,7 +123,8 @@ ACCENTS = {"'": "\u0301", "`": "\u0300", "^": "\u0302", '"': "\u0308", "~": "\u0
            "u": "\u0306", "v": "\u030c", "H": "\u030b", "c": "\u0327", "k": "\u0328", "r": "\u030a", "d": "\u0323"}
 """LaTeX accent commands and the combining characters they put on a letter."""
 LETTERS = {"ss": "ß", "ae": "æ", "AE": "Æ", "oe": "œ", "OE": "Œ", "aa": "å", "AA": "Å", "o": "ø", "O": "Ø",
-           "l": "ł", "L": "Ł", "i": "ı", "j": "ȷ", "ldots": "…", "dots": "…", "textendash": "–", "textemdash": "—"}
+           "l": "ł", "L": "Ł", "i": "ı", "j": "ȷ", "ldots": "…", "dots": "…", "textendash": "–",
+           "textemdash": "—"}
 """Commands that stand for one character."""
 ACCENTED = re.compile(r"""\\(['`^"~=.]|[uvHckrd](?![A-Za-z]))\s*(?:\{\s*(\\?[A-Za-z])\s*\}|(\\?[A-Za-z]))""")
 LETTER = re.compile(r"\\(" + "|".join(sorted(LETTERS, key=len, reverse=True)) + r")(?![A-Za-z])(?:\{\}|\s?)")
