@@ -304,9 +304,9 @@ def test_processes_started_while_ctrl_c_is_blocked_never_see_it_and_this_one_get
 @pytest.mark.parametrize("moment", ["imports", "cluster start"])
 def test_ctrl_c_while_the_command_starts_ends_it_with_one_line(tmp_path, taxonomy, trained_model_dir, big_run, moment):
     """Ctrl-C (to the process group, as a terminal sends it) while the libraries load (once numpy
-    is), or once the local Dask cluster has started its first worker process: exit 130, one line, no process left
-    (before: a traceback of the imports, or an ImportError from numpy's; a Ctrl-C lost while the cluster started, so that the run
-    went on to the end)."""
+    is), or once the local Dask cluster has started its first worker process: exit 130, one line,
+    no process left (before: a traceback of the imports, or an ImportError from numpy's; a Ctrl-C
+    lost while the cluster started, so that the run went on to the end)."""
     source, _ = big_run
     out = tmp_path / "out.csv"
     command = [sys.executable, "-c", "import sys; from pipeline.entry import main; sys.exit(main())",
