@@ -1,14 +1,21 @@
 """Typography as rules and model read it: text from PDFs and publishers' pages writes
 "self‐supervised" with a Unicode hyphen (U+2010), "teacher–student" with an en dash, hides soft
-hyphens (U+00AD) inside words and has ligatures ("ﬁne-tuning"). Each such character stands for
+hyphens (U+00AD) inside words and has ligatures ("ﬁne-tuning"); arXiv abstracts, written in
+LaTeX, write the en dash as two hyphens ("vision--language"). Each such character stands for
 plain ones.
 
-The mapping is one character to a fixed string, so a phrase that occurs in a text still occurs
-in it after both are mapped: the taxonomy's literal strings (phrases, `unless`, cues, token
-values) are mapped when the taxonomy is loaded, and documents before rules run.
+The mapping is one character to a fixed string (and `--` between letters to `-`), so a phrase
+that occurs in a text still occurs in it after both are mapped, unless it starts or ends inside
+such a `--`: the taxonomy's literal strings (phrases, `unless`, cues, token values) are mapped
+when the taxonomy is loaded, and documents before rules run.
 """
 
 from __future__ import annotations
+
+import re
+
+LATEX_EN_DASH = re.compile(r"(?<=[A-Za-z])--(?=[A-Za-z])")
+"""`--` between two letters (`---`, an em dash, and ` -- ` between words are left alone)."""
 
 PLAIN = {
     **dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\ufe63\uff0d"), "-"),  # hyphens, en dash
@@ -20,7 +27,9 @@ PLAIN = {
 
 
 def plain_text(text: str) -> str:
-    """`text` with every character of PLAIN replaced (ASCII text is returned as it is)."""
+    """`text` with every character of PLAIN replaced and LaTeX en dashes read as hyphens."""
+    if "--" in text:
+        text = LATEX_EN_DASH.sub("-", text)
     return text if text.isascii() else text.translate(PLAIN)
 
 

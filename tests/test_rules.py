@@ -61,6 +61,14 @@ def test_unicode_hyphens_soft_hyphens_and_ligatures_read_as_their_plain_forms(ru
     assert vote(ruleset, "A self\u2014supervised learning.")[0]["ssl_phrase"] == ABSTAIN  # an em dash is not a hyphen
 
 
+def test_a_latex_en_dash_between_letters_reads_as_a_hyphen(ruleset):
+    """arXiv abstracts are LaTeX: "self--supervised" is how an en dash is typed there."""
+    votes, mentions = vote(ruleset, "We show that self--supervised learning helps.")
+    assert votes["ssl_phrase"] == FIRED
+    assert [m.describe() for m in mentions if m.rule == 0] == ["'self-supervised learning' (body)"]
+    assert plain_text("a--b, a---b, a -- b, 1--2, --flag") == "a-b, a---b, a -- b, 1--2, --flag"
+
+
 def test_phrase_variants_include_plural_and_joined_forms():
     variants = [" ".join(v) for v in phrase_variants("pseudo-label")]
     assert variants == ["pseudo - label", "pseudo label", "pseudolabel", "pseudo - labels", "pseudo labels", "pseudolabels"]
