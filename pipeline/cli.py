@@ -168,8 +168,8 @@ def build_parser() -> argparse.ArgumentParser:
         if name == "retrain":
             sub.add_argument("--out", default=workflow.DEFAULT_OUT, help="where retrain_diff.md goes")
 
-    sub = command("tag", cmd_tag, "Tag abstracts from JSONL, JSON, CSV, TSV, Parquet, BibTeX, RIS or listing text "
-                                  "files into a CSV.")
+    sub = command("tag", cmd_tag, "Tag abstracts from JSONL, JSON, CSV, TSV, Parquet, BibTeX, RIS, Web of Science "
+                                  "or listing text files into a CSV.")
     sub.add_argument("inputs", nargs="+", metavar="INPUT",
                      help="input files (.jsonl, .json, .csv, .tsv, .parquet, .bib, .ris, .txt, optionally .gz), "
                           "or - for standard input (with --format)")

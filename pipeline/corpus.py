@@ -1,5 +1,5 @@
-"""Read abstracts from JSONL, JSON, CSV, TSV, Parquet, BibTeX, RIS (each optionally .gz) and the
-papers-listing text format.
+"""Read abstracts from JSONL, JSON, CSV, TSV, Parquet, BibTeX, RIS, Web of Science plain text (each
+optionally .gz) and the papers-listing text format.
 
 Readers stream: they yield pandas DataFrames of at most `chunk_size` records with the columns
 `id`, `title`, `abstract` first and any other columns after; a file without one of those names may
@@ -25,7 +25,7 @@ import pandas as pd
 
 from pipeline.errors import InputFileError, MissingColumnsError
 from pipeline.json_document import json_records
-from pipeline.references import bibtex_records, ris_records
+from pipeline.references import RIS, WEB_OF_SCIENCE, bibtex_records, tagged_records
 
 REQUIRED_COLUMNS = ("id", "title", "abstract")
 MAX_FIELD_CHARS = 64 << 20
@@ -76,10 +76,11 @@ STDIN = "-"
 """The input name that stands for standard input, read in the format `--format` names (gzip too)."""
 
 FORMATS = {"jsonl": "jsonl", "json": "json", "csv": "csv", "tsv": "tsv", "parquet": "parquet", "bib": "bibtex",
-           "ris": "ris", "txt": "listing"}
+           "ris": "ris", "wos": "wos", "txt": "listing"}
 """The names of the input formats (as --format takes them) and the kind each is read as."""
 
-STDIN_NEEDS_FORMAT = "-: name the format of standard input with --format (jsonl, json, csv, tsv, bib, ris or txt)"
+STDIN_NEEDS_FORMAT = ("-: name the format of standard input with --format (jsonl, json, csv, tsv, bib, ris, wos "
+                      "or txt)")
 
 
 def detect_format(path: str | Path) -> str:
@@ -121,17 +122,20 @@ def read_documents(path: str | Path, chunk_size: int = 5000, report: ReadReport 
         records = _parquet_records(path, source)
     else:
         text = TextSource(path, report, encoding, _standard_input() if stdin else None)
+        if kind == "listing" and not stdin:  # (standard input cannot be read twice)
+            kind = _text_kind(text)
         if kind == "listing":
             records = _listing_records(text, id_prefix)
         elif kind == "jsonl":
             records = _jsonl_records(text)
         elif kind == "json":
             records = _json_document_records(text, source)
-        elif kind in ("bibtex", "ris"):
+        elif kind in ("bibtex", "ris", "wos"):
             bad_lines: set[int] = set()
-            records = (bibtex_records(text.lines(bad_lines), bad_lines, path, report) if kind == "bibtex" else
-                       ris_records(text.lines(bad_lines), bad_lines, path, report,
-                                   lambda: _numbered_id(report, id_prefix)))
+            lines = text.lines(bad_lines)
+            records = (bibtex_records(lines, bad_lines, path, report) if kind == "bibtex" else
+                       tagged_records(lines, bad_lines, path, report, lambda: _numbered_id(report, id_prefix),
+                                      RIS if kind == "ris" else WEB_OF_SCIENCE))
         else:
             records = _csv_records(text, source, delimiter="\t" if kind == "tsv" else ",")
     if kind not in SELF_NAMED_KINDS:
@@ -162,7 +166,7 @@ def read_documents(path: str | Path, chunk_size: int = 5000, report: ReadReport 
 
 JSON_KINDS = ("jsonl", "json")
 """The formats whose records each name their own keys."""
-SELF_NAMED_KINDS = ("listing", "bibtex", "ris")
+SELF_NAMED_KINDS = ("listing", "bibtex", "ris", "wos")
 """The formats whose readers name id, title and abstract themselves (--columns does not apply)."""
 
 
@@ -532,6 +536,24 @@ def _parquet_records(path: Path, source: dict[str, str]) -> Iterator[tuple[int, 
         for record in batch.to_pylist():
             number += 1
             yield number, record
+
+
+def _text_kind(text: TextSource) -> str:
+    """`wos` for a `.txt` that is Web of Science's plain-text export (its first line is `FN ...`),
+    else `listing`. Its tab-delimited export (a header `PT<tab>AU<tab>...`) is an InputFileError
+    that says how to read it."""
+    lines = text.lines(set())
+    try:
+        first = next((line for _, line in lines if line.strip()), "")
+    finally:
+        lines.close()
+    if first.startswith("FN "):
+        return "wos"
+    if first.startswith("PT\t"):
+        raise InputFileError(f"{text.path}, line 1: this is a Web of Science tab-delimited export; export the "
+                             "records as a plain text file instead, which taxotag reads as it is, or read this "
+                             "one with --format tsv --columns id=UT,title=TI,abstract=AB")
+    return "listing"
 
 
 def _listing_records(text: TextSource, id_prefix: str) -> Iterator[tuple[int, dict]]:

@@ -1,12 +1,12 @@
-"""Records from reference-manager exports (Zotero, Mendeley, EndNote, Google Scholar, publishers):
-BibTeX (`.bib`) and RIS (`.ris`).
+"""Records from reference-manager and database exports (Zotero, Mendeley, EndNote, Google Scholar,
+publishers, Web of Science): BibTeX (`.bib`), RIS (`.ris`) and Web of Science's plain text.
 
 BibTeX is parsed by bibtexparser, with `@string` macros resolved, and the LaTeX of its fields is
 read as text by `latex_text` (`Caf{\\'e}` is Café, `\\emph{x}` is x, `{BERT}` is BERT, `--` is an en
 dash); an entry's key is its id. In RIS, `TI` (or `T1`) is the title and `AB` (or `N2`) the
 abstract; `ID`, else the DOI (`DO`), is the id, and a record with neither is numbered like a
-listing paper. Other fields pass through, a repeated RIS
-tag (`AU`, `KW`) as its values joined by `; `. An entry without an abstract is kept with its title.
+listing paper; Web of Science's are `TI`, `AB` and `UT` (else `DI`). Other fields pass through,
+a repeated tag (`AU`, `KW`) as its values joined by `; `. An entry without an abstract is kept with its title.
 
 Both readers take the file's (line number, text) pairs and the set of line numbers that were not
 in the file's encoding, which that iteration fills in as it goes.
@@ -18,12 +18,30 @@ import logging
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 
 from pipeline.errors import InputFileError
 
-RIS_LINE = re.compile(r"([A-Z][A-Z0-9]) {1,2}-(?: (.*)|$)")
-"""`TAG  - value`: two characters, two spaces (one is tolerated), a hyphen, a space and the value."""
-RIS_TITLES, RIS_ABSTRACTS, RIS_IDS = ("TI", "T1"), ("AB", "N2"), ("ID", "DO")
+@dataclass(frozen=True)
+class TaggedFormat:
+    """A field-tagged export format: one `TAG value` line per field, records from a start tag to `ER`."""
+
+    name: str
+    line: re.Pattern  # a tag line: the tag, then the value
+    start: str
+    titles: tuple[str, ...]
+    abstracts: tuple[str, ...]
+    ids: tuple[str, ...]
+    lists: frozenset[str] = frozenset()  # tags whose continuation lines are further values, not wrapped text
+
+
+RIS = TaggedFormat("RIS", re.compile(r"([A-Z][A-Z0-9]) {1,2}-(?: (.*)|$)"), "TY", ("TI", "T1"), ("AB", "N2"),
+                   ("ID", "DO"))
+"""`TAG  - value` (one space before the hyphen is tolerated); a record runs from TY to ER."""
+WEB_OF_SCIENCE = TaggedFormat("Web of Science", re.compile(r"([A-Z][A-Z0-9])(?: (.*)|$)"), "PT", ("TI",), ("AB",),
+                              ("UT", "DI"), frozenset({"AU", "AF", "BA", "BF", "BE", "CA", "GP", "CR", "C1", "C3"}))
+"""Web of Science's plain-text export (`FN Clarivate Analytics Web of Science`, then records from
+PT to ER): `TAG value`, and continuation lines indented by three spaces."""
 REPEATED_JOIN = "; "
 UNDECODABLE = "not in the file's encoding (in the {} that starts here)"
 
@@ -75,47 +93,52 @@ def _failed_block_problem(block) -> str | None:
     return None
 
 
-def ris_records(lines: Iterable[tuple[int, str]], bad: set[int], path, report,
-                next_number: Callable[[], str]) -> Iterator[tuple[int, dict]]:
-    """(line, record) of each RIS record, from its `TY` line to `ER` (or the next `TY`, or the end
-    of the file); `next_number()` gives the id of a record with neither `ID` nor `DO`. A line that
-    does not start with a tag continues the field before it; lines outside records are ignored,
-    but a file with text and no record is an InputFileError."""
+def tagged_records(lines: Iterable[tuple[int, str]], bad: set[int], path, report, next_number: Callable[[], str],
+                   form: TaggedFormat = RIS) -> Iterator[tuple[int, dict]]:
+    """(line, record) of each record of a field-tagged file (RIS, Web of Science), from its start
+    tag to `ER` (or the next start, or the end of the file); `next_number()` gives the id of a
+    record with none of the format's id tags. A line that does not start with a tag continues the
+    field before it; lines outside records are ignored, but a file with text and no record is an
+    InputFileError."""
     fields: dict[str, list[str]] | None = None
     start, last, broken, records, stray = 0, None, False, 0, None
     for number, text in lines:
         text = text.rstrip("\r\n")
-        match = RIS_LINE.match(text)
+        match = form.line.match(text)
         tag = match.group(1) if match else None
-        if tag in ("TY", "ER") and fields is not None:
-            yield from _ris_record(fields, start, broken, path, report, next_number)
+        if tag in (form.start, "ER") and fields is not None:
+            yield from _tagged_record(fields, start, broken, path, report, next_number, form)
             fields, records = None, records + 1
-        if tag == "TY":
-            fields, start, last, broken = {"TY": [(match.group(2) or "").strip()]}, number, None, number in bad
+        if tag == form.start:
+            fields, start, last, broken = {tag: [(match.group(2) or "").strip()]}, number, None, number in bad
         elif fields is None:
             stray = stray or (number if text.strip() else None)
         elif tag is not None:
             fields.setdefault(tag, []).append((match.group(2) or "").strip())
             last, broken = tag, broken or number in bad
-        elif last is not None and text.strip():  # a wrapped value
-            fields[last][-1] = f"{fields[last][-1]} {text.strip()}".strip()
+        elif last is not None and text.strip():  # a continuation line
+            if last in form.lists:
+                fields[last].append(text.strip())
+            else:
+                fields[last][-1] = f"{fields[last][-1]} {text.strip()}".strip()
             broken = broken or number in bad
     if fields is not None:
-        yield from _ris_record(fields, start, broken, path, report, next_number)
+        yield from _tagged_record(fields, start, broken, path, report, next_number, form)
         records += 1
     if not records and stray is not None:
-        raise InputFileError(f"{path}, line {stray}: not a RIS file: no record (which starts with a TY line) in it")
+        raise InputFileError(f"{path}, line {stray}: not a {form.name} file: no record (which starts with a "
+                             f"{form.start} line) in it")
 
 
-def _ris_record(fields: dict[str, list[str]], line: int, broken: bool, path, report,
-                next_number: Callable[[], str]) -> Iterator[tuple[int, dict]]:
+def _tagged_record(fields: dict[str, list[str]], line: int, broken: bool, path, report,
+                   next_number: Callable[[], str], form: TaggedFormat) -> Iterator[tuple[int, dict]]:
     if broken:
         report.skip(path, line, UNDECODABLE.format("record"), undecodable=True)
         return
     values = {tag: REPEATED_JOIN.join(value for value in found if value) for tag, found in fields.items()}
     title, abstract = (next((values.pop(tag) for tag in tags if values.get(tag)), "")
-                       for tags in (RIS_TITLES, RIS_ABSTRACTS))
-    record_id = next((values[tag] for tag in RIS_IDS if values.get(tag)), "") or next_number()
+                       for tags in (form.titles, form.abstracts))
+    record_id = next((values[tag] for tag in form.ids if values.get(tag)), "") or next_number()
     yield line, {"id": record_id, "title": title, "abstract": abstract, **values}
 
 

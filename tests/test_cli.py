@@ -377,7 +377,7 @@ def test_standard_input_needs_a_format_is_read_once_and_reports_lines_as_stdin(c
 
     stdin(b"")
     assert run(capsys, "tag", "-", "-o", tmp_path / "o.csv", *model) == (
-        1, "", "Error: -: name the format of standard input with --format (jsonl, json, csv, tsv, bib, ris or txt)\n")
+        1, "", "Error: -: name the format of standard input with --format (jsonl, json, csv, tsv, bib, ris, wos or txt)\n")
     code, _, err = run(capsys, "tag", "-", "-", "--format", "jsonl", "-o", tmp_path / "o.csv", *model)
     assert code == 1 and "standard input can be read only once" in err
     code, _, err = run(capsys, "tag", "-", "--format", "jsonl", "-o", tmp_path / "o.csv", "--resume", *model)

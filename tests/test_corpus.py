@@ -493,3 +493,51 @@ def test_bibtex_latex_is_read_as_text(latex, text):
     from pipeline.references import latex_text
 
     assert latex_text(latex) == text
+
+
+WEB_OF_SCIENCE_EXPORT = """\ufeffFN Clarivate Analytics Web of Science
+VR 1.0
+PT J
+AU Xie, Q
+   Luong, MT
+TI Self-training with Noisy Student improves ImageNet
+   classification
+AB We present Noisy Student Training, a semi-supervised learning approach
+   that works well even when labeled data is abundant.
+DI 10.1109/CVPR42600.2020.01070
+UT WOS:000620679500001
+ER
+
+PT J
+TI Weakly supervised object localization
+AB We train with image-level labels only.
+ER
+
+EF
+"""
+
+
+def test_a_web_of_science_plain_text_export_is_read_by_its_field_tags(tmp_path):
+    path = tmp_path / "savedrecs.txt"
+    path.write_text(WEB_OF_SCIENCE_EXPORT, encoding="utf-8")
+    report = ReadReport()
+    frame = read_all(path, report=report)
+    assert report.problems == []
+    assert frame[["id", "title", "abstract"]].values.tolist() == [
+        ["WOS:000620679500001", "Self-training with Noisy Student improves ImageNet classification",
+         "We present Noisy Student Training, a semi-supervised learning approach that works well even when "
+         "labeled data is abundant."],
+        ["p000", "Weakly supervised object localization", "We train with image-level labels only."]]
+    assert frame.loc[0, ["AU", "DI"]].tolist() == ["Xie, Q; Luong, MT", "10.1109/CVPR42600.2020.01070"]
+
+
+def test_a_web_of_science_tab_delimited_export_says_how_to_read_it(tmp_path):
+    import pandas as pd
+
+    path = tmp_path / "savedrecs.txt"
+    path.write_text("PT\tAU\tTI\tAB\tUT\nJ\tXie, Q\tA title\tAn abstract.\tWOS:1\n", encoding="utf-8-sig")
+    with pytest.raises(InputFileError, match=r"savedrecs.txt, line 1: this is a Web of Science tab-delimited export; "
+                                             r"export the records as a plain text file instead"):
+        read_all(path)
+    frame = pd.concat(read_documents(path, columns={"id": "UT", "title": "TI", "abstract": "AB"}, input_format="tsv"))
+    assert frame[["id", "title", "abstract"]].values.tolist() == [["WOS:1", "A title", "An abstract."]]
