@@ -48,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
     except TaxotagError as exc:
         hint = ""
         if isinstance(exc, MissingColumnsError) and vars(args).get("columns", "") is None:
-            hint = COLUMNS_HINT
+            hint = f"; try {exc.suggestion}" if exc.suggestion else COLUMNS_HINT
         elif isinstance(exc, InputFileError) and exc.undecodable and vars(args).get("encoding", "") is None:
             hint = f"; {ENCODING_HINT}"
         print(f"Error: {exc}{hint}", file=sys.stderr)

@@ -15,6 +15,7 @@ import gzip
 import io
 import json
 import re
+import shlex
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -161,7 +162,8 @@ def read_documents(path: str | Path, chunk_size: int = 5000, report: ReadReport 
     lacking = [column for column in REQUIRED_COLUMNS if column not in (first_keys or REQUIRED_COLUMNS)]
     if kind in JSON_KINDS and not kept and lacking:
         raise MissingColumnsError(f"{path}: no record could be read: the first one has no "
-                                  f"{', '.join(source[c] for c in lacking)} (its keys: {_shown(first_keys)})")
+                                  f"{', '.join(source[c] for c in lacking)} (its keys: {_shown(first_keys)})",
+                                  suggested_columns(lacking, first_keys))
 
 
 JSON_KINDS = ("jsonl", "json")
@@ -493,9 +495,7 @@ def _csv_records(text: TextSource, source: dict[str, str], delimiter: str = ",")
             first = header.index(twice[0])
             raise InputFileError(f"{path}, line 1: the header names column {twice[0]!r} twice (columns "
                                  f"{first + 1} and {header.index(twice[0], first + 1) + 1}), so one would be lost")
-        missing = _missing_columns(source, header)
-        if missing:
-            raise MissingColumnsError(f"{path}, line 1: {missing}")
+        _check_columns(f"{path}, line 1", source, header)
         start = line_numbers[0] + 1
         for row in reader:
             end = line_numbers[0]
@@ -510,6 +510,35 @@ def _csv_records(text: TextSource, source: dict[str, str], delimiter: str = ",")
     except csv.Error as exc:
         raise InputFileError(f"{path}, line {start}: malformed CSV in the record that starts here ({exc}); "
                              "check for an unbalanced quote") from None
+
+
+def _check_columns(where: str, source: dict[str, str], names) -> None:
+    """A MissingColumnsError (`where: ...`) when a `source` column ({ours: theirs}) is not among the
+    file's `names`, suggesting the file's own names for those it knows."""
+    missing = _missing_columns(source, names)
+    if missing:
+        lacking = [ours for ours, theirs in source.items() if ours == theirs and _column_in(names, theirs) is None]
+        raise MissingColumnsError(f"{where}: {missing}", suggested_columns(lacking, names))
+
+
+EXPORT_COLUMNS = {
+    "id": ("paperId", "EID", "UT", "DOI", "Key", "PMID", "arxiv_id", "corpusId", "Accession Number"),
+    "title": ("Document Title", "Article Title", "TI", "display_name"),
+    "abstract": ("summary", "Abstract Note", "AB", "paperAbstract", "abstract_text", "description"),
+}
+"""Names that exports give the id, title and abstract (Semantic Scholar, Scopus, Web of Science,
+Zotero's and IEEE Xplore's CSV, PubMed, arXiv's API), in the order they are suggested."""
+
+
+def suggested_columns(lacking, names) -> str:
+    """`--columns id=EID,abstract='Abstract Note'` naming, for each of the `lacking` columns, the
+    first of the file's `names` that exports use for it; '' when there is none."""
+    picks = []
+    for ours in lacking:
+        found = next(filter(None, (_column_in(names, name) for name in EXPORT_COLUMNS[ours])), None)
+        if found is not None:
+            picks.append(f"{ours}={found}")
+    return f"--columns {shlex.quote(','.join(picks))}" if picks else ""
 
 
 def _missing_columns(source: dict[str, str], names) -> str:
@@ -528,9 +557,7 @@ def _parquet_records(path: Path, source: dict[str, str]) -> Iterator[tuple[int, 
         parquet = pq.ParquetFile(path)
     except Exception as exc:  # pyarrow raises several types for a file that is not Parquet
         raise InputFileError(f"{path}: not a readable Parquet file ({exc})") from None
-    missing = _missing_columns(source, parquet.schema_arrow.names)
-    if missing:
-        raise MissingColumnsError(f"{path}: {missing}")
+    _check_columns(str(path), source, parquet.schema_arrow.names)
     number = 0
     for batch in parquet.iter_batches(batch_size=5000):
         for record in batch.to_pylist():

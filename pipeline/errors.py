@@ -31,7 +31,12 @@ class InputFileError(TaxotagError):
 
 
 class MissingColumnsError(InputFileError):
-    """An input file lacks the id, title or abstract column (the CLI suggests --columns)."""
+    """An input file lacks the id, title or abstract column; `suggestion` is a --columns option
+    naming the file's own columns when they have names that exports use (the CLI shows it)."""
+
+    def __init__(self, message: str, suggestion: str = ""):
+        super().__init__(message)
+        self.suggestion = suggestion
 
 
 class ModelError(TaxotagError):

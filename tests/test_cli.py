@@ -250,7 +250,10 @@ def test_tag_and_explain_read_the_files_own_column_names(capsys, tmp_path, taxon
         main(["tag", str(source), "-o", "x.csv", "--columns", "summary=abstract"])
     assert "expected id=NAME, title=NAME or abstract=NAME" in capsys.readouterr().err
     code, _, err = run(capsys, "tag", source, "-o", tmp_path / "o2.csv", *model)
-    assert code == 1 and err.endswith("found paperId, title, summary; --columns can name the file's own ones, "
+    assert code == 1 and err.endswith("found paperId, title, summary; try --columns id=paperId,abstract=summary\n")
+    (tmp_path / "other.csv").write_text("ref,name,text\na,T,A.\n")  # (names no export uses: the general hint)
+    code, _, err = run(capsys, "tag", tmp_path / "other.csv", "-o", tmp_path / "o3.csv", *model)
+    assert code == 1 and err.endswith("found ref, name, text; --columns can name the file's own ones, "
                                       "e.g. --columns abstract=summary\n")
 
 
@@ -405,8 +408,8 @@ def test_standard_input_needs_a_format_is_read_once_and_reports_lines_as_stdin(c
     assert pd.read_csv(tmp_path / "o.csv")[["id", "tags"]].values.tolist() == [["he2022", "self_supervised"]]
     stdin(json.dumps(response).encode())  # (without --columns: no record has an id)
     code, out, err = run(capsys, "tag", "-", "--format", "json", "-o", tmp_path / "none.csv", *model)
-    assert code == 1 and err.startswith("Error: <stdin>: no record could be read: the first one has no id (its keys: "
-                                        "paperId, title, abstract); --columns can name the file's own ones")
+    assert (code, err) == (1, "Error: <stdin>: no record could be read: the first one has no id (its keys: "
+                              "paperId, title, abstract); try --columns id=paperId\n")
     assert not (tmp_path / "none.csv").exists()
 
     stdin(gzip.compress((ROOT / "data" / "seed_papers.jsonl").read_bytes())[:300])  # (cut short)

@@ -541,3 +541,17 @@ def test_a_web_of_science_tab_delimited_export_says_how_to_read_it(tmp_path):
         read_all(path)
     frame = pd.concat(read_documents(path, columns={"id": "UT", "title": "TI", "abstract": "AB"}, input_format="tsv"))
     assert frame[["id", "title", "abstract"]].values.tolist() == [["WOS:1", "A title", "An abstract."]]
+
+
+@pytest.mark.parametrize("header, suggestion", [
+    ("Authors,Title,Year,Source title,Abstract,DOI,EID", "--columns id=EID"),  # Scopus
+    ("Key,Item Type,Publication Year,Author,Title,Abstract Note", "--columns 'id=Key,abstract=Abstract Note'"),  # Zotero
+    ("Document Title,Authors,Abstract,DOI", "--columns 'id=DOI,title=Document Title'"),  # IEEE Xplore
+    ("ref,name,text", ""),
+])
+def test_a_file_missing_columns_suggests_the_names_exports_use(tmp_path, header, suggestion):
+    path = tmp_path / "export.csv"
+    path.write_text(header + "\n" + ",".join("x" * len(header.split(","))) + "\n")
+    with pytest.raises(MissingColumnsError) as error:
+        read_all(path)
+    assert error.value.suggestion == suggestion

@@ -196,4 +196,4 @@ def test_a_corpus_with_its_own_columns_and_encoding_trains_and_retrains(tmp_path
     assert main([*rules, "--columns", "id=paperId,abstract=summary"]) == 0
     assert "ssl_terms" in capsys.readouterr().out
     assert main(rules) == 1
-    assert "--columns can name the file's own ones" in capsys.readouterr().err
+    assert "try --columns id=paperId,abstract=summary" in capsys.readouterr().err
