@@ -157,6 +157,8 @@ COMMAND = re.compile(r"\\([A-Za-z]+)\*?")
 BRACES_AND_TIES = re.compile(r"[{}~]")
 QUOTES_AND_DASHES = (("---", "—"), ("--", "–"), ("``", "“"), ("''", "”"))
 PROTECTED = {"{": "\x01", "}": "\x02"}
+LATEX_MARKUP = re.compile(r"[\\{}~`]|--|''")
+"""What a field needs to hold for latex_text to change it."""
 
 
 def latex_text(value: str) -> str:
@@ -164,7 +166,7 @@ def latex_text(value: str) -> str:
     characters as themselves, a command with an argument as its argument (`\\emph{x}` is x) and
     one without as its name (`\\alpha` is alpha, in math too), braces removed, `--`/`---` as
     dashes, `~` and `\\\\` as spaces."""
-    if "\\" not in value and "{" not in value and "-" not in value and "~" not in value and "`" not in value:
+    if not LATEX_MARKUP.search(value):
         return value
     text = ACCENTED.sub(_accented, value.replace("\\\\", " "))
     text = LETTER.sub(lambda match: LETTERS[match.group(1)], text)
