@@ -67,10 +67,11 @@ def bibtex_records(lines: Iterable[tuple[int, str]], bad: set[int], path, report
     for block in sorted([*library.entries, *library.failed_blocks], key=lambda block: block.start_line):
         line = block.start_line + 1
         problem = _failed_block_problem(block)
-        if problem is None and not bad.isdisjoint(range(line, line + block.raw.count("\n") + 1)):
-            problem = UNDECODABLE.format("entry")
         if problem is not None:
-            report.skip(path, line, problem, undecodable=problem == UNDECODABLE.format("entry"))
+            report.skip(path, line, problem)
+            continue
+        if not bad.isdisjoint(range(line, line + block.raw.count("\n") + 1)):
+            report.skip(path, line, UNDECODABLE.format("entry"), undecodable=True)
             continue
         fields = {field.key: latex_text(field.value) if isinstance(field.value, str) else field.value
                   for field in block.fields}
@@ -153,7 +154,8 @@ ACCENTED = re.compile(r"""\\(['`^"~=.]|[uvHckrd](?![A-Za-z]))\s*(?:\{\s*(\\?[A-Z
 LETTER = re.compile(r"\\(" + "|".join(sorted(LETTERS, key=len, reverse=True)) + r")(?![A-Za-z])(?:\{\}|\s?)")
 ESCAPED = re.compile(r"\\([&%$#_{}]|[-/]|[ ,;:!])")
 """`\\%` and the like; `\\-` (a hyphenation point) and `\\/`, which print nothing; `\\,` and other spaces."""
-COMMAND = re.compile(r"\\([A-Za-z]+)\*?")
+COMMAND = re.compile(r"\\([A-Za-z]+)\*?(\{?)")
+"""A command and the brace of its argument, if one follows."""
 BRACES_AND_TIES = re.compile(r"[{}~]")
 QUOTES_AND_DASHES = (("---", "—"), ("--", "–"), ("``", "“"), ("''", "”"))
 PROTECTED = {"{": "\x01", "}": "\x02"}
@@ -171,7 +173,7 @@ def latex_text(value: str) -> str:
     text = ACCENTED.sub(_accented, value.replace("\\\\", " "))
     text = LETTER.sub(lambda match: LETTERS[match.group(1)], text)
     text = ESCAPED.sub(lambda match: _escaped(match.group(1)), text)
-    text = COMMAND.sub(lambda match: "" if text.startswith("{", match.end()) else match.group(1), text)
+    text = COMMAND.sub(lambda match: match.group(2) or match.group(1), text)  # (its argument's braces go next)
     text = BRACES_AND_TIES.sub(lambda match: " " if match.group() == "~" else "", text)
     for latex, character in QUOTES_AND_DASHES:
         text = text.replace(latex, character)
