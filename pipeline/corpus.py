@@ -111,6 +111,7 @@ def read_documents(path: str | Path, chunk_size: int = 5000, report: ReadReport 
     path = Path("<stdin>") if stdin else require_file(path)
     report = report if report is not None else ReadReport()
     source = {name: (columns or {}).get(name, name) for name in REQUIRED_COLUMNS}
+    inverted_index = source["abstract"] == "abstract"  # (OpenAlex's key is the abstract unless one is named)
     if input_format is not None:
         kind = FORMATS[input_format]
     elif stdin:
@@ -130,7 +131,7 @@ def read_documents(path: str | Path, chunk_size: int = 5000, report: ReadReport 
         elif kind == "jsonl":
             records = _jsonl_records(text)
         elif kind == "json":
-            records = _json_document_records(text, source)
+            records = _json_document_records(text, source, inverted_index)
         elif kind in ("bibtex", "ris", "wos"):
             bad_lines: set[int] = set()
             lines = text.lines(bad_lines)
@@ -140,7 +141,7 @@ def read_documents(path: str | Path, chunk_size: int = 5000, report: ReadReport 
         else:
             records = _csv_records(text, source, delimiter="\t" if kind == "tsv" else ",")
     if kind not in SELF_NAMED_KINDS:
-        records = _renamed(records, source, inverted_index=kind in JSON_KINDS and source["abstract"] == "abstract")
+        records = _renamed(records, source, inverted_index=inverted_index and kind in JSON_KINDS)
     chunk: list[dict] = []
     name = str(path)  # (one string for all the file's ids in report.file_of_id)
     first_keys, kept = None, 0
@@ -439,10 +440,12 @@ def _jsonl_records(text: TextSource) -> Iterator[tuple[int, object]]:
             yield from _parsed(line, number, text.path, text.report)
 
 
-def _json_document_records(text: TextSource, source: dict[str, str]) -> Iterator[tuple[int, object]]:
+def _json_document_records(text: TextSource, source: dict[str, str],
+                           inverted_index: bool) -> Iterator[tuple[int, object]]:
     """The records of a JSON document (see pipeline.json_document); a record holding bytes that
-    are not in the file's encoding is skipped."""
-    names = [source["title"], source["abstract"]] + ([INVERTED_INDEX] if source["abstract"] == "abstract" else [])
+    are not in the file's encoding is skipped. With `inverted_index`, an object with OpenAlex's
+    abstract key counts as a record too."""
+    names = [source["title"], source["abstract"]] + ([INVERTED_INDEX] if inverted_index else [])
 
     def is_record(keys) -> bool:
         return any(_column_in(keys, name) is not None for name in names)
