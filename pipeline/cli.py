@@ -18,7 +18,8 @@ from pipeline.corpus import (FORMATS, REQUIRED_COLUMNS, STDIN, ReadReport, check
 from pipeline.engines import TaggerSpec
 from pipeline.errors import InputFileError, MissingColumnsError, TaxotagError
 from pipeline.evaluation import format_table
-from pipeline.export import STDOUT, check_writable, is_gzip_csv, refuse_overwriting, write_csv, write_text
+from pipeline.export import (OUTPUT_FORMATS, STDOUT, check_writable, is_gzip_csv, refuse_overwriting, write_csv,
+                             write_text)
 from pipeline.report import errors_text, gold_errors
 from pipeline.tagging import Tagger
 from pipeline.training import CorpusFile
@@ -169,12 +170,14 @@ def build_parser() -> argparse.ArgumentParser:
             sub.add_argument("--out", default=workflow.DEFAULT_OUT, help="where retrain_diff.md goes")
 
     sub = command("tag", cmd_tag, "Tag abstracts from JSONL, JSON, CSV, TSV, Parquet, BibTeX, RIS, Web of Science "
-                                  "or listing text files into a CSV.")
+                                  "or listing text files into a CSV or JSON Lines file.")
     sub.add_argument("inputs", nargs="+", metavar="INPUT",
                      help="input files (.jsonl, .json, .csv, .tsv, .parquet, .bib, .ris, .txt, optionally .gz), "
                           "or - for standard input (with --format)")
     sub.add_argument("-o", "--output", required=True,
-                     help="output CSV (.csv, or .csv.gz for gzip), or - for standard output")
+                     help="output file: .csv or .jsonl (JSON Lines), .gz to compress it; or - for standard output")
+    sub.add_argument("--output-format", choices=OUTPUT_FORMATS, default=None,
+                     help="with -o -: write csv (default) or jsonl to standard output")
     sub.add_argument("--errors", help="also write the skipped rows (file, line, problem) to this CSV "
                      "(.csv, or .csv.gz for gzip)")
     sub.add_argument("--chunk-size", type=positive_int, default=2000, help="records per chunk (default: %(default)s)")
@@ -282,7 +285,8 @@ def cmd_tag(args) -> int:
     try:
         run = workflow.tag_files(spec, args.inputs, args.output, chunk_size=args.chunk_size, jobs=args.jobs,
                                  engine=args.engine, scheduler=args.scheduler, resume=args.resume,
-                                 columns=args.columns, encoding=args.encoding, input_format=args.input_format)
+                                 columns=args.columns, encoding=args.encoding, input_format=args.input_format,
+                                 output_as=args.output_format)
     except KeyboardInterrupt:
         if streamed:
             print("Interrupted; the rows written so far are on standard output.", file=sys.stderr)
@@ -290,7 +294,7 @@ def cmd_tag(args) -> int:
             print(f"Interrupted; {args.output} was not written. Run the same command with --resume to go on "
                   "from the last complete chunk.", file=sys.stderr)
         return 130
-    summary = sys.stderr if streamed else sys.stdout  # (standard output holds the CSV)
+    summary = sys.stderr if streamed else sys.stdout  # (standard output holds the rows)
     rate = run.documents / run.seconds if run.seconds else math.inf
     resumed = f" (resumed after {run.resumed_chunks} chunks)" if run.resumed_chunks else ""
     where = "standard output" if streamed else args.output

@@ -246,7 +246,7 @@ def _column_in(names, wanted: str) -> str | None:
 
 
 def _frame(records: list[dict]) -> pd.DataFrame:
-    frame = pd.DataFrame.from_records(records)
+    frame = pd.DataFrame(records, dtype=object)  # (object: a column of numbers with gaps stays numbers, not floats)
     others = [column for column in frame.columns if column not in REQUIRED_COLUMNS]
     return frame[list(REQUIRED_COLUMNS) + others]
 
@@ -267,7 +267,8 @@ def _clean_record(record, path: str, line: int, report: ReadReport) -> dict | No
     if structured:
         report.skip(path, line, f"{', '.join(structured)} is a JSON {_json_kind(record[structured[0]])}, not text")
         return None
-    document = {key: clean_text(value) for key, value in record.items()}
+    document = {key: clean_text(value) if key in REQUIRED_COLUMNS else passed_value(value)
+                for key, value in record.items()}
     if not document["id"]:
         report.skip(path, line, "empty id")
         return None
@@ -304,6 +305,14 @@ def inverted_index_text(index: dict) -> str | None:
 
 def _json_kind(value) -> str:
     return "object" if isinstance(value, dict) else "array"
+
+
+def passed_value(value):
+    """A column other than id, title and abstract, kept as the file gives it (a number, a list of
+    categories, an object) for outputs that can hold it; text is cleaned as by clean_text."""
+    if isinstance(value, str) or (isinstance(value, float) and value != value):
+        return clean_text(value)
+    return value
 
 
 def clean_text(value) -> str:

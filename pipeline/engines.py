@@ -1,5 +1,6 @@
 """How chunks of documents get tagged: in this process, over a pool of processes (one per core by
-default), or on a Dask cluster. Every engine yields each chunk's CSV rows in input order."""
+default), or on a Dask cluster. Every engine yields each chunk's output rows (CSV or JSON Lines)
+in input order."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ import pandas as pd
 from pipeline.artifacts import load_model
 from pipeline.errors import TaxotagError
 from pipeline.model import effective_jobs
-from pipeline.export import csv_rows
+from pipeline.export import output_rows
 from pipeline.tagging import Tagger
 from pipeline.taxonomy import load_taxonomy
 from pipeline.workers import ctrl_c_blocked_in_new_processes, interrupts_held, start_worker
@@ -43,36 +44,36 @@ def _tagger_for(spec: TaggerSpec):
 
 @dataclass(frozen=True)
 class TaggedChunk:
-    """One chunk's output: its CSV rows, how many, and how many rows got each tag."""
+    """One chunk's output: its rows as text, how many, and how many rows got each tag."""
 
     text: str
     rows: int
     tag_counts: dict[str, int]
 
 
-def tag_chunk_as_csv(spec: TaggerSpec, frame: pd.DataFrame, columns: list[str]) -> TaggedChunk:
-    """One chunk's output rows as CSV text in the given columns (runs in a worker, so that the
-    main process only writes text)."""
+def tag_chunk(spec: TaggerSpec, frame: pd.DataFrame, columns: list[str], row_format: str = "csv") -> TaggedChunk:
+    """One chunk's output rows as text (export.output_rows: CSV in the given columns, or JSON
+    Lines); this runs in a worker, so that the main process only writes text."""
     out = _tagger_for(spec).tag_frame(frame)
     counts = Counter(tag for tags in out["tags"] if tags for tag in tags.split(";"))
-    return TaggedChunk(csv_rows(out, columns), len(frame), dict(counts))
+    return TaggedChunk(output_rows(row_format, out, columns), len(frame), dict(counts))
 
 
 def tag_locally(spec: TaggerSpec, chunks: Iterable[tuple[pd.DataFrame, list[str]]],
-                jobs: int | None = None) -> Iterator[TaggedChunk]:
-    """Tag (chunk, output columns) pairs, in order; with more than one job, in a process pool
-    with a bounded queue."""
+                jobs: int | None = None, row_format: str = "csv") -> Iterator[TaggedChunk]:
+    """Tag (chunk, output columns) pairs into rows of `row_format`, in order; with more than one
+    job, in a process pool with a bounded queue."""
     jobs = effective_jobs(jobs)
     if jobs == 1:
         for frame, columns in chunks:
-            yield tag_chunk_as_csv(spec, frame, columns)
+            yield tag_chunk(spec, frame, columns, row_format)
         return
     with ProcessPoolExecutor(max_workers=jobs, initializer=start_worker, initargs=(os.getpid(),)) as pool:
         pending: deque = deque()
         try:
             for frame, columns in chunks:
                 with interrupts_held():
-                    pending.append(pool.submit(tag_chunk_as_csv, spec, frame, columns))
+                    pending.append(pool.submit(tag_chunk, spec, frame, columns, row_format))
                 if len(pending) >= 2 * jobs:  # bounded memory: never more than 2 chunks a worker in flight
                     yield pending.popleft().result()
             while pending:
@@ -83,7 +84,8 @@ def tag_locally(spec: TaggerSpec, chunks: Iterable[tuple[pd.DataFrame, list[str]
 
 
 def tag_on_dask(spec: TaggerSpec, chunks: Iterable[tuple[pd.DataFrame, list[str]]],
-                scheduler: str | None = None, workers: int | None = None) -> Iterator[TaggedChunk]:
+                scheduler: str | None = None, workers: int | None = None,
+                row_format: str = "csv") -> Iterator[TaggedChunk]:
     """Like tag_locally, but the chunks are tagged on a Dask cluster (a new local one when no
     scheduler address is given), at most two chunks a worker in flight. This process reads the
     input with the same readers as the local engine, so skipped rows are reported line by line
@@ -107,7 +109,7 @@ def tag_on_dask(spec: TaggerSpec, chunks: Iterable[tuple[pd.DataFrame, list[str]
             window = 2 * max(1, len(client.scheduler_info()["workers"]))
             pending: deque = deque()
             for frame, columns in chunks:
-                pending.append(client.submit(tag_chunk_as_csv, spec, frame, columns, pure=False))
+                pending.append(client.submit(tag_chunk, spec, frame, columns, row_format, pure=False))
                 if len(pending) >= window:
                     yield pending.popleft().result()
             while pending:

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from pipeline.corpus import REQUIRED_COLUMNS, ReadReport, read_all
+from pipeline.corpus import REQUIRED_COLUMNS, ReadReport, clean_text, read_all
 from pipeline.errors import InputFileError
 from pipeline.weak_labels import wilson_interval
 
@@ -38,7 +38,7 @@ def load_gold(path: str | Path, tag_ids: list[str], columns: dict[str, str] | No
     ignored = [c for c in label_columns if c not in tag_ids]
     if not shared:
         raise InputFileError(f"{path}: no column matches a taxonomy tag ({', '.join(tag_ids)})")
-    labels = {tag: gold[tag].str.strip().str.lower().map(LABEL_VALUES) for tag in shared}
+    labels = {tag: gold[tag].map(clean_text).str.lower().map(LABEL_VALUES) for tag in shared}
     bad = [f"id {paper!r}, column {tag!r}: {value!r}" for tag in shared
            for paper, value in gold.loc[labels[tag].isna(), ["id", tag]].itertuples(index=False)]
     if bad:

@@ -152,32 +152,94 @@ def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
 
 def csv_rows(frame: pd.DataFrame, columns: list[str]) -> str:
     """A frame's rows as CSV text in the given columns (a missing one is empty), every cell
-    neutralised. CRLF line ends (RFC 4180): any field holding a CR or an LF is then quoted."""
-    rows = neutralise_frame(frame.reindex(columns=columns, fill_value=""))
+    neutralised and a list or object written as JSON. CRLF line ends (RFC 4180): any field holding
+    a CR or an LF is then quoted."""
+    rows = neutralise_frame(_structured_as_json(frame.reindex(columns=columns, fill_value="")))
     return rows.to_csv(header=False, index=False, lineterminator="\r\n")
 
 
-class CsvWriter:
-    """Append DataFrame chunks to a CSV as they come; the columns are the first chunk's."""
+def _structured_as_json(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with each list or object cell (a JSON record's categories) as its JSON text."""
+    frame = frame.copy()
+    for column in frame.columns:
+        if frame[column].dtype == object:  # (not Series.map, which would make 2025 next to a gap 2025.0)
+            frame[column] = pd.Series([_json_if_structured(v) for v in frame[column]], index=frame.index,
+                                      dtype=object)
+    return frame
 
-    def __init__(self, handle, columns: list[str] | None = None):
+
+def _json_if_structured(value):
+    if isinstance(value, (list, dict, tuple)):
+        return json.dumps(value, ensure_ascii=False, default=str)
+    return value
+
+
+def jsonl_rows(frame: pd.DataFrame) -> str:
+    """A `tag` output frame's rows as JSON Lines: `tags` as a list of tag ids, scores as numbers,
+    and the passed-through columns as the input gave them (a column a record lacked, left out)."""
+    lines = []
+    for record in frame.to_dict(orient="records"):
+        record = {key: value for key, value in record.items() if not _is_gap(value)}
+        record["tags"] = record["tags"].split(";") if record.get("tags") else []
+        lines.append(json.dumps(record, ensure_ascii=False, default=str) + "\n")
+    return "".join(lines)
+
+
+def _is_gap(value) -> bool:
+    return value is None or (isinstance(value, float) and value != value)
+
+
+OUTPUT_FORMATS = ("csv", "jsonl")
+"""The formats `tag` writes, each its file name's ending (optionally with .gz)."""
+
+
+def output_format(target: str | Path, asked: str | None = None) -> str:
+    """The format of a `tag` output: the one `asked` for standard output (default CSV), else the
+    one its name says (.csv or .jsonl, optionally .gz); a TaxotagError for another name, or for a
+    name that says another format than `asked`."""
+    if str(target) == STDOUT:
+        return asked or "csv"
+    name = Path(target).name.lower().removesuffix(".gz")
+    named = next((kind for kind in OUTPUT_FORMATS if name.endswith(f".{kind}")), None)
+    if named is None:
+        raise TaxotagError(f"{target}: name the output .csv or .jsonl (optionally .gz to compress it); "
+                           "its name says its format")
+    if asked is not None and asked != named:
+        raise TaxotagError(f"{target}: --output-format {asked} but the name says {named}; "
+                           f"name it .{asked} (the option is for standard output, -o -)")
+    return named
+
+
+def output_rows(row_format: str, frame: pd.DataFrame, columns: list[str]) -> str:
+    """A `tag` output chunk as text: CSV rows in `columns` (the first chunk's: a CSV has one
+    header), or JSON Lines, in which every record has its own keys."""
+    return csv_rows(frame, columns) if row_format == "csv" else jsonl_rows(frame)
+
+
+class RowWriter:
+    """Append rows to a CSV or JSON Lines text handle as they come; the columns are the first
+    chunk's (a CSV's header row; JSON Lines has none)."""
+
+    def __init__(self, handle, columns: list[str] | None = None, row_format: str = "csv"):
         self._handle = handle
         self.columns = columns
+        self.row_format = row_format
 
     def start(self, columns: list[str]) -> None:
-        """Write the header row."""
+        """Write the header row (of a CSV)."""
         self.columns = list(columns)
-        header = io.StringIO()
-        csv.writer(header, lineterminator="\r\n").writerow([neutralise_cell(str(c)) for c in self.columns])
-        self._handle.write(header.getvalue())
+        if self.row_format == "csv":
+            header = io.StringIO()
+            csv.writer(header, lineterminator="\r\n").writerow([neutralise_cell(str(c)) for c in self.columns])
+            self._handle.write(header.getvalue())
 
     def write(self, frame: pd.DataFrame) -> None:
         if self.columns is None:
             self.start(list(frame.columns))
-        self._handle.write(csv_rows(frame, self.columns))
+        self._handle.write(output_rows(self.row_format, frame, self.columns))
 
     def write_rows(self, text: str) -> None:
-        """Append rows already made by csv_rows(frame, self.columns)."""
+        """Append rows already made by output_rows(self.row_format, frame, self.columns)."""
         self._handle.write(text)
 
 
@@ -185,13 +247,13 @@ def write_csv(target: str | Path, frame: pd.DataFrame) -> Path:
     """`frame` as CSV in `target` (`.csv`, or `.csv.gz` for gzip), replaced only once complete."""
     is_gzip_csv(target)  # (refuses any other name)
     with atomic_text(target, newline="") as handle:
-        CsvWriter(handle).write(frame)
+        RowWriter(handle).write(frame)
     return Path(target)
 
 
 def csv_text(frame: pd.DataFrame) -> str:
     buffer = io.StringIO()
-    CsvWriter(buffer).write(frame)
+    RowWriter(buffer).write(frame)
     return buffer.getvalue()
 
 
@@ -225,21 +287,22 @@ class _GzipMembers:
         self.closed = True
 
 
-class StreamedCsv:
-    """The `tag` output written to a binary stream (standard output) chunk by chunk, as UTF-8;
-    the same methods as ResumableCsv, but nothing to rename and nothing to resume."""
+class StreamedOutput:
+    """The `tag` output (CSV or JSON Lines) written to a binary stream (standard output) chunk by
+    chunk, as UTF-8; the same methods as ResumableOutput, but nothing to rename and nothing to resume."""
 
     chunks_done = 0
 
-    def __init__(self, stream):
+    def __init__(self, stream, row_format: str = "csv"):
         self._stream = stream
-        self._writer = CsvWriter(self)
+        self._writer = RowWriter(self, row_format=row_format)
+        self.row_format = row_format
 
     @property
     def columns(self) -> list[str] | None:
         return self._writer.columns
 
-    def write(self, text: str) -> None:  # (what CsvWriter writes to)
+    def write(self, text: str) -> None:  # (what RowWriter writes to)
         self._stream.write(text.encode("utf-8"))
 
     def start(self, columns: list[str]) -> None:
@@ -260,9 +323,10 @@ class StreamedCsv:
     discard = close
 
 
-class ResumableCsv:
-    """A CSV written chunk by chunk to `.NAME.partial` beside the target, renamed when complete;
-    gzip-compressed, one gzip member a chunk, when the target's name ends with `.csv.gz`.
+class ResumableOutput:
+    """The `tag` output written chunk by chunk to `.NAME.partial` beside the target, renamed when
+    complete: CSV or JSON Lines as the target's name says (see output_format), gzip-compressed,
+    one gzip member a chunk, when it ends with `.gz`.
 
     After every chunk, `.NAME.progress.json` records how many chunks and bytes are done. If the
     run is interrupted, both stay, and a run with `resume=True` and the same `fingerprint`
@@ -272,7 +336,8 @@ class ResumableCsv:
     """
 
     def __init__(self, target: str | Path, fingerprint: str, resume: bool = False):
-        compressed = is_gzip_csv(target)
+        self.row_format = output_format(target)
+        compressed = Path(target).name.lower().endswith(".gz")
         self.target = Path(target)
         self.partial = self.target.with_name(f".{self.target.name}.partial")
         self.progress = self.target.with_name(f".{self.target.name}.progress.json")
@@ -291,7 +356,7 @@ class ResumableCsv:
             self._handle.seek(size)
             self._text = (_GzipMembers(self._handle) if compressed
                           else io.TextIOWrapper(self._handle, encoding="utf-8", newline="", write_through=True))
-            self._writer = CsvWriter(self._text, columns)
+            self._writer = RowWriter(self._text, columns, self.row_format)
         except BaseException:
             self._unlock()
             raise
@@ -322,8 +387,9 @@ class ResumableCsv:
         return state
 
     def write_rows(self, text: str) -> None:
-        """Append one chunk's rows, made by csv_rows(frame, self.columns), and record the chunk as done
-        (an OutputWriteError when the disk is full: the chunks done before stay, for `--resume`)."""
+        """Append one chunk's rows, made by output_rows(self.row_format, frame, self.columns), and
+        record the chunk as done (an OutputWriteError when the disk is full: the chunks done before
+        stay, for `--resume`)."""
         with writing_beside(self.target):
             self._writer.write_rows(text)
             self._chunk_done()

@@ -21,7 +21,7 @@ from pipeline.evaluation import (SYSTEMS, evaluate_systems, evaluate_where_rules
                                  load_gold)
 from pipeline.errors import InputFileError, ModelError, OutputWriteError, TaxotagError
 from pipeline.engines import TaggerSpec, tag_locally, tag_on_dask
-from pipeline.export import STDOUT, ResumableCsv, StreamedCsv, refuse_overwriting, write_text
+from pipeline.export import STDOUT, ResumableOutput, StreamedOutput, output_format, refuse_overwriting, write_text
 from pipeline.model import TagModel
 from pipeline.report import html_report, markdown_report, model_fingerprint
 from pipeline.retrain_diff import changed_examples, combined_metrics, compute_diff, format_diff
@@ -79,20 +79,23 @@ class TagRun:
 def tag_files(spec: TaggerSpec, inputs, output: str | Path, chunk_size: int = 2000, jobs: int | None = None,
               engine: str = "local", scheduler: str | None = None, resume: bool = False,
               progress: bool | None = None, columns: dict[str, str] | None = None,
-              encoding: str | None = None, input_format: str | None = None) -> TagRun:
-    """Tag every record of the input files into one CSV, written chunk by chunk; the output
-    appears only when complete, and an interrupted run can go on with `resume`. `columns` names
-    the inputs' own id, title and abstract columns, `encoding` their text encoding and
-    `input_format` their format (see corpus.read_documents). An input `-` is standard input, an
-    output `-` standard output (written as it is made; neither can be resumed)."""
+              encoding: str | None = None, input_format: str | None = None,
+              output_as: str | None = None) -> TagRun:
+    """Tag every record of the input files into one CSV or JSON Lines file (as its name says),
+    written chunk by chunk; the output appears only when complete, and an interrupted run can go
+    on with `resume`. `columns` names the inputs' own id, title and abstract columns, `encoding`
+    their text encoding and `input_format` their format (see corpus.read_documents). An input `-`
+    is standard input, an output `-` standard output (written as it is made, in the format
+    `output_as`, CSV by default; neither can be resumed)."""
     refuse_overwriting(inputs, [output])
+    row_format = output_format(output, output_as)
     _check_streams(inputs, output, resume, input_format)
     taxonomy = load_taxonomy(spec.taxonomy_path)
     manifest = read_manifest(spec.model_dir)
     run = TagRun()
     fingerprint = _run_fingerprint(inputs, chunk_size, engine, taxonomy, manifest, columns, encoding, input_format)
-    writer = (StreamedCsv(sys.stdout.buffer) if str(output) == STDOUT
-              else ResumableCsv(output, fingerprint, resume))
+    writer = (StreamedOutput(sys.stdout.buffer, row_format) if str(output) == STDOUT
+              else ResumableOutput(output, fingerprint, resume))
     run.resumed_chunks = writer.chunks_done
     started = time.perf_counter()
     bar = tqdm(desc="tagging", unit=" abstracts", disable=None if progress is None else not progress)
@@ -101,8 +104,8 @@ def tag_files(spec: TaggerSpec, inputs, output: str | Path, chunk_size: int = 20
                   for frame in read_documents(path, chunk_size, report=run.report, columns=columns,
                                               encoding=encoding, input_format=input_format))
         chunks = _with_columns(writer, taxonomy, frames, writer.chunks_done)
-        tagged = (tag_on_dask(spec, chunks, scheduler=scheduler, workers=jobs) if engine == "dask"
-                  else tag_locally(spec, chunks, jobs))
+        tagged = (tag_on_dask(spec, chunks, scheduler=scheduler, workers=jobs, row_format=row_format)
+                  if engine == "dask" else tag_locally(spec, chunks, jobs, row_format))
         for chunk in tagged:
             writer.write_rows(chunk.text)
             run.documents += chunk.rows
@@ -114,7 +117,7 @@ def tag_files(spec: TaggerSpec, inputs, output: str | Path, chunk_size: int = 20
         raise
     except OutputWriteError as exc:  # a full disk: the same
         writer.close()
-        resumable = "" if isinstance(writer, StreamedCsv) else (
+        resumable = "" if isinstance(writer, StreamedOutput) else (
             "; the complete chunks are kept: make room and run the same command with --resume")
         raise OutputWriteError(f"{exc}{resumable}") from None
     except BaseException:  # a bad input or a bug: nothing worth resuming
@@ -126,7 +129,7 @@ def tag_files(spec: TaggerSpec, inputs, output: str | Path, chunk_size: int = 20
     return run
 
 
-def _with_columns(writer: ResumableCsv | StreamedCsv, taxonomy: Taxonomy, chunks, skip: int):
+def _with_columns(writer: ResumableOutput | StreamedOutput, taxonomy: Taxonomy, chunks, skip: int):
     """(chunk, output columns) after the first `skip` chunks; the first chunk's columns (or those
     of the run being resumed) are the output's, and its header is written before the chunk is tagged."""
     for frame in itertools.islice(chunks, skip, None):

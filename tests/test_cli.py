@@ -1,5 +1,6 @@
 import gzip
 import io
+import itertools
 import json
 import re
 import subprocess
@@ -274,11 +275,31 @@ def test_tag_writes_gzip_when_the_output_is_named_csv_gz(capsys, tmp_path, taxon
     assert run(capsys, "tag", papers, "-o", tmp_path / "o.csv", *model)[0] == 0
     assert run(capsys, "tag", papers, "-o", tmp_path / "o.csv.gz", *model)[0] == 0
     assert gzip.decompress((tmp_path / "o.csv.gz").read_bytes()) == (tmp_path / "o.csv").read_bytes()
-    code, out, err = run(capsys, "tag", papers, "-o", tmp_path / "o.jsonl", *model)
-    assert code == 1 and "o.jsonl: the output is CSV; name it .csv (or .csv.gz to compress it)" in err
+    code, out, err = run(capsys, "tag", papers, "-o", tmp_path / "o.json", *model)
+    assert code == 1 and "o.json: name the output .csv or .jsonl (optionally .gz to compress it)" in err
     code, out, err = run(capsys, "tag", papers, "-o", tmp_path / "p.csv", "--errors", tmp_path / "e.txt", *model)
     assert code == 1 and "e.txt: the output is CSV; name it .csv (or .csv.gz to compress it)" in err
-    assert not (tmp_path / "o.jsonl").exists() and not (tmp_path / "p.csv").exists()
+    assert not (tmp_path / "o.json").exists() and not (tmp_path / "p.csv").exists()
+
+
+def test_tag_writes_json_lines_with_the_same_tags_and_scores_as_the_csv(capsys, tmp_path, taxonomy,
+                                                                        trained_model_dir):
+    """A `.jsonl` output: tags as a list, numbers as numbers, the input's lists as lists."""
+    model = ["--model", trained_model_dir, "--taxonomy", taxonomy.path, "--chunk-size", 500]
+    papers = tmp_path / "in.jsonl"
+    with gzip.open(ROOT / "data" / "arxiv_sample.jsonl.gz", "rt", encoding="utf-8") as sample:
+        papers.write_text("".join(itertools.islice(sample, 1200)), encoding="utf-8")
+    assert run(capsys, "tag", papers, "-o", tmp_path / "o.csv", *model)[0] == 0
+    assert run(capsys, "tag", papers, "-o", tmp_path / "o.jsonl", *model)[0] == 0
+    table = pd.read_csv(tmp_path / "o.csv", keep_default_na=False)
+    records = [json.loads(line) for line in (tmp_path / "o.jsonl").read_text(encoding="utf-8").splitlines()]
+    inputs = [json.loads(line) for line in papers.read_text(encoding="utf-8").splitlines()]
+    assert len(records) == len(table) == 1200 and sum(bool(r["tags"]) for r in records) > 100
+    for record, row, given in zip(records, table.to_dict(orient="records"), inputs):
+        assert record["id"] == row["id"] and record["tags"] == (row["tags"].split(";") if row["tags"] else [])
+        assert record["score_distillation"] == row["score_distillation"] and record["evidence"] == row["evidence"]
+        assert record["categories"] == given["categories"] == json.loads(row["categories"])
+        assert "abstract" not in record
 
 
 def test_import_and_errors_write_the_format_their_names_say(capsys, tmp_path, taxonomy, trained_model_dir):
@@ -352,6 +373,9 @@ def test_tag_reads_standard_input_and_writes_standard_output(tmp_path, taxonomy,
     assert done.returncode == 0 and done.stderr.decode().startswith("tagged 165 abstracts")
     assert "-> standard output" in done.stderr.decode()
     assert _tag_to_file(tmp_path, papers, model) == done.stdout  # (the same CSV as a file output)
+    done = subprocess.run(command + ["--output-format", "jsonl"], input=papers.read_bytes(), capture_output=True,
+                          timeout=120)
+    assert done.returncode == 0 and _tag_to_file(tmp_path, papers, model, "file.jsonl") == done.stdout
 
     many = tmp_path / "many.jsonl"  # 3,300 rows: far more output than a pipe holds, so the run is still writing
     records = [json.loads(line) for line in papers.read_text(encoding="utf-8").splitlines()]
@@ -364,8 +388,8 @@ def test_tag_reads_standard_input_and_writes_standard_output(tmp_path, taxonomy,
     assert reader.stderr.read() == b""
 
 
-def _tag_to_file(tmp_path, papers, model) -> bytes:
-    out = tmp_path / "file.csv"
+def _tag_to_file(tmp_path, papers, model, name="file.csv") -> bytes:
+    out = tmp_path / name
     subprocess.run([sys.executable, "-m", "pipeline.cli", "tag", str(papers), "-o", str(out), *model], check=True,
                    capture_output=True, timeout=120)
     return out.read_bytes()

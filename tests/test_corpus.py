@@ -199,19 +199,23 @@ def test_the_exact_name_wins_over_another_case_and_two_other_cases_are_not_guess
         read_all(path)
 
 
-def test_array_and_object_columns_pass_through_as_json(tmp_path):
+def test_other_columns_pass_through_as_the_file_gives_them(tmp_path):
+    """Numbers, lists and objects stay what they are (a JSON Lines output writes them so; a CSV,
+    as JSON text), a number beside a record that lacks it too; an id or a title is always text."""
     import pandas as pd
 
-    record = {"id": "1", "title": "T", "abstract": "A", "categories": ["cs.CV", "cs.LG"],
-              "meta": {"venue": "CVPR", "oral": True}, "year": 2025}
-    jsonl = write_jsonl(tmp_path / "in.jsonl", [record])
+    record = {"id": 1, "title": "T", "abstract": "A", "categories": ["cs.CV", "cs.LG"],
+              "meta": {"venue": "CVPR", "oral": True}, "year": 2025, "note": "  kept\x00 "}
+    jsonl = write_jsonl(tmp_path / "in.jsonl", [record, {"id": "2", "title": "U", "abstract": "B"}])
     parquet = tmp_path / "in.parquet"
     pd.DataFrame([record]).drop(columns="meta").to_parquet(parquet)
     for path in (jsonl, parquet):
         frame = read_all(path)
-        assert json.loads(frame.loc[0, "categories"]) == ["cs.CV", "cs.LG"]
-        assert frame.loc[0, "year"] == "2025"
-    assert json.loads(read_all(jsonl).loc[0, "meta"]) == {"venue": "CVPR", "oral": True}
+        assert frame.loc[0, "id"] == "1"
+        assert list(frame.loc[0, "categories"]) == ["cs.CV", "cs.LG"] and frame.loc[0, "year"] == 2025
+        assert frame.loc[0, "note"] == "kept"
+    frame = read_all(jsonl)
+    assert frame.loc[0, "meta"] == {"venue": "CVPR", "oral": True} and pd.isna(frame.loc[1, "year"])
 
 
 SPREADSHEET = [{"id": "a", "title": "Self\u2013supervised \u201cCLIP\u201d adapters", "abstract": "Caf\u00e9 \u2013 we propose it."},
@@ -299,7 +303,7 @@ def test_json_documents_give_their_records_whatever_their_shape(tmp_path, shape)
     frame = read_all(path, report=report)
     assert report.problems == []
     assert frame[["id", "title", "abstract"]].values.tolist() == [[r["id"], r["title"], r["abstract"]] for r in RECORDS]
-    assert json.loads(frame.loc[0, "authors"]) == RECORDS[0]["authors"]  # (an array of objects, not the records)
+    assert frame.loc[0, "authors"] == RECORDS[0]["authors"]  # (an array of objects, not the records)
 
 
 def test_json_records_are_the_same_whatever_the_blocks_the_text_comes_in():

@@ -1,6 +1,7 @@
 import csv
 import gzip
 import io
+import json
 import os
 import tempfile
 
@@ -8,8 +9,8 @@ import pandas as pd
 import pytest
 
 from pipeline.errors import TaxotagError
-from pipeline.export import (ResumableCsv, atomic_path, csv_rows, csv_text, neutralise_cell, refuse_overwriting,
-                             restore_cell, write_csv)
+from pipeline.export import (ResumableOutput, atomic_path, csv_rows, csv_text, jsonl_rows, neutralise_cell,
+                             output_format, output_rows, refuse_overwriting, restore_cell, write_csv)
 
 
 @pytest.mark.parametrize("value", ["=1+1", "+cmd", "-2", "@SUM(A1)", "\tx", "\rx"])
@@ -45,13 +46,13 @@ def test_interrupted_write_leaves_the_old_file(tmp_path):
 
 def test_resume_removes_a_progress_write_cut_short_by_sigkill(tmp_path):
     target = tmp_path / "out.csv"
-    first = ResumableCsv(target, "run-1")
+    first = ResumableOutput(target, "run-1")
     first.start(["id"])
     first.write_rows(csv_rows(pd.DataFrame({"id": ["a"]}), ["id"]))
     first.close()  # the run dies here; a SIGKILL during the next progress write would leave:
     handle, _ = tempfile.mkstemp(prefix=f".{first.progress.name}.", suffix=".partial", dir=tmp_path)
     os.close(handle)
-    resumed = ResumableCsv(target, "run-1", resume=True)
+    resumed = ResumableOutput(target, "run-1", resume=True)
     assert resumed.chunks_done == 1
     resumed.write_rows(csv_rows(pd.DataFrame({"id": ["b"]}), ["id"]))
     resumed.finish(["id"])
@@ -62,15 +63,15 @@ def test_resume_removes_a_progress_write_cut_short_by_sigkill(tmp_path):
 def test_a_second_run_writing_the_same_output_is_refused_until_the_first_ends(tmp_path):
     """Two runs would mix their rows in one partial file, and the first to end would take it away."""
     target = tmp_path / "out.csv"
-    first = ResumableCsv(target, "run-1")
+    first = ResumableOutput(target, "run-1")
     first.start(["id"])
     first.write_rows(csv_rows(pd.DataFrame({"id": ["a"]}), ["id"]))
     for fingerprint, resume in (("run-2", False), ("run-1", True)):
         with pytest.raises(TaxotagError, match="out.csv: another taxotag run is writing it"):
-            ResumableCsv(target, fingerprint, resume=resume)
+            ResumableOutput(target, fingerprint, resume=resume)
     first.finish(["id"])
     assert target.read_bytes() == b"id\r\na\r\n"
-    second = ResumableCsv(target, "run-2")
+    second = ResumableOutput(target, "run-2")
     second.discard()
     assert [p.name for p in tmp_path.iterdir()] == ["out.csv"]
 
@@ -90,13 +91,13 @@ def test_an_output_may_not_replace_an_input_or_another_output(tmp_path):
 
 def test_a_gzip_output_is_one_member_a_chunk_and_resumes_after_a_torn_write(tmp_path):
     target = tmp_path / "out.csv.gz"
-    first = ResumableCsv(target, "run-1")
+    first = ResumableOutput(target, "run-1")
     first.start(["id"])
     first.write_rows(csv_rows(pd.DataFrame({"id": ["a"]}), ["id"]))
     first.close()  # the run dies while writing the next chunk:
     with open(first.partial, "ab") as partial:
         partial.write(gzip.compress(b"b\r\n")[:7])
-    resumed = ResumableCsv(target, "run-1", resume=True)
+    resumed = ResumableOutput(target, "run-1", resume=True)
     resumed.write_rows(csv_rows(pd.DataFrame({"id": ["b"]}), ["id"]))
     resumed.finish(["id"])
     assert gzip.decompress(target.read_bytes()) == b"id\r\na\r\nb\r\n"
@@ -104,8 +105,49 @@ def test_a_gzip_output_is_one_member_a_chunk_and_resumes_after_a_torn_write(tmp_
     assert [p.name for p in tmp_path.iterdir()] == ["out.csv.gz"]
 
 
-@pytest.mark.parametrize("name", ["out.jsonl", "out.gz", "out.tsv"])
-def test_an_output_that_is_not_named_csv_is_refused(tmp_path, name):
-    with pytest.raises(TaxotagError, match=r"the output is CSV; name it \.csv \(or \.csv\.gz"):
-        ResumableCsv(tmp_path / name, "run-1")
+@pytest.mark.parametrize("name", ["out.json", "out.gz", "out.tsv", "out.parquet"])
+def test_an_output_not_named_csv_or_jsonl_is_refused(tmp_path, name):
+    with pytest.raises(TaxotagError, match=r"name the output \.csv or \.jsonl \(optionally \.gz"):
+        ResumableOutput(tmp_path / name, "run-1")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_output_format_is_the_names_and_the_option_is_for_standard_output():
+    assert output_format("out.CSV") == "csv" and output_format("a/out.jsonl.gz") == "jsonl"
+    assert output_format("-") == "csv" and output_format("-", "jsonl") == "jsonl"
+    assert output_format("out.jsonl", "jsonl") == "jsonl"
+    with pytest.raises(TaxotagError, match=r"out\.csv: --output-format jsonl but the name says csv; name it \.jsonl"):
+        output_format("out.csv", "jsonl")
+
+
+TAGGED = pd.DataFrame({"id": ["a", "b"], "title": ["=T", "U"], "tags": ["self_supervised;distillation", ""],
+                       "score_x": [0.75, 0.1], "evidence": ["...", ""],
+                       "year": pd.Series([2025, None], dtype=object),
+                       "categories": pd.Series([["cs.CV", "cs.LG"], float("nan")], dtype=object)})
+
+
+def test_jsonl_rows_keep_the_inputs_values_and_list_the_tags():
+    records = [json.loads(line) for line in jsonl_rows(TAGGED).splitlines()]
+    assert records[0] == {"id": "a", "title": "=T", "tags": ["self_supervised", "distillation"], "score_x": 0.75,
+                          "evidence": "...", "year": 2025, "categories": ["cs.CV", "cs.LG"]}
+    assert records[1] == {"id": "b", "title": "U", "tags": [], "score_x": 0.1, "evidence": ""}  # (no gaps)
+
+
+def test_csv_rows_write_lists_as_json_and_numbers_beside_gaps_as_they_are():
+    rows = list(csv.reader(io.StringIO(csv_rows(TAGGED, list(TAGGED.columns)))))
+    assert rows[0] == ["a", "'=T", "self_supervised;distillation", "0.75", "...", "2025", '["cs.CV", "cs.LG"]']
+    assert rows[1] == ["b", "U", "", "0.1", "", "", ""]
+
+
+def test_a_jsonl_output_has_no_header_and_resumes_like_a_csv(tmp_path):
+    target = tmp_path / "out.jsonl.gz"
+    first = ResumableOutput(target, "run-1")
+    first.start(list(TAGGED.columns))
+    first.write_rows(output_rows(first.row_format, TAGGED.iloc[:1], first.columns))
+    first.close()
+    resumed = ResumableOutput(target, "run-1", resume=True)
+    assert resumed.chunks_done == 1 and resumed.columns == list(TAGGED.columns)
+    resumed.write_rows(output_rows(resumed.row_format, TAGGED.iloc[1:], resumed.columns))
+    resumed.finish(list(TAGGED.columns))
+    assert gzip.decompress(target.read_bytes()).decode() == jsonl_rows(TAGGED)
+    assert [p.name for p in tmp_path.iterdir()] == ["out.jsonl.gz"]

@@ -136,7 +136,7 @@ def big_run(tmp_path_factory, taxonomy, trained_model_dir):
     """An input of 12,000 real abstracts and its output from an uninterrupted run."""
     folder = tmp_path_factory.mktemp("big")
     source = _big_input(folder / "big.jsonl", 12)
-    reference = folder / "reference.csv"
+    reference = folder / "out.csv"
     assert main(["tag", str(source), "-o", str(reference), "--chunk-size", "500", "--jobs", "2",
                  "--model", str(trained_model_dir), "--taxonomy", taxonomy.path]) == 0
     return source, reference
@@ -171,17 +171,23 @@ def _live_processes_in_group(group: int) -> list[int]:
     return live
 
 
-@pytest.mark.parametrize("how, engine", [("SIGKILL", "local"), ("SIGTERM", "local"), ("Ctrl-C", "local"),
-                                         ("Ctrl-C", "dask")])
-def test_killed_run_keeps_the_old_output_and_resumes(tmp_path, taxonomy, trained_model_dir, big_run, how, engine):
+@pytest.mark.parametrize("how, engine, name", [("SIGKILL", "local", "out.csv"), ("SIGTERM", "local", "out.csv"),
+                                               ("Ctrl-C", "local", "out.csv"), ("Ctrl-C", "dask", "out.csv"),
+                                               ("SIGKILL", "local", "out.jsonl.gz")])
+def test_killed_run_keeps_the_old_output_and_resumes(tmp_path, tmp_path_factory, taxonomy, trained_model_dir, big_run,
+                                                     how, engine, name):
     """Ctrl-C in a terminal reaches the workers too: SIGINT to the whole process group."""
     source, reference = big_run
-    out = tmp_path / "out.csv"
+    out = tmp_path / name
     out.write_text("id,tags\nold,\n")
     command = [sys.executable, "-m", "pipeline.cli", "tag", str(source), "-o", str(out), "--chunk-size", "500",
                "--jobs", "2", "--engine", engine, "--model", str(trained_model_dir), "--taxonomy", taxonomy.path]
+    if name != reference.name:  # (an uninterrupted run in that format)
+        reference = tmp_path_factory.mktemp("reference") / name
+        subprocess.run([str(reference) if part == str(out) else part for part in command], check=True,
+                       capture_output=True, timeout=300)
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
-    progress = tmp_path / ".out.csv.progress.json"
+    progress = tmp_path / f".{name}.progress.json"
     deadline = time.time() + 120
     while not progress.exists():
         assert process.poll() is None and time.time() < deadline, "the run ended before it could be killed"
@@ -205,7 +211,7 @@ def test_killed_run_keeps_the_old_output_and_resumes(tmp_path, taxonomy, trained
     assert done.returncode == 0, done.stderr
     assert "resumed after" in done.stdout
     assert out.read_bytes() == reference.read_bytes()
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.csv"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [name]
 
 
 def test_killed_training_leaves_no_worker_behind(tmp_path, taxonomy, small_corpus):
