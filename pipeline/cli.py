@@ -298,7 +298,8 @@ def cmd_tag(args) -> int:
     rate = run.documents / run.seconds if run.seconds else math.inf
     resumed = f" (resumed after {run.resumed_chunks} chunks)" if run.resumed_chunks else ""
     where = "standard output" if streamed else args.output
-    print(f"tagged {run.documents:,} abstracts in {run.seconds:.1f} s ({rate:,.0f}/s){resumed} -> {where}",
+    noun = "abstract" if run.documents == 1 else "abstracts"
+    print(f"tagged {run.documents:,} {noun} in {run.seconds:.1f} s ({rate:,.0f}/s){resumed} -> {where}",
           file=summary)
     counted = " (in the chunks tagged after resuming)" if run.resumed_chunks else ""
     print(f"documents per tag{counted}: " + ", ".join(f"{tag} {run.tag_counts[tag]:,}" for tag in taxonomy.tag_ids),
