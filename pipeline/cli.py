@@ -18,7 +18,7 @@ from pipeline.corpus import (FORMATS, REQUIRED_COLUMNS, STDIN, ReadReport, check
 from pipeline.engines import TaggerSpec
 from pipeline.errors import InputFileError, MissingColumnsError, TaxotagError
 from pipeline.evaluation import format_table
-from pipeline.export import (OUTPUT_FORMATS, STDOUT, check_writable, is_gzip_csv, refuse_overwriting, write_csv,
+from pipeline.export import (STDOUT, STREAM_FORMATS, check_writable, is_gzip_csv, refuse_overwriting, write_csv,
                              write_text)
 from pipeline.report import errors_text, gold_errors
 from pipeline.tagging import Tagger
@@ -170,13 +170,14 @@ def build_parser() -> argparse.ArgumentParser:
             sub.add_argument("--out", default=workflow.DEFAULT_OUT, help="where retrain_diff.md goes")
 
     sub = command("tag", cmd_tag, "Tag abstracts from JSONL, JSON, CSV, TSV, Parquet, BibTeX, RIS, Web of Science "
-                                  "or listing text files into a CSV or JSON Lines file.")
+                                  "or listing text files into a CSV, JSON Lines or Parquet file.")
     sub.add_argument("inputs", nargs="+", metavar="INPUT",
                      help="input files (.jsonl, .json, .csv, .tsv, .parquet, .bib, .ris, .txt, optionally .gz), "
                           "or - for standard input (with --format)")
     sub.add_argument("-o", "--output", required=True,
-                     help="output file: .csv or .jsonl (JSON Lines), .gz to compress it; or - for standard output")
-    sub.add_argument("--output-format", choices=OUTPUT_FORMATS, default=None,
+                     help="output file: .csv, .jsonl (JSON Lines) or .parquet (.csv.gz, .jsonl.gz to compress it); "
+                          "or - for standard output")
+    sub.add_argument("--output-format", choices=STREAM_FORMATS, default=None,
                      help="with -o -: write csv (default) or jsonl to standard output")
     sub.add_argument("--errors", help="also write the skipped rows (file, line, problem) to this CSV "
                      "(.csv, or .csv.gz for gzip)")

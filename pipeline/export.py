@@ -189,21 +189,28 @@ def _is_gap(value) -> bool:
     return value is None or (isinstance(value, float) and value != value)
 
 
-OUTPUT_FORMATS = ("csv", "jsonl")
-"""The formats `tag` writes, each its file name's ending (optionally with .gz)."""
+STREAM_FORMATS = ("csv", "jsonl")
+"""The formats `tag` writes to standard output, and to a file of that name (optionally .gz)."""
+OUTPUT_FORMATS = (*STREAM_FORMATS, "parquet")
+"""The formats `tag` writes to a file named so (Parquet compresses itself: no .gz)."""
 
 
 def output_format(target: str | Path, asked: str | None = None) -> str:
     """The format of a `tag` output: the one `asked` for standard output (default CSV), else the
-    one its name says (.csv or .jsonl, optionally .gz); a TaxotagError for another name, or for a
-    name that says another format than `asked`."""
+    one its name says (.csv or .jsonl, optionally .gz, or .parquet); a TaxotagError for another
+    name, or for a name that says another format than `asked`."""
     if str(target) == STDOUT:
+        if asked == "parquet":
+            raise TaxotagError("-: Parquet cannot be written to standard output (its file ends with the "
+                               "schema); name a .parquet file")
         return asked or "csv"
-    name = Path(target).name.lower().removesuffix(".gz")
+    name = Path(target).name.lower()
     named = next((kind for kind in OUTPUT_FORMATS if name.endswith(f".{kind}")), None)
+    if named is None and name.endswith(".gz"):
+        named = next((kind for kind in STREAM_FORMATS if name.endswith(f".{kind}.gz")), None)
     if named is None:
-        raise TaxotagError(f"{target}: name the output .csv or .jsonl (optionally .gz to compress it); "
-                           "its name says its format")
+        raise TaxotagError(f"{target}: name the output .csv, .jsonl or .parquet (.csv.gz or .jsonl.gz to compress "
+                           "it); its name says its format")
     if asked is not None and asked != named:
         raise TaxotagError(f"{target}: --output-format {asked} but the name says {named}; "
                            f"name it .{asked} (the option is for standard output, -o -)")
@@ -326,7 +333,8 @@ class StreamedOutput:
 class ResumableOutput:
     """The `tag` output written chunk by chunk to `.NAME.partial` beside the target, renamed when
     complete: CSV or JSON Lines as the target's name says (see output_format), gzip-compressed,
-    one gzip member a chunk, when it ends with `.gz`.
+    one gzip member a chunk, when it ends with `.gz`. A Parquet output is spooled so, as gzipped
+    JSON Lines, and converted when complete (see parquet_output).
 
     After every chunk, `.NAME.progress.json` records how many chunks and bytes are done. If the
     run is interrupted, both stay, and a run with `resume=True` and the same `fingerprint`
@@ -336,8 +344,9 @@ class ResumableOutput:
     """
 
     def __init__(self, target: str | Path, fingerprint: str, resume: bool = False):
-        self.row_format = output_format(target)
-        compressed = Path(target).name.lower().endswith(".gz")
+        self.output_format = output_format(target)
+        self.row_format = "jsonl" if self.output_format == "parquet" else self.output_format
+        compressed = Path(target).name.lower().endswith(".gz") or self.output_format == "parquet"
         self.target = Path(target)
         self.partial = self.target.with_name(f".{self.target.name}.partial")
         self.progress = self.target.with_name(f".{self.target.name}.progress.json")
@@ -405,15 +414,22 @@ class ResumableOutput:
             json.dump(state, handle)
 
     def finish(self, empty_columns: list[str]) -> None:
-        """Rename the complete file into place and forget the progress."""
+        """Rename the complete file into place (a Parquet output: convert it) and forget the progress."""
         with writing_beside(self.target):
             if self._writer.columns is None:
                 self._writer.start(empty_columns)
             self._text.flush()
             os.fsync(self._handle.fileno())
             self._text.close()
-            os.chmod(self.partial, 0o666 & ~current_umask())
-            os.replace(self.partial, self.target)
+            if self.output_format == "parquet":  # (interrupted here, the spool stays for --resume)
+                from pipeline.parquet_output import spool_to_parquet
+
+                with atomic_path(self.target, mode="wb") as handle:
+                    spool_to_parquet(self.partial, handle, self._writer.columns)
+                self.partial.unlink()
+            else:
+                os.chmod(self.partial, 0o666 & ~current_umask())
+                os.replace(self.partial, self.target)
         self.progress.unlink(missing_ok=True)
         self._unlock()
 

@@ -81,14 +81,14 @@ def tag_files(spec: TaggerSpec, inputs, output: str | Path, chunk_size: int = 20
               progress: bool | None = None, columns: dict[str, str] | None = None,
               encoding: str | None = None, input_format: str | None = None,
               output_as: str | None = None) -> TagRun:
-    """Tag every record of the input files into one CSV or JSON Lines file (as its name says),
-    written chunk by chunk; the output appears only when complete, and an interrupted run can go
-    on with `resume`. `columns` names the inputs' own id, title and abstract columns, `encoding`
+    """Tag every record of the input files into one CSV, JSON Lines or Parquet file (as its name
+    says), written chunk by chunk; the output appears only when complete, and an interrupted run
+    can go on with `resume`. `columns` names the inputs' own id, title and abstract columns, `encoding`
     their text encoding and `input_format` their format (see corpus.read_documents). An input `-`
     is standard input, an output `-` standard output (written as it is made, in the format
     `output_as`, CSV by default; neither can be resumed)."""
     refuse_overwriting(inputs, [output])
-    row_format = output_format(output, output_as)
+    row_format = output_format(output, output_as)  # (a bad name is refused before any work)
     _check_streams(inputs, output, resume, input_format)
     taxonomy = load_taxonomy(spec.taxonomy_path)
     manifest = read_manifest(spec.model_dir)
@@ -104,8 +104,8 @@ def tag_files(spec: TaggerSpec, inputs, output: str | Path, chunk_size: int = 20
                   for frame in read_documents(path, chunk_size, report=run.report, columns=columns,
                                               encoding=encoding, input_format=input_format))
         chunks = _with_columns(writer, taxonomy, frames, writer.chunks_done)
-        tagged = (tag_on_dask(spec, chunks, scheduler=scheduler, workers=jobs, row_format=row_format)
-                  if engine == "dask" else tag_locally(spec, chunks, jobs, row_format))
+        tagged = (tag_on_dask(spec, chunks, scheduler=scheduler, workers=jobs, row_format=writer.row_format)
+                  if engine == "dask" else tag_locally(spec, chunks, jobs, writer.row_format))
         for chunk in tagged:
             writer.write_rows(chunk.text)
             run.documents += chunk.rows

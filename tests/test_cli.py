@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pandas as pd
+import pyarrow.parquet as pq
 import pytest
 
 from pipeline.cli import build_parser, main
@@ -163,7 +164,7 @@ def test_skipped_rows_are_reported_and_written(capsys, tmp_path, taxonomy, train
     errors = tmp_path / "errors.csv"
     code, out, err = run(capsys, "tag", source, "-o", tmp_path / "o.csv", "--errors", errors,
                          "--model", trained_model_dir, "--taxonomy", taxonomy.path)
-    assert code == 0 and out.startswith("tagged 1 abstracts")
+    assert code == 0 and out.startswith("tagged 1 abstract ")
     assert f"{source}, line 2: invalid JSON" in err
     assert pd.read_csv(errors)["line"].tolist() == [2]
 
@@ -276,21 +277,22 @@ def test_tag_writes_gzip_when_the_output_is_named_csv_gz(capsys, tmp_path, taxon
     assert run(capsys, "tag", papers, "-o", tmp_path / "o.csv.gz", *model)[0] == 0
     assert gzip.decompress((tmp_path / "o.csv.gz").read_bytes()) == (tmp_path / "o.csv").read_bytes()
     code, out, err = run(capsys, "tag", papers, "-o", tmp_path / "o.json", *model)
-    assert code == 1 and "o.json: name the output .csv or .jsonl (optionally .gz to compress it)" in err
+    assert code == 1 and "o.json: name the output .csv, .jsonl or .parquet (.csv.gz or .jsonl.gz to compress" in err
     code, out, err = run(capsys, "tag", papers, "-o", tmp_path / "p.csv", "--errors", tmp_path / "e.txt", *model)
     assert code == 1 and "e.txt: the output is CSV; name it .csv (or .csv.gz to compress it)" in err
     assert not (tmp_path / "o.json").exists() and not (tmp_path / "p.csv").exists()
 
 
-def test_tag_writes_json_lines_with_the_same_tags_and_scores_as_the_csv(capsys, tmp_path, taxonomy,
-                                                                        trained_model_dir):
-    """A `.jsonl` output: tags as a list, numbers as numbers, the input's lists as lists."""
+def test_tag_writes_json_lines_and_parquet_with_the_same_tags_and_scores_as_the_csv(capsys, tmp_path, taxonomy,
+                                                                                    trained_model_dir):
+    """A `.jsonl` or `.parquet` output: tags as a list, numbers as numbers, the input's lists as lists."""
     model = ["--model", trained_model_dir, "--taxonomy", taxonomy.path, "--chunk-size", 500]
     papers = tmp_path / "in.jsonl"
     with gzip.open(ROOT / "data" / "arxiv_sample.jsonl.gz", "rt", encoding="utf-8") as sample:
         papers.write_text("".join(itertools.islice(sample, 1200)), encoding="utf-8")
     assert run(capsys, "tag", papers, "-o", tmp_path / "o.csv", *model)[0] == 0
     assert run(capsys, "tag", papers, "-o", tmp_path / "o.jsonl", *model)[0] == 0
+    assert run(capsys, "tag", papers, "-o", tmp_path / "o.parquet", *model)[0] == 0
     table = pd.read_csv(tmp_path / "o.csv", keep_default_na=False)
     records = [json.loads(line) for line in (tmp_path / "o.jsonl").read_text(encoding="utf-8").splitlines()]
     inputs = [json.loads(line) for line in papers.read_text(encoding="utf-8").splitlines()]
@@ -300,6 +302,8 @@ def test_tag_writes_json_lines_with_the_same_tags_and_scores_as_the_csv(capsys, 
         assert record["score_distillation"] == row["score_distillation"] and record["evidence"] == row["evidence"]
         assert record["categories"] == given["categories"] == json.loads(row["categories"])
         assert "abstract" not in record
+    assert pq.read_table(tmp_path / "o.parquet").to_pylist() == records
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
 
 
 def test_import_and_errors_write_the_format_their_names_say(capsys, tmp_path, taxonomy, trained_model_dir):

@@ -105,9 +105,9 @@ def test_a_gzip_output_is_one_member_a_chunk_and_resumes_after_a_torn_write(tmp_
     assert [p.name for p in tmp_path.iterdir()] == ["out.csv.gz"]
 
 
-@pytest.mark.parametrize("name", ["out.json", "out.gz", "out.tsv", "out.parquet"])
-def test_an_output_not_named_csv_or_jsonl_is_refused(tmp_path, name):
-    with pytest.raises(TaxotagError, match=r"name the output \.csv or \.jsonl \(optionally \.gz"):
+@pytest.mark.parametrize("name", ["out.json", "out.gz", "out.tsv", "out.parquet.gz"])
+def test_an_output_not_named_csv_jsonl_or_parquet_is_refused(tmp_path, name):
+    with pytest.raises(TaxotagError, match=r"name the output \.csv, \.jsonl or \.parquet \(\.csv\.gz or \.jsonl\.gz"):
         ResumableOutput(tmp_path / name, "run-1")
     assert list(tmp_path.iterdir()) == []
 
@@ -115,6 +115,9 @@ def test_an_output_not_named_csv_or_jsonl_is_refused(tmp_path, name):
 def test_the_output_format_is_the_names_and_the_option_is_for_standard_output():
     assert output_format("out.CSV") == "csv" and output_format("a/out.jsonl.gz") == "jsonl"
     assert output_format("-") == "csv" and output_format("-", "jsonl") == "jsonl"
+    assert output_format("out.parquet") == "parquet"
+    with pytest.raises(TaxotagError, match="Parquet cannot be written to standard output"):
+        output_format("-", "parquet")
     assert output_format("out.jsonl", "jsonl") == "jsonl"
     with pytest.raises(TaxotagError, match=r"out\.csv: --output-format jsonl but the name says csv; name it \.jsonl"):
         output_format("out.csv", "jsonl")
@@ -151,3 +154,60 @@ def test_a_jsonl_output_has_no_header_and_resumes_like_a_csv(tmp_path):
     resumed.finish(list(TAGGED.columns))
     assert gzip.decompress(target.read_bytes()).decode() == jsonl_rows(TAGGED)
     assert [p.name for p in tmp_path.iterdir()] == ["out.jsonl.gz"]
+
+
+def test_a_parquet_output_is_spooled_resumed_and_converted_when_complete(tmp_path, monkeypatch):
+    """Numbers beside gaps stay numbers, int and double chunks give double, a column holding a
+    number and text (or an object with a key a record) becomes text; the spool stays for --resume."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from pipeline import parquet_output
+
+    monkeypatch.setattr(parquet_output, "ROWS_PER_GROUP", 2)
+    monkeypatch.setattr(parquet_output, "MAX_FIELDS", 3)
+    fixed = {"id": list("abcde"), "title": list("TUVWX"), "tags": ["distillation", "", "", "", ""],
+             "score_distillation": [0.9, 0.1, 0.2, 0.3, 0.4], "evidence": ["d: x", "", "", "", ""]}
+    passed = {"year": [2025, None, 2024, 2023.5, None], "mixed": [1, "two", None, None, None],
+              "words": [{"we": [0]}, {"propose": [1]}, {"a": [2]}, {"method": [3]}, None],
+              "meta": [{"venue": "CVPR"}, None, None, {"oral": True}, None]}
+    frame = pd.DataFrame({**fixed, **{k: pd.Series(v, dtype=object) for k, v in passed.items()}})
+    target = tmp_path / "out.parquet"
+    first = ResumableOutput(target, "run-1")
+    first.start(list(frame.columns))
+    first.write_rows(output_rows(first.row_format, frame.iloc[:3], first.columns))
+    first.close()  # killed: a Parquet file cannot be appended to, so the spool must stay
+    assert first.row_format == "jsonl" and not target.exists()
+    resumed = ResumableOutput(target, "run-1", resume=True)
+    assert resumed.chunks_done == 1
+    resumed.write_rows(output_rows(resumed.row_format, frame.iloc[3:], resumed.columns))
+    resumed.finish(list(frame.columns))
+    table = pq.read_table(target)
+    assert [p.name for p in tmp_path.iterdir()] == ["out.parquet"]
+    assert pq.ParquetFile(target).metadata.num_row_groups == 3
+    assert table.schema.field("tags").type == pa.list_(pa.string())
+    assert table.schema.field("year").type == pa.float64() and table.schema.field("mixed").type == pa.string()
+    assert table.schema.field("meta").type == pa.struct([("venue", pa.string()), ("oral", pa.bool_())])
+    rows = table.to_pylist()
+    assert rows[0]["tags"] == ["distillation"] and rows[1]["tags"] == [] and rows[0]["score_distillation"] == 0.9
+    assert [r["year"] for r in rows] == [2025, None, 2024, 2023.5, None]
+    assert [r["mixed"] for r in rows] == ["1", "two", None, None, None]
+    assert [r["words"] for r in rows] == ['{"we": [0]}', '{"propose": [1]}', '{"a": [2]}', '{"method": [3]}', None]
+    assert rows[3]["meta"] == {"venue": None, "oral": True}
+
+
+def test_an_empty_parquet_output_has_the_output_columns():
+    import pyarrow.parquet as pq
+
+    buffer = io.BytesIO()
+    spool = tempfile.NamedTemporaryFile(suffix=".gz", delete=False)
+    spool.write(gzip.compress(b""))
+    spool.close()
+    try:
+        from pipeline.parquet_output import spool_to_parquet
+
+        spool_to_parquet(spool.name, buffer, ["id", "title", "tags", "score_x", "evidence"])
+    finally:
+        os.unlink(spool.name)
+    table = pq.read_table(io.BytesIO(buffer.getvalue()))
+    assert table.num_rows == 0 and table.column_names == ["id", "title", "tags", "score_x", "evidence"]

@@ -173,7 +173,7 @@ def _live_processes_in_group(group: int) -> list[int]:
 
 @pytest.mark.parametrize("how, engine, name", [("SIGKILL", "local", "out.csv"), ("SIGTERM", "local", "out.csv"),
                                                ("Ctrl-C", "local", "out.csv"), ("Ctrl-C", "dask", "out.csv"),
-                                               ("SIGKILL", "local", "out.jsonl.gz")])
+                                               ("SIGKILL", "local", "out.jsonl.gz"), ("SIGTERM", "local", "out.parquet")])
 def test_killed_run_keeps_the_old_output_and_resumes(tmp_path, tmp_path_factory, taxonomy, trained_model_dir, big_run,
                                                      how, engine, name):
     """Ctrl-C in a terminal reaches the workers too: SIGINT to the whole process group."""

@@ -1,0 +1,89 @@
+"""The `tag` output as Parquet, made from the JSON Lines that the run spooled chunk by chunk.
+
+Parquet holds one schema, written once at the end of the file, so a run cannot append to it and
+resume; it writes JSON Lines (resumable like any output) and converts them when complete. Two
+passes over the spool: the first finds each column's type, the second writes row groups.
+"""
+
+from __future__ import annotations
+
+import gzip
+import itertools
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+ROWS_PER_GROUP = 20_000
+MAX_FIELDS = 100
+"""An object column with more keys than this over all its records (a word index, a map from
+names to values) is written as JSON text, not as a struct with a field a key."""
+
+
+def spool_to_parquet(spool: Path, handle, columns: list[str]) -> None:
+    """Write the records of the gzipped JSON Lines file `spool` to the binary `handle` as Parquet.
+
+    `columns` are the output's (tagging.output_columns): `id`, `title` and `evidence` are strings,
+    `tags` a list of strings and the scores between them doubles. Another column takes the type
+    of its values (numbers, text, lists, structs), widened where chunks differ (int64 and double:
+    double); a column whose values have no one type (a number here, text there) is written as
+    text, a list or object as its JSON.
+    """
+    scores = columns[columns.index("tags") + 1:columns.index("evidence")]
+    fixed = {"id": pa.string(), "title": pa.string(), "tags": pa.list_(pa.string()),
+             **dict.fromkeys(scores, pa.float64()), "evidence": pa.string()}
+    types, as_text = _passed_types(spool, fixed)
+    schema = pa.schema([*fixed.items(), *((column, pa.string() if column in as_text else kind)
+                                          for column, kind in types.items())])
+    with pq.ParquetWriter(handle, schema, compression="zstd") as writer:
+        for batch in _batches(spool):
+            for record in batch:
+                for column in as_text.intersection(record):
+                    record[column] = _as_text(record[column])
+            writer.write_table(pa.Table.from_pylist(batch, schema=schema))
+
+
+def _passed_types(spool: Path, fixed: dict) -> tuple[dict[str, pa.DataType], set[str]]:
+    """The type of every passed-through column, in the order first seen, and the columns that
+    must be text."""
+    types: dict[str, pa.DataType] = {}
+    as_text: set[str] = set()
+    for batch in _batches(spool):
+        columns = dict.fromkeys(key for record in batch for key in record if key not in fixed)
+        for column in columns:
+            if column in as_text:
+                continue
+            try:
+                kind = pa.array([record.get(column) for record in batch]).type
+                if column in types:
+                    kind = pa.unify_schemas([pa.schema([(column, types[column])]), pa.schema([(column, kind)])],
+                                            promote_options="permissive").field(column).type
+            except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError, OverflowError):
+                kind = None
+            if kind is None or _fields(kind) > MAX_FIELDS:
+                as_text.add(column)
+                kind = pa.string()
+            types[column] = kind
+    for column, kind in types.items():
+        if pa.types.is_null(kind):  # (no value in any record)
+            types[column] = pa.string()
+    return types, as_text
+
+
+def _fields(kind: pa.DataType) -> int:
+    """How many struct fields a type holds, nested ones included."""
+    return sum(1 + _fields(kind.field(i).type) for i in range(kind.num_fields))
+
+
+def _as_text(value):
+    if value is None or isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False) if isinstance(value, (list, dict)) else str(value)
+
+
+def _batches(spool: Path) -> Iterator[list[dict]]:
+    with gzip.open(spool, "rt", encoding="utf-8") as lines:
+        while batch := [json.loads(line) for line in itertools.islice(lines, ROWS_PER_GROUP)]:
+            yield batch
