@@ -25,7 +25,8 @@ names to values) is written as JSON text, not as a struct with a field a key."""
 def spool_to_parquet(spool: Path, handle, columns: list[str]) -> None:
     """Write the records of the gzipped JSON Lines file `spool` to the binary `handle` as Parquet.
 
-    `columns` are the output's (tagging.output_columns): `id`, `title` and `evidence` are strings,
+    `columns` are the output's (tagging.output_columns, of the first chunk; a later one may add
+    others, as a JSON Lines record has its own keys): `id`, `title` and `evidence` are strings,
     `tags` a list of strings and the scores between them doubles. Another column takes the type
     of its values (numbers, text, lists, structs), widened where chunks differ (int64 and double:
     double); a column whose values have no one type (a number here, text there) is written as
@@ -34,7 +35,16 @@ def spool_to_parquet(spool: Path, handle, columns: list[str]) -> None:
     scores = columns[columns.index("tags") + 1:columns.index("evidence")]
     fixed = {"id": pa.string(), "title": pa.string(), "tags": pa.list_(pa.string()),
              **dict.fromkeys(scores, pa.float64()), "evidence": pa.string()}
-    types, as_text = _passed_types(spool, fixed)
+    types, as_text = _passed_types(spool, fixed, [column for column in columns if column not in fixed])
+    try:
+        _write(spool, handle, fixed, types, as_text)
+    except (pa.ArrowException, OverflowError):  # (a value the types found do not hold: every column as text)
+        handle.seek(0)
+        handle.truncate()
+        _write(spool, handle, fixed, types, set(types))
+
+
+def _write(spool: Path, handle, fixed: dict, types: dict, as_text: set[str]) -> None:
     schema = pa.schema([*fixed.items(), *((column, pa.string() if column in as_text else kind)
                                           for column, kind in types.items())])
     with pq.ParquetWriter(handle, schema, compression="zstd") as writer:
@@ -45,10 +55,10 @@ def spool_to_parquet(spool: Path, handle, columns: list[str]) -> None:
             writer.write_table(pa.Table.from_pylist(batch, schema=schema))
 
 
-def _passed_types(spool: Path, fixed: dict) -> tuple[dict[str, pa.DataType], set[str]]:
-    """The type of every passed-through column, in the order first seen, and the columns that
-    must be text."""
-    types: dict[str, pa.DataType] = {}
+def _passed_types(spool: Path, fixed: dict, known: list[str]) -> tuple[dict[str, pa.DataType], set[str]]:
+    """The type of every passed-through column (the `known` ones, which the first chunk had,
+    then the others in the order first seen), and the columns that must be text."""
+    types: dict[str, pa.DataType] = dict.fromkeys(known, pa.null())
     as_text: set[str] = set()
     for batch in _batches(spool):
         columns = dict.fromkeys(key for record in batch for key in record if key not in fixed)
@@ -57,7 +67,7 @@ def _passed_types(spool: Path, fixed: dict) -> tuple[dict[str, pa.DataType], set
                 continue
             try:
                 kind = pa.array([record.get(column) for record in batch]).type
-                if column in types:
+                if not pa.types.is_null(types.get(column, pa.null())):
                     kind = pa.unify_schemas([pa.schema([(column, types[column])]), pa.schema([(column, kind)])],
                                             promote_options="permissive").field(column).type
             except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError, OverflowError):
@@ -69,12 +79,21 @@ def _passed_types(spool: Path, fixed: dict) -> tuple[dict[str, pa.DataType], set
     for column, kind in types.items():
         if pa.types.is_null(kind):  # (no value in any record)
             types[column] = pa.string()
+        elif _holds_empty_struct(kind):
+            as_text.add(column)
     return types, as_text
 
 
 def _fields(kind: pa.DataType) -> int:
     """How many struct fields a type holds, nested ones included."""
     return sum(1 + _fields(kind.field(i).type) for i in range(kind.num_fields))
+
+
+def _holds_empty_struct(kind: pa.DataType) -> bool:
+    """Whether a type is or holds a struct without fields (from `{}`), which Parquet cannot store."""
+    if pa.types.is_struct(kind) and kind.num_fields == 0:
+        return True
+    return any(_holds_empty_struct(kind.field(i).type) for i in range(kind.num_fields))
 
 
 def _as_text(value):

@@ -211,3 +211,21 @@ def test_an_empty_parquet_output_has_the_output_columns():
         os.unlink(spool.name)
     table = pq.read_table(io.BytesIO(buffer.getvalue()))
     assert table.num_rows == 0 and table.column_names == ["id", "title", "tags", "score_x", "evidence"]
+
+
+def test_a_parquet_conversion_that_meets_a_value_its_types_cannot_hold_writes_the_columns_as_text(tmp_path,
+                                                                                                  monkeypatch):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from pipeline import parquet_output
+
+    wrong = {"year": pa.int64(), "note": pa.int64()}  # ("note" holds text)
+    monkeypatch.setattr(parquet_output, "_passed_types", lambda spool, fixed, known: (dict(wrong), set()))
+    spool = tmp_path / "rows.jsonl.gz"
+    spool.write_bytes(gzip.compress(jsonl_rows(TAGGED.assign(note=["a", "b"])).encode()))
+    out = io.BytesIO()
+    parquet_output.spool_to_parquet(spool, out, [*TAGGED.columns[:5], "year", "note"])
+    table = pq.read_table(io.BytesIO(out.getvalue()))
+    assert table.column("note").to_pylist() == ["a", "b"] and table.column("year").to_pylist() == ["2025", None]
+    assert table.column("tags").to_pylist() == [["self_supervised", "distillation"], []]

@@ -225,3 +225,35 @@ def test_long_texts_are_hashed_in_pieces_with_the_same_result(monkeypatch):
     assert len(pieces) > 5 and all(len(piece) <= 64 for piece in pieces)
     hashes, counts = words.word_hashes(texts)
     assert hashes.tolist() == expected[0].tolist() and counts.tolist() == expected[1].tolist() == [80, 0, 26, 1]
+
+
+json_values = st.recursive(st.none() | st.booleans() | st.integers(min_value=-2**80, max_value=2**80)
+                           | st.floats(allow_nan=False, allow_infinity=False) | TEXT,
+                           lambda inner: st.lists(inner, max_size=3) | st.dictionaries(TEXT, inner, max_size=3),
+                           max_leaves=8)
+
+
+@SETTINGS
+@given(columns=st.dictionaries(st.sampled_from(["p", "q", "r"]), st.lists(json_values, min_size=4, max_size=4)))
+def test_any_passed_through_values_make_a_parquet_output_that_keeps_every_row(tmp_path_factory, columns):
+    """Whatever the values of the other columns (numbers that overflow int64, text, nested lists
+    and objects, empty ones), the Parquet output is written and keeps every row and every tag."""
+    import gzip
+
+    import pandas as pd
+    import pyarrow.parquet as pq
+
+    from pipeline import parquet_output
+    from pipeline.export import jsonl_rows
+
+    frame = pd.DataFrame({"id": list("abcd"), "title": list("TUVW"), "tags": ["x;y", "", "x", ""],
+                          "score_x": [0.9, 0.1, 0.6, 0.2], "evidence": ["e", "", "e", ""],
+                          **{name: pd.Series(values, dtype=object) for name, values in columns.items()}})
+    spool = tmp_path_factory.mktemp("spool") / "rows.jsonl.gz"
+    spool.write_bytes(gzip.compress(jsonl_rows(frame).encode("utf-8")))
+    out = io.BytesIO()
+    parquet_output.spool_to_parquet(spool, out, list(frame.columns))
+    table = pq.read_table(io.BytesIO(out.getvalue()))
+    assert table.column("tags").to_pylist() == [["x", "y"], [], ["x"], []]
+    assert table.column("score_x").to_pylist() == [0.9, 0.1, 0.6, 0.2]
+    assert set(table.column_names) == set(frame.columns)
