@@ -10,6 +10,7 @@ import glob
 import gzip
 import io
 import json
+import math
 import os
 import tempfile
 from pathlib import Path
@@ -181,12 +182,27 @@ def jsonl_rows(frame: pd.DataFrame) -> str:
     for record in frame.to_dict(orient="records"):
         record = {key: value for key, value in record.items() if not _is_gap(value)}
         record["tags"] = record["tags"].split(";") if record.get("tags") else []
-        lines.append(json.dumps(record, ensure_ascii=False, default=str) + "\n")
+        try:
+            line = json.dumps(record, ensure_ascii=False, default=str, allow_nan=False)
+        except ValueError:  # an infinity or NaN, which JSON cannot hold: null instead
+            line = json.dumps(_finite(record), ensure_ascii=False, default=str)
+        lines.append(line + "\n")
     return "".join(lines)
 
 
 def _is_gap(value) -> bool:
     return value is None or (isinstance(value, float) and value != value)
+
+
+def _finite(value):
+    """`value` with every infinite or NaN number inside it as None."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {key: _finite(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(item) for item in value]
+    return value
 
 
 STREAM_FORMATS = ("csv", "jsonl")
@@ -333,8 +349,8 @@ class StreamedOutput:
 class ResumableOutput:
     """The `tag` output written chunk by chunk to `.NAME.partial` beside the target, renamed when
     complete: CSV or JSON Lines as the target's name says (see output_format), gzip-compressed,
-    one gzip member a chunk, when it ends with `.gz`. A Parquet output is spooled so, as gzipped
-    JSON Lines, and converted when complete (see parquet_output).
+    one gzip member a chunk, when it ends with `.gz`. A Parquet output is written there as gzipped
+    JSON Lines and converted when complete (see parquet_output).
 
     After every chunk, `.NAME.progress.json` records how many chunks and bytes are done. If the
     run is interrupted, both stay, and a run with `resume=True` and the same `fingerprint`

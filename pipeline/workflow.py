@@ -83,10 +83,10 @@ def tag_files(spec: TaggerSpec, inputs, output: str | Path, chunk_size: int = 20
               output_as: str | None = None) -> TagRun:
     """Tag every record of the input files into one CSV, JSON Lines or Parquet file (as its name
     says), written chunk by chunk; the output appears only when complete, and an interrupted run
-    can go on with `resume`. `columns` names the inputs' own id, title and abstract columns, `encoding`
-    their text encoding and `input_format` their format (see corpus.read_documents). An input `-`
-    is standard input, an output `-` standard output (written as it is made, in the format
-    `output_as`, CSV by default; neither can be resumed)."""
+    can go on with `resume`. `columns` names the inputs' own id, title and abstract columns,
+    `encoding` their text encoding and `input_format` their format (see corpus.read_documents).
+    An input `-` is standard input, an output `-` standard output (written as it is made, in the
+    format `output_as`, CSV by default; neither can be resumed)."""
     refuse_overwriting(inputs, [output])
     row_format = output_format(output, output_as)  # (a bad name is refused before any work)
     _check_streams(inputs, output, resume, input_format)

@@ -134,6 +134,10 @@ def test_jsonl_rows_keep_the_inputs_values_and_list_the_tags():
     assert records[0] == {"id": "a", "title": "=T", "tags": ["self_supervised", "distillation"], "score_x": 0.75,
                           "evidence": "...", "year": 2025, "categories": ["cs.CV", "cs.LG"]}
     assert records[1] == {"id": "b", "title": "U", "tags": [], "score_x": 0.1, "evidence": ""}  # (no gaps)
+    odd = TAGGED.assign(year=pd.Series([float("inf"), 1], dtype=object), categories=[[float("-inf"), 2], []])
+    lines = jsonl_rows(odd).splitlines()
+    assert [json.loads(line, parse_constant=pytest.fail)["year"] for line in lines] == [None, 1]  # (strict JSON)
+    assert json.loads(lines[0])["categories"] == [None, 2]
 
 
 def test_csv_rows_write_lists_as_json_and_numbers_beside_gaps_as_they_are():
