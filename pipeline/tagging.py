@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline.model import TagModel, mask_mentions
+from pipeline.corpus import REQUIRED_COLUMNS
 from pipeline.rules import ABSTAIN, FIRED, RuleSet, RuleVotes, document_text
 from pipeline.taxonomy import Taxonomy
 from pipeline.weak_labels import resolve_labels, rule_scores
@@ -115,8 +116,8 @@ class Tagger:
             out[f"score_{tag_id}"] = predictions.scores[:, j].astype(np.float64).round(4)
         tagged = predictions.combined.any(axis=1)
         out["evidence"] = [self.explain(predictions, i) if tagged[i] else "" for i in range(len(frame))]
-        for column in output_columns(tag_ids, frame.columns)[len(out.columns):]:
-            out[column] = frame[column].to_numpy()
+        for column, name in passed_columns(tag_ids, frame.columns).items():
+            out[name] = frame[column].to_numpy()
         return out
 
     def explain(self, predictions: Predictions, row: int) -> str:
@@ -140,9 +141,30 @@ class Tagger:
 
 def output_columns(tag_ids: list[str], input_columns) -> list[str]:
     """The columns of the tagged output: id, title, tags, a score per tag, evidence, then the
-    input's other columns (not the abstract)."""
-    columns = ["id", "title", "tags", *[f"score_{tag_id}" for tag_id in tag_ids], "evidence"]
-    return columns + [c for c in input_columns if c not in ("id", "title", "abstract") and c not in columns]
+    input's other columns (not the abstract; see passed_columns)."""
+    return _own_columns(tag_ids) + list(passed_columns(tag_ids, input_columns).values())
+
+
+def passed_columns(tag_ids: list[str], input_columns) -> dict[str, str]:
+    """{input column: its name in the output} for the input's columns other than id, title and
+    abstract. One that has the name of an output column (the input's own `tags`) is `input_tags`."""
+    own = _own_columns(tag_ids)
+    taken = set(own) | set(input_columns)
+    names = {}
+    for column in input_columns:
+        if column in REQUIRED_COLUMNS:
+            continue
+        name = column
+        if column in own:
+            while name in taken:
+                name = f"input_{name}"
+            taken.add(name)
+        names[column] = name
+    return names
+
+
+def _own_columns(tag_ids: list[str]) -> list[str]:
+    return ["id", "title", "tags", *[f"score_{tag_id}" for tag_id in tag_ids], "evidence"]
 
 
 def _no_votes(votes: RuleVotes) -> RuleVotes:
