@@ -1,11 +1,12 @@
 """Tagging speed and memory: rules, training and `taxotag tag` end to end, against a naive pipeline.
 
-    python benchmarks/bench_tag.py [--corpus FILE.jsonl.gz] [-n 200000] [--train-corpus FILE.jsonl.gz]
+    python benchmarks/bench_tag.py [--corpus FILE.jsonl.gz] [-n 200000] [--write csv|jsonl|parquet|...]
+                                   [--train-corpus FILE.jsonl.gz]
 
 Builds N abstracts by cycling through the corpus (new ids), then measures
 - rules alone (one process), abstracts per second;
-- `taxotag tag N.jsonl -o out.csv` end to end (read JSONL, rules, model, write CSV) as a
-  subprocess with the default engine (one process per core), abstracts per second, and the peak
+- `taxotag tag N.jsonl -o out.csv` end to end (read JSONL, rules, model, write CSV, or with
+  --write the output format named; its size is printed too) as a subprocess with the default engine (one process per core), abstracts per second, and the peak
   memory of the whole process tree (main plus workers, sampled every 0.1 s);
 - a naive pipeline in the same run: the whole file into pandas, then rules and model one
   document at a time (measured on the first --naive-sample abstracts);
@@ -66,6 +67,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", default=DEFAULT_CORPUS, help="JSONL(.gz) the abstracts are drawn from")
     parser.add_argument("-n", type=int, default=200_000, help="abstracts to tag (default: %(default)s)")
+    parser.add_argument("--write", choices=["csv", "csv.gz", "jsonl", "jsonl.gz", "parquet"], default="csv",
+                        help="the output format of the end-to-end run (default: %(default)s)")
     parser.add_argument("--naive-sample", type=int, default=3000)
     parser.add_argument("--train-corpus", help="also time a full train on this corpus")
     args = parser.parse_args()
@@ -85,11 +88,12 @@ def main():
         tagger.ruleset.apply(sample["title"].tolist(), sample["abstract"].tolist())
         print(f"rules alone (1 process): {len(sample) / (time.perf_counter() - started):,.0f} abstracts/s")
 
-        command = [sys.executable, "-m", "pipeline.cli", "tag", str(source), "-o", str(work / "out.csv")]
+        output = work / f"out.{args.write}"
+        command = [sys.executable, "-m", "pipeline.cli", "tag", str(source), "-o", str(output)]
         seconds, peak = run_with_memory(command)
         rate = args.n / seconds
-        print(f"taxotag tag end to end (all cores): {rate:,.0f} abstracts/s "
-              f"({seconds:.1f} s, peak memory of the process tree {peak / 2**20:,.0f} MiB)")
+        print(f"taxotag tag end to end (all cores, writing {output.name}, {output.stat().st_size / 1e6:,.1f} MB): "
+              f"{rate:,.0f} abstracts/s ({seconds:.1f} s, peak memory of the process tree {peak / 2**20:,.0f} MiB)")
 
         started = time.perf_counter()
         whole = pd.read_json(source, lines=True, dtype=False)
