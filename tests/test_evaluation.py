@@ -56,3 +56,17 @@ def test_model_where_rules_silent_scores_only_untagged_documents():
     model = np.array([[1], [1], [1], [0]])
     (row,) = evaluate_where_rules_silent(truth, rules, model, ["a"], ["a"]).to_dict("records")
     assert (row["tp"], row["fp"], row["fn"], row["support"]) == (1, 1, 1, 2)
+
+
+def test_load_gold_reads_labels_as_numbers_and_booleans_in_json_lines_and_parquet(tmp_path, taxonomy):
+    """Files that keep types give labels as 1, 1.0 or true rather than text; a null is still an error."""
+    frame = pd.DataFrame({"id": ["1", "2"], "title": ["T", "U"], "abstract": ["A", "B"],
+                          "distillation": [1, 0], "clip_style": [True, False], "weak_to_strong": [0.0, 1.0]})
+    frame.to_json(tmp_path / "gold.jsonl", orient="records", lines=True)
+    frame.to_parquet(tmp_path / "gold.parquet")
+    for name in ("gold.jsonl", "gold.parquet"):
+        gold, shared, _ = load_gold(tmp_path / name, taxonomy.tag_ids)
+        assert gold[shared].values.tolist() == [[0, 1, 1], [1, 0, 0]]
+    frame.assign(distillation=[1, None]).to_json(tmp_path / "gap.jsonl", orient="records", lines=True)
+    with pytest.raises(InputFileError, match=r"1 gold label\(s\) are not 0 or 1: id '2', column 'distillation'"):
+        load_gold(tmp_path / "gap.jsonl", taxonomy.tag_ids)
