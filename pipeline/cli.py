@@ -179,6 +179,7 @@ def build_parser() -> argparse.ArgumentParser:
                           "or - for standard output")
     sub.add_argument("--output-format", choices=STREAM_FORMATS, default=None,
                      help="with -o -: write csv (default) or jsonl to standard output")
+    sub.add_argument("--with-abstract", action="store_true", help="also write each record's abstract (after its title)")
     sub.add_argument("--errors", help="also write the skipped rows (file, line, problem) to this CSV "
                      "(.csv, or .csv.gz for gzip)")
     sub.add_argument("--chunk-size", type=positive_int, default=2000, help="records per chunk (default: %(default)s)")
@@ -287,7 +288,7 @@ def cmd_tag(args) -> int:
         run = workflow.tag_files(spec, args.inputs, args.output, chunk_size=args.chunk_size, jobs=args.jobs,
                                  engine=args.engine, scheduler=args.scheduler, resume=args.resume,
                                  columns=args.columns, encoding=args.encoding, input_format=args.input_format,
-                                 output_as=args.output_format)
+                                 output_as=args.output_format, with_abstract=args.with_abstract)
     except KeyboardInterrupt:
         if streamed:
             print("Interrupted; the rows written so far are on standard output.", file=sys.stderr)

@@ -53,8 +53,9 @@ class TaggedChunk:
 
 def tag_chunk(spec: TaggerSpec, frame: pd.DataFrame, columns: list[str], row_format: str = "csv") -> TaggedChunk:
     """One chunk's output rows as text (export.output_rows: CSV in the given columns, or JSON
-    Lines); this runs in a worker, so that the main process only writes text."""
-    out = _tagger_for(spec).tag_frame(frame)
+    Lines; the abstract when the columns have it); this runs in a worker, so that the main
+    process only writes text."""
+    out = _tagger_for(spec).tag_frame(frame, with_abstract="abstract" in columns)
     counts = Counter(tag for tags in out["tags"] if tags for tag in tags.split(";"))
     return TaggedChunk(output_rows(row_format, out, columns), len(frame), dict(counts))
 

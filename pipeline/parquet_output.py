@@ -26,15 +26,16 @@ def spool_to_parquet(spool: Path, handle, columns: list[str]) -> None:
     """Write the records of the gzipped JSON Lines file `spool` to the binary `handle` as Parquet.
 
     `columns` are the output's (tagging.output_columns, of the first chunk; a later one may add
-    others, as a JSON Lines record has its own keys): `id`, `title` and `evidence` are strings,
-    `tags` a list of strings and the scores between them doubles. Another column takes the type
-    of its values (numbers, text, lists, structs), widened where chunks differ (int64 and double:
-    double); a column whose values have no one type (a number here, text there) is written as
-    text, a list or object as its JSON.
+    others, as a JSON Lines record has its own keys). Up to `evidence` they are the output's own:
+    `tags` a list of strings, the scores after it doubles, the others strings. Another column
+    takes the type of its values (numbers, text, lists, structs), widened where chunks differ
+    (int64 and double: double); a column whose values have no one type (a number here, text
+    there) is written as text, a list or object as its JSON.
     """
-    scores = columns[columns.index("tags") + 1:columns.index("evidence")]
-    fixed = {"id": pa.string(), "title": pa.string(), "tags": pa.list_(pa.string()),
-             **dict.fromkeys(scores, pa.float64()), "evidence": pa.string()}
+    own = columns[:columns.index("evidence") + 1]
+    scores = own[own.index("tags") + 1:-1]
+    fixed = {column: pa.list_(pa.string()) if column == "tags" else pa.float64() if column in scores
+             else pa.string() for column in own}
     types, as_text = _passed_types(spool, fixed, [column for column in columns if column not in fixed])
     try:
         _write(spool, handle, fixed, types, as_text)

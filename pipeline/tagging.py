@@ -102,15 +102,17 @@ class Tagger:
         raw = np.maximum(strength, scaled)
         return np.where(given, np.maximum(raw, 0.5), np.minimum(raw, 0.499))
 
-    def tag_frame(self, frame: pd.DataFrame) -> pd.DataFrame:
+    def tag_frame(self, frame: pd.DataFrame, with_abstract: bool = False) -> pd.DataFrame:
         """The output rows for a DataFrame of documents (id, title, abstract, other columns)."""
         predictions = self.predict(frame["title"].tolist(), frame["abstract"].tolist())
-        return self.output_frame(frame, predictions)
+        return self.output_frame(frame, predictions, with_abstract)
 
-    def output_frame(self, frame: pd.DataFrame, predictions: Predictions) -> pd.DataFrame:
-        """The columns of output_columns(tag ids, frame.columns)."""
+    def output_frame(self, frame: pd.DataFrame, predictions: Predictions, with_abstract: bool = False) -> pd.DataFrame:
+        """The columns of output_columns(tag ids, frame.columns, with_abstract)."""
         tag_ids = self.taxonomy.tag_ids
         out = pd.DataFrame({"id": frame["id"].to_numpy(), "title": frame["title"].to_numpy()})
+        if with_abstract:
+            out["abstract"] = frame["abstract"].to_numpy()
         out["tags"] = [";".join(t for t, on in zip(tag_ids, row) if on) for row in predictions.combined]
         for j, tag_id in enumerate(tag_ids):
             out[f"score_{tag_id}"] = predictions.scores[:, j].astype(np.float64).round(4)
@@ -139,10 +141,13 @@ class Tagger:
         return " | ".join(parts)
 
 
-def output_columns(tag_ids: list[str], input_columns) -> list[str]:
-    """The columns of the tagged output: id, title, tags, a score per tag, evidence, then the
-    input's other columns (not the abstract; see passed_columns)."""
-    return _own_columns(tag_ids) + list(passed_columns(tag_ids, input_columns).values())
+def output_columns(tag_ids: list[str], input_columns, with_abstract: bool = False) -> list[str]:
+    """The columns of the tagged output: id, title (with `with_abstract`, the abstract), tags, a
+    score per tag, evidence, then the input's other columns (see passed_columns)."""
+    own = _own_columns(tag_ids)
+    if with_abstract:
+        own.insert(2, "abstract")
+    return own + list(passed_columns(tag_ids, input_columns).values())
 
 
 def passed_columns(tag_ids: list[str], input_columns) -> dict[str, str]:

@@ -80,20 +80,22 @@ def tag_files(spec: TaggerSpec, inputs, output: str | Path, chunk_size: int = 20
               engine: str = "local", scheduler: str | None = None, resume: bool = False,
               progress: bool | None = None, columns: dict[str, str] | None = None,
               encoding: str | None = None, input_format: str | None = None,
-              output_as: str | None = None) -> TagRun:
+              output_as: str | None = None, with_abstract: bool = False) -> TagRun:
     """Tag every record of the input files into one CSV, JSON Lines or Parquet file (as its name
     says), written chunk by chunk; the output appears only when complete, and an interrupted run
     can go on with `resume`. `columns` names the inputs' own id, title and abstract columns,
     `encoding` their text encoding and `input_format` their format (see corpus.read_documents).
     An input `-` is standard input, an output `-` standard output (written as it is made, in the
-    format `output_as`, CSV by default; neither can be resumed)."""
+    format `output_as`, CSV by default; neither can be resumed). With `with_abstract`, each row
+    has the record's abstract after its title."""
     refuse_overwriting(inputs, [output])
     row_format = output_format(output, output_as)  # (a bad name is refused before any work)
     _check_streams(inputs, output, resume, input_format)
     taxonomy = load_taxonomy(spec.taxonomy_path)
     manifest = read_manifest(spec.model_dir)
     run = TagRun()
-    fingerprint = _run_fingerprint(inputs, chunk_size, engine, taxonomy, manifest, columns, encoding, input_format)
+    fingerprint = _run_fingerprint(inputs, chunk_size, engine, taxonomy, manifest, columns, encoding, input_format,
+                                   with_abstract)
     writer = (StreamedOutput(sys.stdout.buffer, row_format) if str(output) == STDOUT
               else ResumableOutput(output, fingerprint, resume))
     run.resumed_chunks = writer.chunks_done
@@ -103,7 +105,7 @@ def tag_files(spec: TaggerSpec, inputs, output: str | Path, chunk_size: int = 20
         frames = (frame for path in inputs
                   for frame in read_documents(path, chunk_size, report=run.report, columns=columns,
                                               encoding=encoding, input_format=input_format))
-        chunks = _with_columns(writer, taxonomy, frames, writer.chunks_done)
+        chunks = _with_columns(writer, taxonomy, frames, writer.chunks_done, with_abstract)
         tagged = (tag_on_dask(spec, chunks, scheduler=scheduler, workers=jobs, row_format=writer.row_format)
                   if engine == "dask" else tag_locally(spec, chunks, jobs, writer.row_format))
         for chunk in tagged:
@@ -111,7 +113,7 @@ def tag_files(spec: TaggerSpec, inputs, output: str | Path, chunk_size: int = 20
             run.documents += chunk.rows
             run.tag_counts.update(chunk.tag_counts)
             bar.update(chunk.rows)
-        writer.finish(output_columns(taxonomy.tag_ids, []))
+        writer.finish(output_columns(taxonomy.tag_ids, [], with_abstract))
     except KeyboardInterrupt:  # Ctrl-C or SIGTERM: keep the complete chunks for --resume
         writer.close()
         raise
@@ -129,12 +131,13 @@ def tag_files(spec: TaggerSpec, inputs, output: str | Path, chunk_size: int = 20
     return run
 
 
-def _with_columns(writer: ResumableOutput | StreamedOutput, taxonomy: Taxonomy, chunks, skip: int):
+def _with_columns(writer: ResumableOutput | StreamedOutput, taxonomy: Taxonomy, chunks, skip: int,
+                  with_abstract: bool = False):
     """(chunk, output columns) after the first `skip` chunks; the first chunk's columns (or those
     of the run being resumed) are the output's, and its header is written before the chunk is tagged."""
     for frame in itertools.islice(chunks, skip, None):
         if writer.columns is None:
-            writer.start(output_columns(taxonomy.tag_ids, frame.columns))
+            writer.start(output_columns(taxonomy.tag_ids, frame.columns, with_abstract))
         yield frame, writer.columns
 
 
@@ -153,7 +156,7 @@ def _check_streams(inputs, output, resume: bool, input_format: str | None) -> No
 
 def _run_fingerprint(inputs, chunk_size: int, engine: str, taxonomy: Taxonomy, manifest: dict,
                      columns: dict[str, str] | None = None, encoding: str | None = None,
-                     input_format: str | None = None) -> str:
+                     input_format: str | None = None, with_abstract: bool = False) -> str:
     """Identifies a tagging run, so that --resume only continues the same run."""
     files = []
     for path in inputs:
@@ -161,6 +164,8 @@ def _run_fingerprint(inputs, chunk_size: int, engine: str, taxonomy: Taxonomy, m
         files.append([str(Path(path).resolve()), stat.st_size if stat else None, stat.st_mtime_ns if stat else None])
     payload = [files, chunk_size, engine, taxonomy.fingerprint(), model_fingerprint(manifest), columns or {},
                encoding] + ([input_format] if input_format else [])  # (unchanged for runs without --format)
+    if with_abstract:
+        payload.append("with abstract")
     return hashlib.sha256(json.dumps(payload).encode("utf-8")).hexdigest()
 
 

@@ -451,3 +451,18 @@ def test_standard_input_needs_a_format_is_read_once_and_reports_lines_as_stdin(c
     renamed = tmp_path / "listing.dat"  # --format also reads a file whatever its name
     renamed.write_bytes(listing.read_bytes())
     assert run(capsys, "explain", "p001", "--input", renamed, "--format", "txt", *model)[1] == out
+
+
+def test_tag_with_abstract_writes_each_records_abstract_after_its_title(capsys, tmp_path, taxonomy,
+                                                                        trained_model_dir):
+    model = ["--model", trained_model_dir, "--taxonomy", taxonomy.path]
+    papers = ROOT / "data" / "seed_papers.jsonl"
+    inputs = [json.loads(line) for line in papers.read_text(encoding="utf-8").splitlines()]
+    assert run(capsys, "tag", papers, "-o", tmp_path / "plain.csv", *model)[0] == 0
+    for name in ("o.csv", "o.parquet"):
+        assert run(capsys, "tag", papers, "-o", tmp_path / name, "--with-abstract", *model)[0] == 0
+    table = pd.read_csv(tmp_path / "o.csv", keep_default_na=False)
+    assert list(table.columns[:4]) == ["id", "title", "abstract", "tags"]
+    assert table["abstract"].tolist() == [paper["abstract"] for paper in inputs]
+    assert table.drop(columns="abstract").equals(pd.read_csv(tmp_path / "plain.csv", keep_default_na=False))
+    assert pq.read_table(tmp_path / "o.parquet").column_names[:4] == ["id", "title", "abstract", "tags"]
