@@ -49,34 +49,72 @@ UNDECODABLE = "not in the file's encoding (in the {} that starts here)"
 def bibtex_records(lines: Iterable[tuple[int, str]], bad: set[int], path, report) -> Iterator[tuple[int, dict]]:
     """(line, record) of each BibTeX entry. A block that is not valid BibTeX, an entry key or field
     given twice, and an entry holding a line that is not in the file's encoding are skipped and
-    reported; a file with text but no entry is an InputFileError."""
+    reported; a file with text but no entry is an InputFileError.
+
+    The file is parsed a piece of about ENTRIES_PER_PIECE entries at a time (see _bibtex_pieces),
+    so that its size does not matter; the `@string` macros of the pieces before come first in each.
+    """
     import bibtexparser
     from bibtexparser.middlewares import NormalizeFieldKeys
 
-    text = "".join(line for _, line in lines)
     logger = logging.getLogger("bibtexparser")
     level = logger.level
     logger.setLevel(logging.CRITICAL)  # (it logs each broken block, which is reported here)
+    macros: list[str] = []
+    found_blocks, has_text = False, False
     try:
-        library = bibtexparser.parse_string(
-            text, append_middleware=[NormalizeFieldKeys(allow_inplace_modification=True)])
+        for start, text in _bibtex_pieces(lines):
+            has_text = has_text or bool(text.strip())
+            prefix = "".join(f"{macro}\n" for macro in macros)
+            first = start - prefix.count("\n")  # (the line number of the parsed text's first line)
+            library = bibtexparser.parse_string(
+                prefix + text, append_middleware=[NormalizeFieldKeys(allow_inplace_modification=True)])
+            macros.extend(macro.raw for macro in library.strings[len(macros):])
+            blocks = sorted([*library.entries, *library.failed_blocks], key=lambda block: block.start_line)
+            found_blocks = found_blocks or bool(blocks)
+            for block in blocks:
+                yield from _bibtex_record(block, first + block.start_line, bad, path, report)
     finally:
         logger.setLevel(level)
-    if not library.entries and not library.failed_blocks and text.strip():
+    if not found_blocks and has_text:
         raise InputFileError(f"{path}: not a BibTeX file: no entry (such as @article{{key, ...}}) in it")
-    for block in sorted([*library.entries, *library.failed_blocks], key=lambda block: block.start_line):
-        line = block.start_line + 1
-        problem = _failed_block_problem(block)
-        if problem is not None:
-            report.skip(path, line, problem)
-            continue
-        if not bad.isdisjoint(range(line, line + block.raw.count("\n") + 1)):
-            report.skip(path, line, UNDECODABLE.format("entry"), undecodable=True)
-            continue
-        fields = {field.key: latex_text(field.value) if isinstance(field.value, str) else field.value
-                  for field in block.fields}
-        yield line, {"id": block.key, "title": fields.pop("title", ""), "abstract": fields.pop("abstract", ""),
-                     "entry_type": block.entry_type, **fields}
+
+
+ENTRIES_PER_PIECE = 500
+
+
+def _bibtex_pieces(lines: Iterable[tuple[int, str]]) -> Iterator[tuple[int, str]]:
+    """(number of its first line, text) of consecutive pieces of a BibTeX file, each of about
+    ENTRIES_PER_PIECE entries: a piece ends before a line that starts with `@` outside braces."""
+    piece: list[str] = []
+    start, entries, depth = 1, 0, 0
+    for number, line in lines:
+        if depth == 0 and line.startswith("@"):
+            if entries >= ENTRIES_PER_PIECE:
+                yield start, "".join(piece)
+                piece, entries = [], 0
+            entries += 1
+        if not piece:
+            start = number
+        piece.append(line)
+        depth = max(0, depth + line.count("{") - line.count("}") - line.count("\\{") + line.count("\\}"))
+    if piece:
+        yield start, "".join(piece)
+
+
+def _bibtex_record(block, line: int, bad: set[int], path, report) -> Iterator[tuple[int, dict]]:
+    """The record of one parsed block starting at `line`, or nothing (reported) for a broken one."""
+    problem = _failed_block_problem(block)
+    if problem is not None:
+        report.skip(path, line, problem)
+        return
+    if not bad.isdisjoint(range(line, line + block.raw.count("\n") + 1)):
+        report.skip(path, line, UNDECODABLE.format("entry"), undecodable=True)
+        return
+    fields = {field.key: latex_text(field.value) if isinstance(field.value, str) else field.value
+              for field in block.fields}
+    yield line, {"id": block.key, "title": fields.pop("title", ""), "abstract": fields.pop("abstract", ""),
+                 "entry_type": block.entry_type, **fields}
 
 
 def _failed_block_problem(block) -> str | None:

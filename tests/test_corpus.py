@@ -373,7 +373,14 @@ BIBTEX = r"""% Exported from a reference manager
 """
 
 
-def test_bibtex_entries_are_records_with_latex_decoded_and_broken_blocks_reported(tmp_path):
+@pytest.mark.parametrize("entries_per_piece", [500, 2, 1])
+def test_bibtex_entries_are_records_with_latex_decoded_and_broken_blocks_reported(tmp_path, monkeypatch,
+                                                                                 entries_per_piece):
+    """The same records and problems, at the same lines, whatever the pieces the file is parsed in
+    (a macro defined in one is used in the next, a key given in one is given again in another)."""
+    from pipeline import references
+
+    monkeypatch.setattr(references, "ENTRIES_PER_PIECE", entries_per_piece)
     path = tmp_path / "refs.bib.gz"
     path.write_bytes(gzip.compress(BIBTEX.encode()))
     report = ReadReport()
@@ -391,6 +398,26 @@ def test_bibtex_entries_are_records_with_latex_decoded_and_broken_blocks_reporte
         (18, "id 'nothing' has neither title nor abstract"),
         (20, "entry 'twice' gives the field(s) title twice"),
     ]
+
+
+def test_a_bibtex_file_parsed_an_entry_at_a_time_resolves_macros_and_duplicates_across_entries(tmp_path,
+                                                                                                 monkeypatch):
+    from pipeline import references
+
+    monkeypatch.setattr(references, "ENTRIES_PER_PIECE", 1)
+    path = tmp_path / "refs.bib"
+    path.write_text("@article{a, title={First}}\n@string{venue = {CVPR}}\n\n@article{b,\n  title={Second},\n"
+                    "  booktitle=venue}\n@article{a, title={Again}}\n@article{c, title={Brace \\{ kept}}\n"
+                    "@article{d, title={Last}}\n")
+    assert [start for start, _ in references._bibtex_pieces(numbered_lines(path))] == [1, 2, 4, 7, 8, 9]
+    report = ReadReport()
+    frame = read_all(path, report=report)
+    assert frame["id"].tolist() == ["a", "b", "c", "d"] and frame.loc[1, "booktitle"] == "CVPR"
+    assert [(p.line, p.message) for p in report.problems] == [(7, "duplicate id 'a' (the first one is kept)")]
+
+
+def numbered_lines(path):
+    return list(enumerate(path.read_text().splitlines(keepends=True), 1))
 
 
 def test_a_bibtex_entry_or_ris_record_not_in_the_files_encoding_is_skipped_and_flagged(tmp_path):
