@@ -14,7 +14,9 @@ in the file's encoding, which that iteration fills in as it goes.
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import math
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
@@ -52,32 +54,70 @@ def bibtex_records(lines: Iterable[tuple[int, str]], bad: set[int], path, report
     reported; a file with text but no entry is an InputFileError.
 
     The file is parsed a piece of about ENTRIES_PER_PIECE entries at a time (see _bibtex_pieces),
-    so that its size does not matter; the `@string` macros of the pieces before come first in each.
+    so that its size does not matter; the `@string` macros of the pieces before come first in each,
+    and a broken entry that ends a piece is parsed again with the next, so that it is reported as
+    it would be in the whole file (where the next entry starts, not at the end of the file).
     """
+    from bibtexparser.model import ParsingFailedBlock
+
+    macros: list[str] = []
+    found_blocks, has_text = False, False
+    held_start, held = 0, ""
+    with _quiet("bibtexparser"):  # (it logs each broken block, which is reported here)
+        for (start, text), last in _with_last(_bibtex_pieces(lines)):
+            if held:
+                start, text = held_start, held + text
+            has_text = has_text or bool(text.strip())
+            blocks, strings, first = _parsed_blocks(text, start, macros)
+            found_blocks = found_blocks or bool(blocks)
+            held, held_from = "", math.inf
+            if not last and blocks and isinstance(blocks[-1], ParsingFailedBlock):
+                held_from = blocks.pop().start_line
+                held_start = first + held_from
+                held = "\n".join(text.split("\n")[held_start - start:])
+            macros.extend(string.raw for string in strings if string.start_line < held_from)
+            for block in blocks:
+                yield from _bibtex_record(block, first + block.start_line, bad, path, report)
+    if not found_blocks and has_text:
+        raise InputFileError(f"{path}: not a BibTeX file: no entry (such as @article{{key, ...}}) in it")
+
+
+def _parsed_blocks(text: str, start: int, macros: list[str]) -> tuple[list, list, int]:
+    """The entries and failed blocks of a piece of BibTeX that starts at line `start`, in order, its
+    own `@string` blocks, and the line number their start_line counts from; the `macros` (raw
+    `@string` blocks of the pieces before) go before it."""
     import bibtexparser
     from bibtexparser.middlewares import NormalizeFieldKeys
 
-    logger = logging.getLogger("bibtexparser")
+    prefix = "".join(f"{macro}\n" for macro in macros)
+    library = bibtexparser.parse_string(prefix + text,
+                                        append_middleware=[NormalizeFieldKeys(allow_inplace_modification=True)])
+    blocks = sorted([*library.entries, *library.failed_blocks], key=lambda block: block.start_line)
+    return blocks, library.strings[len(macros):], start - prefix.count("\n")
+
+
+@contextlib.contextmanager
+def _quiet(logger_name: str):
+    logger = logging.getLogger(logger_name)
     level = logger.level
-    logger.setLevel(logging.CRITICAL)  # (it logs each broken block, which is reported here)
-    macros: list[str] = []
-    found_blocks, has_text = False, False
+    logger.setLevel(logging.CRITICAL)
     try:
-        for start, text in _bibtex_pieces(lines):
-            has_text = has_text or bool(text.strip())
-            prefix = "".join(f"{macro}\n" for macro in macros)
-            first = start - prefix.count("\n")  # (the line number of the parsed text's first line)
-            library = bibtexparser.parse_string(
-                prefix + text, append_middleware=[NormalizeFieldKeys(allow_inplace_modification=True)])
-            macros.extend(macro.raw for macro in library.strings[len(macros):])
-            blocks = sorted([*library.entries, *library.failed_blocks], key=lambda block: block.start_line)
-            found_blocks = found_blocks or bool(blocks)
-            for block in blocks:
-                yield from _bibtex_record(block, first + block.start_line, bad, path, report)
+        yield
     finally:
         logger.setLevel(level)
-    if not found_blocks and has_text:
-        raise InputFileError(f"{path}: not a BibTeX file: no entry (such as @article{{key, ...}}) in it")
+
+
+def _with_last(items: Iterable) -> Iterator[tuple[object, bool]]:
+    """(item, whether it is the last one)."""
+    iterator = iter(items)
+    try:
+        item = next(iterator)
+    except StopIteration:
+        return
+    for following in iterator:
+        yield item, False
+        item = following
+    yield item, True
 
 
 ENTRIES_PER_PIECE = 500

@@ -408,12 +408,14 @@ def test_a_bibtex_file_parsed_an_entry_at_a_time_resolves_macros_and_duplicates_
     path = tmp_path / "refs.bib"
     path.write_text("@article{a, title={First}}\n@string{venue = {CVPR}}\n\n@article{b,\n  title={Second},\n"
                     "  booktitle=venue}\n@article{a, title={Again}}\n@article{c, title={Brace \\{ kept}}\n"
-                    "@article{d, title={Last}}\n")
-    assert [start for start, _ in references._bibtex_pieces(numbered_lines(path))] == [1, 2, 4, 7, 8, 9]
+                    "@article{d, title={Last}}\n@article{e, title=\"An unclosed quote}\n@article{f, title={F}}\n")
+    assert [start for start, _ in references._bibtex_pieces(numbered_lines(path))] == [1, 2, 4, 7, 8, 9, 10, 11]
     report = ReadReport()
     frame = read_all(path, report=report)
-    assert frame["id"].tolist() == ["a", "b", "c", "d"] and frame.loc[1, "booktitle"] == "CVPR"
-    assert [(p.line, p.message) for p in report.problems] == [(7, "duplicate id 'a' (the first one is kept)")]
+    assert frame["id"].tolist() == ["a", "b", "c", "d", "f"] and frame.loc[1, "booktitle"] == "CVPR"
+    assert [(p.line, p.message) for p in report.problems] == [  # (e as in the whole file: where f starts)
+        (7, "duplicate id 'a' (the first one is kept)"),
+        (10, "not valid BibTeX (Unexpected block start: `@article`. Was still looking for field-value closing `\"`)")]
 
 
 def numbered_lines(path):
