@@ -198,12 +198,12 @@ def test_killed_run_keeps_the_old_output_and_resumes(tmp_path, tmp_path_factory,
         os.kill(process.pid, getattr(signal, how))
     try:
         _, stderr = process.communicate(timeout=120)
-        assert _group_ends(process.pid), "a worker outlived the run"
+        assert _group_ends(process.pid), f"a worker outlived the run: {stderr.decode()}"
     finally:
         _kill_group(process.pid)
     assert out.read_text() == "id,tags\nold,\n"
     if how != "SIGKILL":
-        assert process.returncode == 130
+        assert process.returncode == 130, stderr.decode()
         assert stderr.decode().splitlines() == [  # (nothing else: no traceback, no log lines of Dask workers)
             f"Interrupted; {out} was not written. Run the same command with --resume to go on from the last "
             "complete chunk."]
