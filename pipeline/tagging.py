@@ -21,8 +21,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from pipeline.model import TagModel, mask_mentions
 from pipeline.corpus import REQUIRED_COLUMNS
+from pipeline.model import TagModel, mask_mentions
 from pipeline.rules import ABSTAIN, FIRED, RuleSet, RuleVotes, document_text
 from pipeline.taxonomy import Taxonomy
 from pipeline.weak_labels import resolve_labels, rule_scores
