@@ -110,7 +110,8 @@ def tag_on_dask(spec: TaggerSpec, chunks: Iterable[tuple[pd.DataFrame, list[str]
             window = 2 * max(1, len(client.scheduler_info()["workers"]))
             pending: deque = deque()
             for frame, columns in chunks:
-                pending.append(client.submit(tag_chunk, spec, frame, columns, row_format, pure=False))
+                with interrupts_held():  # (as for the pool: a Ctrl-C inside submit arrives once it returns)
+                    pending.append(client.submit(tag_chunk, spec, frame, columns, row_format, pure=False))
                 if len(pending) >= window:
                     yield pending.popleft().result()
             while pending:
