@@ -164,12 +164,13 @@ def _structured_as_json(frame: pd.DataFrame) -> pd.DataFrame:
     frame = frame.copy()
     for column in frame.columns:
         if frame[column].dtype == object:  # (not Series.map, which would make 2025 next to a gap 2025.0)
-            frame[column] = pd.Series([_json_if_structured(v) for v in frame[column]], index=frame.index,
+            frame[column] = pd.Series([json_if_structured(v) for v in frame[column]], index=frame.index,
                                       dtype=object)
     return frame
 
 
-def _json_if_structured(value):
+def json_if_structured(value):
+    """A list or object as its JSON text; any other value as it is."""
     if isinstance(value, (list, dict, tuple)):
         return json.dumps(value, ensure_ascii=False, default=str)
     return value

@@ -16,6 +16,8 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from pipeline.export import json_if_structured
+
 ROWS_PER_GROUP = 20_000
 MAX_FIELDS = 100
 """An object column with more keys than this over all its records (a word index, a map from
@@ -98,9 +100,8 @@ def _holds_empty_struct(kind: pa.DataType) -> bool:
 
 
 def _as_text(value):
-    if value is None or isinstance(value, str):
-        return value
-    return json.dumps(value, ensure_ascii=False) if isinstance(value, (list, dict)) else str(value)
+    value = json_if_structured(value)
+    return value if value is None or isinstance(value, str) else str(value)
 
 
 def _batches(spool: Path) -> Iterator[list[dict]]:
