@@ -1,7 +1,8 @@
 """The `taxotag` command's entry point. It imports the command line with Ctrl-C held back, so that a
 Ctrl-C pressed while the libraries load (about a second) ends the command with one line once they
 have, as it does later, instead of a traceback (an interrupted numpy import even turns it into an
-ImportError)."""
+ImportError). A command started with Ctrl-C ignored, as a script's background job is, keeps
+ignoring it."""
 
 import signal
 import sys
@@ -11,7 +12,9 @@ INTERRUPTED = "Interrupted."
 
 def main() -> int:
     pressed: list[int] = []
-    previous = signal.signal(signal.SIGINT, lambda number, frame: pressed.append(number))
+    previous = signal.getsignal(signal.SIGINT)
+    if previous is not signal.SIG_IGN:
+        signal.signal(signal.SIGINT, lambda number, frame: pressed.append(number))
     try:
         from pipeline.cli import main as run_command
     finally:

@@ -152,6 +152,13 @@ def _group_ends(group: int, within: float = 10.0) -> bool:
     return True
 
 
+def _ctrl_c_as_in_a_terminal() -> None:
+    """For a subprocess that a test sends Ctrl-C: SIGINT at its default, as in a terminal's foreground
+    job, whatever this suite inherited (a shell without job control starts background jobs with
+    SIGINT ignored, and a Python started so keeps ignoring it)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _kill_group(group: int) -> None:
     """Whatever is left of a run that hung or left workers behind, so that the suite goes on."""
     with contextlib.suppress(ProcessLookupError):
@@ -186,7 +193,8 @@ def test_killed_run_keeps_the_old_output_and_resumes(tmp_path, tmp_path_factory,
         reference = tmp_path_factory.mktemp("reference") / name
         subprocess.run([str(reference) if part == str(out) else part for part in command], check=True,
                        capture_output=True, timeout=300)
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
+                               preexec_fn=_ctrl_c_as_in_a_terminal)
     progress = tmp_path / f".{name}.progress.json"
     deadline = time.time() + 120
     while not progress.exists():
@@ -201,7 +209,7 @@ def test_killed_run_keeps_the_old_output_and_resumes(tmp_path, tmp_path_factory,
         assert _group_ends(process.pid), f"a worker outlived the run: {stderr.decode()}"
     finally:
         _kill_group(process.pid)
-    assert out.read_text() == "id,tags\nold,\n"
+    assert out.read_text() == "id,tags\nold,\n", stderr.decode()
     if how != "SIGKILL":
         assert process.returncode == 130, stderr.decode()
         assert stderr.decode().splitlines() == [  # (nothing else: no traceback, no log lines of Dask workers)
@@ -303,7 +311,8 @@ def test_processes_started_while_ctrl_c_is_blocked_never_see_it_and_this_one_get
     script = tmp_path / "blocked_start.py"  # (a file: a spawned process imports its functions from it)
     script.write_text(BLOCKED_START)
     done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=60,
-                          env={**os.environ, "PYTHONPATH": str(Path(__file__).parent.parent)})
+                          env={**os.environ, "PYTHONPATH": str(Path(__file__).parent.parent)},
+                          preexec_fn=_ctrl_c_as_in_a_terminal)
     assert (done.stdout, done.stderr) == ("held\narrived True\n", "")
 
 
@@ -318,7 +327,8 @@ def test_ctrl_c_while_the_command_starts_ends_it_with_one_line(tmp_path, taxonom
     command = [sys.executable, "-c", "import sys; from pipeline.entry import main; sys.exit(main())",
                "tag", str(source), "-o", str(out), "--engine", "dask", "--jobs", "2",
                "--model", str(trained_model_dir), "--taxonomy", taxonomy.path]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
+                               preexec_fn=_ctrl_c_as_in_a_terminal)
     if moment == "imports":  # numpy is loaded: the entry point has started importing the command line
         deadline = time.time() + 60
         while b"_multiarray_umath" not in _memory_maps(process.pid):
@@ -339,6 +349,23 @@ def test_ctrl_c_while_the_command_starts_ends_it_with_one_line(tmp_path, taxonom
     assert process.returncode == 130, lines
     assert len(lines) == 1 and lines[0].startswith("Interrupted"), lines
     assert not out.exists()
+
+
+def test_a_command_started_with_ctrl_c_ignored_keeps_ignoring_it(taxonomy):
+    """A shell without job control starts a background job with SIGINT ignored, so that the
+    terminal's Ctrl-C leaves it alone; the entry point used to catch it while the libraries loaded."""
+    command = [sys.executable, "-c", "import sys; from pipeline.entry import main; sys.exit(main())",
+               "validate", taxonomy.path]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
+    deadline = time.time() + 60
+    while b"_multiarray_umath" not in _memory_maps(process.pid):
+        assert process.poll() is None and time.time() < deadline, "numpy was never loaded"
+        time.sleep(0.005)
+    os.killpg(process.pid, signal.SIGINT)
+    stdout, stderr = process.communicate(timeout=120)
+    assert (process.returncode, stderr.decode()) == (0, "")
+    assert stdout.decode().startswith(f"{taxonomy.path}: OK")
 
 
 def _signal_handlers():
