@@ -344,8 +344,9 @@ def cmd_evaluate(args) -> int:
         return 0
     print(f"{args.gold}: {len(evaluation.gold)} abstracts\n")
     print(format_table(evaluation.results))
-    if evaluation.ignored_columns:
-        print(f"\ngold columns not in the taxonomy, ignored: {', '.join(evaluation.ignored_columns)}")
+    notes = evaluation.column_notes()
+    if notes:
+        print("\n" + "\n".join(notes))
     if args.show_errors:
         print("\nErrors of the combined system:\n")
         print(errors_text(evaluation, Tagger(taxonomy, model)))
@@ -358,7 +359,8 @@ def _evaluation_json(evaluation) -> dict:
         metrics = {key: _json_number(row[key]) for key in ("precision", "recall", "f1", "support", "tp", "fp", "fn")}
         tags.setdefault(row["tag"], {})[row["system"]] = metrics
     return {"gold": evaluation.path, "documents": len(evaluation.gold),
-            "ignored_columns": evaluation.ignored_columns, "tags": tags}
+            "ignored_columns": evaluation.ignored_columns, "unevaluated_tags": evaluation.unevaluated_tags,
+            "tags": tags}
 
 
 def _json_number(value):

@@ -36,8 +36,7 @@ def markdown_report(taxonomy: Taxonomy, model_dir, evaluations, weak_positives: 
                   format_table(evaluation.results), "",
                   "What the model adds: its precision and recall on the documents where the rules did not",
                   "give the tag.", "", format_table(evaluation.model_where_rules_silent)]
-        if evaluation.ignored_columns:
-            lines += ["", f"Gold columns not in the taxonomy (ignored): {', '.join(evaluation.ignored_columns)}"]
+        lines += [line for note in evaluation.column_notes() for line in ("", note[0].upper() + note[1:] + ".")]
     return "\n".join(lines) + "\n"
 
 
@@ -73,8 +72,7 @@ def html_report(taxonomy: Taxonomy, model_dir, evaluations, tagger, rule_table) 
         parts.append(_metrics_table_html(evaluation.results, shared))
         parts.append("<div class='figure'>" + plots.metrics_figure(
             evaluation.results, shared, f"{evaluation.path}: precision and recall with 95% intervals") + "</div>")
-        if evaluation.ignored_columns:
-            parts.append(f"<p>Gold columns not in the taxonomy (ignored): {esc(', '.join(evaluation.ignored_columns))}</p>")
+        parts += [f"<p>{esc(note[0].upper() + note[1:])}.</p>" for note in evaluation.column_notes()]
     parts.append("<h2>Precision-recall curves (all gold sets together)</h2>")
     parts.append("<p>The model curve ranks documents by the model's probability, the combined curve by "
                  "<code>score_&lt;tag&gt;</code>; dots mark the thresholds in use.</p>")

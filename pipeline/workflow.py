@@ -51,6 +51,16 @@ class GoldResult:
     gold: pd.DataFrame
     predictions: Predictions
     model_where_rules_silent: pd.DataFrame
+    unevaluated_tags: list[str]  # taxonomy tags the gold file has no column for
+
+    def column_notes(self) -> list[str]:
+        """What the gold file's columns and the taxonomy's tags do not share, one note each."""
+        notes = []
+        if self.ignored_columns:
+            notes.append(f"gold columns not in the taxonomy, ignored: {', '.join(self.ignored_columns)}")
+        if self.unevaluated_tags:
+            notes.append(f"taxonomy tags with no gold column, not evaluated: {', '.join(self.unevaluated_tags)}")
+        return notes
 
 
 def evaluate_gold(taxonomy: Taxonomy, model: TagModel, gold_path: str | Path,
@@ -62,7 +72,8 @@ def evaluate_gold(taxonomy: Taxonomy, model: TagModel, gold_path: str | Path,
     systems = {name: predictions.system(name) for name in SYSTEMS}
     results = evaluate_systems(gold, systems, taxonomy.tag_ids, shared)
     silent = evaluate_where_rules_silent(gold, systems["rules"], systems["model"], taxonomy.tag_ids, shared)
-    return GoldResult(str(gold_path), results, ignored, gold, predictions, silent)
+    unevaluated = [tag for tag in taxonomy.tag_ids if tag not in shared]
+    return GoldResult(str(gold_path), results, ignored, gold, predictions, silent, unevaluated)
 
 
 @dataclass
@@ -317,8 +328,8 @@ def run_default(taxonomy_path=DEFAULT_TAXONOMY, corpus=DEFAULT_CORPUS, model_dir
         echo(format_table(evaluation.results))
         echo("\nWhat the model adds (its precision / recall on the documents the rules did not tag):\n")
         echo(format_table(evaluation.model_where_rules_silent))
-        if evaluation.ignored_columns:
-            echo(f"(gold columns not in the taxonomy, ignored: {', '.join(evaluation.ignored_columns)})")
+        for note in evaluation.column_notes():
+            echo(f"({note})")
     out_dir = Path(out_dir)
     tagged = out_dir / "tagged.csv"
     run = tag_files(TaggerSpec(str(taxonomy_path), str(model_dir)), [seed_papers], tagged, jobs=1, progress=progress)

@@ -57,6 +57,7 @@ def test_import_tag_evaluate_explain_end_to_end(capsys, tmp_path, taxonomy, trai
     result = json.loads(out)
     assert result["documents"] == 165
     assert result["ignored_columns"] == ["active_learning", "few_zero_shot"]
+    assert result["unevaluated_tags"] == []
     assert set(result["tags"]) == {*taxonomy.tag_ids, "macro"}
     assert set(result["tags"]["clip_style"]) == {"rules", "model", "combined"}
     assert 0 <= result["tags"]["semi_supervised"]["rules"]["precision"] <= 1
@@ -65,6 +66,19 @@ def test_import_tag_evaluate_explain_end_to_end(capsys, tmp_path, taxonomy, trai
     assert code == 0
     assert out.splitlines()[0].startswith("s001: VLANet")
     assert "weakly_supervised: GIVEN" in out and "rule weak_terms:" in out
+
+
+def test_evaluate_names_the_tags_a_gold_file_has_no_column_for(capsys, tmp_path, taxonomy, trained_model_dir):
+    gold = pd.read_csv(ROOT / "data" / "seed_gold.csv", dtype=str, keep_default_na=False)
+    partial = tmp_path / "partial_gold.csv"
+    gold[["id", "title", "abstract", "clip_style", "distillation"]].rename(
+        columns={"distillation": "distilation"}).to_csv(partial, index=False)  # (a misspelt column)
+    code, out, _ = run(capsys, "evaluate", "--gold", partial, "--model", trained_model_dir,
+                       "--taxonomy", taxonomy.path)
+    assert code == 0 and "| clip_style | combined |" in out and "| distillation |" not in out
+    others = [tag for tag in taxonomy.tag_ids if tag != "clip_style"]
+    assert out.splitlines()[-2:] == ["gold columns not in the taxonomy, ignored: distilation",
+                                     f"taxonomy tags with no gold column, not evaluated: {', '.join(others)}"]
 
 
 def test_rules_with_gold_prints_one_row_per_rule(capsys, taxonomy, small_corpus):
