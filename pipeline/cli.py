@@ -27,6 +27,8 @@ from pipeline.taxonomy import load_taxonomy
 
 MAX_REPORTED_PROBLEMS = 20
 COLUMNS_HINT = "; --columns can name the file's own ones, e.g. --columns abstract=summary"
+GOLD_HELP = (f"gold CSV files (default: {' '.join(workflow.DEFAULT_GOLD)}, those that have a column for a "
+             "tag of the taxonomy)")
 ENCODING_HINT = ("name the file's encoding with --encoding, e.g. --encoding cp1252 for a spreadsheet saved "
                  "as CSV on Windows")
 
@@ -151,7 +153,7 @@ def build_parser() -> argparse.ArgumentParser:
     taxonomy_option(sub)
     sub.add_argument("--corpus", default=workflow.DEFAULT_CORPUS, help="training corpus (default: %(default)s)")
     sub.add_argument("--model", default=workflow.DEFAULT_MODEL, help="where to save the model (default: %(default)s)")
-    sub.add_argument("--gold", nargs="+", default=list(workflow.DEFAULT_GOLD), help="gold CSV files")
+    sub.add_argument("--gold", nargs="+", help=GOLD_HELP)
     sub.add_argument("--papers", default=workflow.DEFAULT_SEED_PAPERS, help="papers to tag (default: %(default)s)")
     sub.add_argument("--out", default=workflow.DEFAULT_OUT, help="output folder (default: %(default)s)")
 
@@ -164,8 +166,8 @@ def build_parser() -> argparse.ArgumentParser:
         taxonomy_option(sub)
         corpus_options(sub, "training corpus")
         sub.add_argument("--model", default=workflow.DEFAULT_MODEL, help="model folder (default: %(default)s)")
-        sub.add_argument("--gold", nargs="*", default=list(workflow.DEFAULT_GOLD),
-                         help="gold CSVs whose precision and recall are kept in the manifest")
+        sub.add_argument("--gold", nargs="*", help=GOLD_HELP + "; their precision and recall are kept in the "
+                         "manifest (--gold alone: none)")
         if name == "retrain":
             sub.add_argument("--out", default=workflow.DEFAULT_OUT, help="where retrain_diff.md goes")
 
@@ -214,7 +216,7 @@ def build_parser() -> argparse.ArgumentParser:
                                                                       "(default: %(default)s)")
 
     sub = command("report", cmd_report, "Write the self-contained HTML evaluation report (out/report.html).")
-    sub.add_argument("--gold", nargs="+", default=list(workflow.DEFAULT_GOLD), help="gold CSV files")
+    sub.add_argument("--gold", nargs="+", help=GOLD_HELP)
     corpus_options(sub, "corpus for rule coverage")
     sub.add_argument("--out", default=workflow.DEFAULT_OUT, help="output folder (default: %(default)s)")
     model_options(sub)

@@ -39,6 +39,10 @@ class MissingColumnsError(InputFileError):
         self.suggestion = suggestion
 
 
+class GoldWithoutTagsError(InputFileError):
+    """A gold file has no column for any tag of the taxonomy (it was labelled for another one)."""
+
+
 class ModelError(TaxotagError):
     """A saved model is missing, tampered with, or does not fit the current taxonomy."""
 

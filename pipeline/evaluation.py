@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline.corpus import REQUIRED_COLUMNS, ReadReport, clean_text, read_all
-from pipeline.errors import InputFileError
+from pipeline.errors import GoldWithoutTagsError, InputFileError
 from pipeline.weak_labels import wilson_interval
 
 SYSTEMS = ("rules", "model", "combined")
@@ -37,7 +37,7 @@ def load_gold(path: str | Path, tag_ids: list[str], columns: dict[str, str] | No
     shared = [tag for tag in tag_ids if tag in label_columns]
     ignored = [c for c in label_columns if c not in tag_ids]
     if not shared:
-        raise InputFileError(f"{path}: no column matches a taxonomy tag ({', '.join(tag_ids)})")
+        raise GoldWithoutTagsError(f"{path}: no column matches a taxonomy tag ({', '.join(tag_ids)})")
     labels = {tag: gold[tag].map(clean_text).str.lower().map(LABEL_VALUES) for tag in shared}
     bad = [f"id {paper!r}, column {tag!r}: {value!r}" for tag in shared
            for paper, value in gold.loc[labels[tag].isna(), ["id", tag]].itertuples(index=False)]

@@ -19,7 +19,7 @@ from pipeline.artifacts import load_model, load_model_and_labels, read_manifest,
 from pipeline.corpus import STDIN, STDIN_NEEDS_FORMAT, ReadReport, read_documents
 from pipeline.evaluation import (SYSTEMS, evaluate_systems, evaluate_where_rules_silent, format_table,
                                  load_gold)
-from pipeline.errors import InputFileError, ModelError, OutputWriteError, TaxotagError
+from pipeline.errors import GoldWithoutTagsError, InputFileError, ModelError, OutputWriteError, TaxotagError
 from pipeline.engines import TaggerSpec, tag_locally, tag_on_dask
 from pipeline.export import STDOUT, ResumableOutput, StreamedOutput, output_format, refuse_overwriting, write_text
 from pipeline.model import TagModel
@@ -61,6 +61,27 @@ class GoldResult:
         if self.unevaluated_tags:
             notes.append(f"taxonomy tags with no gold column, not evaluated: {', '.join(self.unevaluated_tags)}")
         return notes
+
+
+def usable_gold(taxonomy: Taxonomy, gold_paths=None) -> tuple[list[str], list[str]]:
+    """The gold files to evaluate on, and a note for each one left out. `gold_paths` None means the
+    default files, of which one that is missing or has no column for a tag of the taxonomy (a
+    taxonomy of one's own) is left out. Named files must be readable and share a tag: each is read
+    now, so that a mistake in one stops a command before its training, not after."""
+    if gold_paths is not None:
+        for path in gold_paths:
+            load_gold(path, taxonomy.tag_ids)
+        return [str(path) for path in gold_paths], []
+    usable, notes = [], []
+    for path in DEFAULT_GOLD:
+        try:
+            if not Path(path).is_file():
+                raise GoldWithoutTagsError(f"{path}: no such file")
+            load_gold(path, taxonomy.tag_ids)
+            usable.append(path)
+        except GoldWithoutTagsError as exc:
+            notes.append(f"Note: default gold {exc}; not evaluated (name gold files with --gold)")
+    return usable, notes
 
 
 def evaluate_gold(taxonomy: Taxonomy, model: TagModel, gold_path: str | Path,
@@ -191,13 +212,15 @@ class Training:
     diff: list[dict]
     seconds: float
     examples: str = ""  # Markdown: corpus documents whose weak labels changed (retrain_diff.changed_examples)
+    gold_notes: list[str] = field(default_factory=list)  # default gold files left out (usable_gold)
 
     def weak_positives(self, taxonomy: Taxonomy) -> dict[str, int]:
         return self.corpus.positives(taxonomy.tag_ids)
 
     def warnings(self) -> list[str]:
-        """One line a tag the model could not learn (too few weak positives)."""
-        return [f"Warning: {tag}: {note}" for tag, note in self.model.notes.items()]
+        """One line a tag the model could not learn (too few weak positives) and a default gold
+        file left out."""
+        return [f"Warning: {tag}: {note}" for tag, note in self.model.notes.items()] + self.gold_notes
 
 
 def train(taxonomy: Taxonomy, corpus_path, model_dir, gold_paths=(), incremental: bool = False,
@@ -205,8 +228,10 @@ def train(taxonomy: Taxonomy, corpus_path, model_dir, gold_paths=(), incremental
     """Label the corpus, fit (all tags, or with `incremental` only the changed ones, if the old
     model was trained on the same corpus by the same feature code), evaluate on gold and save.
     The old model stays in place until the new one is completely written. `corpus_path` is a
-    path, or a CorpusFile for a corpus with its own column names or encoding."""
+    path, or a CorpusFile for a corpus with its own column names or encoding; `gold_paths` None
+    means the default gold files that fit the taxonomy (usable_gold)."""
     started = time.perf_counter()
+    gold_paths, gold_notes = usable_gold(taxonomy, gold_paths)
     old = _previous_model(model_dir) if incremental else None
     corpus = label_corpus(taxonomy, corpus_path, cache_dir=cache_dir, progress=progress)
     same_corpus = old is not None and old["manifest"].get("corpus", {}).get("sha256") == corpus.sha256
@@ -227,7 +252,7 @@ def train(taxonomy: Taxonomy, corpus_path, model_dir, gold_paths=(), incremental
                         old["manifest"].get("metrics", {}) if old else {}, metrics, same_corpus)
     examples = (changed_examples(taxonomy.tag_ids, corpus.labels, old_labels, corpus.documents, corpus.votes)
                 if same_corpus else "")
-    return Training(model, corpus, evaluations, refitted, diff, time.perf_counter() - started, examples)
+    return Training(model, corpus, evaluations, refitted, diff, time.perf_counter() - started, examples, gold_notes)
 
 
 def _previous_model(model_dir) -> dict | None:
@@ -240,7 +265,7 @@ def _previous_model(model_dir) -> dict | None:
 
 
 def retrain(taxonomy_path=DEFAULT_TAXONOMY, corpus=DEFAULT_CORPUS, model_dir=DEFAULT_MODEL,
-            gold_paths=DEFAULT_GOLD, out_dir=DEFAULT_OUT, progress: bool | None = None, echo=print) -> Training:
+            gold_paths=None, out_dir=DEFAULT_OUT, progress: bool | None = None, echo=print) -> Training:
     """Relabel and retrain after a taxonomy edit; print and write what changed."""
     taxonomy = load_taxonomy(taxonomy_path)
     training = train(taxonomy, corpus, model_dir, gold_paths, incremental=True, progress=progress)
@@ -297,18 +322,23 @@ def write_html_report(taxonomy: Taxonomy, model: TagModel, model_dir, evaluation
     return write_text(out_path, html_report(taxonomy, model_dir, evaluations, Tagger(taxonomy, model), table))
 
 
-def report(taxonomy_path=DEFAULT_TAXONOMY, model_dir=DEFAULT_MODEL, gold_paths=DEFAULT_GOLD,
-           corpus=DEFAULT_CORPUS, out_dir=DEFAULT_OUT, allow_stale: bool = False, cache_dir=DEFAULT_CACHE) -> Path:
-    """Evaluate the saved model on the gold files and write out/report.html."""
+def report(taxonomy_path=DEFAULT_TAXONOMY, model_dir=DEFAULT_MODEL, gold_paths=None,
+           corpus=DEFAULT_CORPUS, out_dir=DEFAULT_OUT, allow_stale: bool = False, cache_dir=DEFAULT_CACHE,
+           echo=print) -> Path:
+    """Evaluate the saved model on the gold files (None: the default ones that fit the taxonomy)
+    and write out/report.html."""
     taxonomy = load_taxonomy(taxonomy_path)
     model = load_model(model_dir, taxonomy, allow_stale=allow_stale)
+    gold_paths, notes = usable_gold(taxonomy, gold_paths)
+    for note in notes:
+        echo(note)
     evaluations = [evaluate_gold(taxonomy, model, path) for path in gold_paths]
     votes = label_corpus(taxonomy, corpus, cache_dir=cache_dir, progress=False).votes
     return write_html_report(taxonomy, model, model_dir, evaluations, votes, Path(out_dir) / "report.html")
 
 
 def run_default(taxonomy_path=DEFAULT_TAXONOMY, corpus=DEFAULT_CORPUS, model_dir=DEFAULT_MODEL,
-                gold_paths=DEFAULT_GOLD, seed_papers=DEFAULT_SEED_PAPERS, out_dir=DEFAULT_OUT,
+                gold_paths=None, seed_papers=DEFAULT_SEED_PAPERS, out_dir=DEFAULT_OUT,
                 progress: bool | None = None, echo=print) -> dict:
     """The main job: label the corpus, train, evaluate on gold, tag the seed papers, write a report."""
     started = time.perf_counter()

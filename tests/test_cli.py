@@ -3,6 +3,7 @@ import io
 import itertools
 import json
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -11,7 +12,9 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
+from pipeline.artifacts import load_model
 from pipeline.cli import build_parser, main
+from pipeline.taxonomy import parse_taxonomy
 from tests.conftest import MINIMAL_TAXONOMY, ROOT
 
 
@@ -79,6 +82,37 @@ def test_evaluate_names_the_tags_a_gold_file_has_no_column_for(capsys, tmp_path,
     others = [tag for tag in taxonomy.tag_ids if tag != "clip_style"]
     assert out.splitlines()[-2:] == ["gold columns not in the taxonomy, ignored: distilation",
                                      f"taxonomy tags with no gold column, not evaluated: {', '.join(others)}"]
+
+
+OWN_TAXONOMY = """
+tags:
+  - id: diffusion
+    name: Diffusion models
+    description: Generates with a diffusion model.
+    rules: [{phrase: [diffusion model, latent diffusion]}]
+"""
+
+
+def test_training_a_taxonomy_of_ones_own_leaves_out_the_default_gold_that_does_not_fit(capsys, tmp_path, monkeypatch,
+                                                                                        small_corpus):
+    """The default gold files fit the default taxonomy; with another, training used to end in an
+    error after all its work, and the model was not saved."""
+    (tmp_path / "data").mkdir()
+    shutil.copy(ROOT / "data" / "seed_gold.csv", tmp_path / "data")  # (and no arXiv gold file)
+    (tmp_path / "own.yaml").write_text(OWN_TAXONOMY)
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run(capsys, "train", "--taxonomy", "own.yaml", "--corpus", small_corpus)
+    assert code == 0 and out.rstrip().endswith("-> models/default/")
+    left_out = "not evaluated (name gold files with --gold)"
+    assert err.splitlines() == [
+        f"Note: default gold data/seed_gold.csv: no column matches a taxonomy tag (diffusion); {left_out}",
+        f"Note: default gold data/arxiv_dev_gold.csv: no such file; {left_out}"]
+    assert load_model(tmp_path / "models" / "default", parse_taxonomy(OWN_TAXONOMY, "own.yaml")).tag_ids == ["diffusion"]
+
+    shutil.rmtree(tmp_path / "models")
+    code, _, err = run(capsys, "train", "--taxonomy", "own.yaml", "--corpus", small_corpus, "--gold", "data/seed_gold.csv")
+    assert (code, err) == (1, "Error: data/seed_gold.csv: no column matches a taxonomy tag (diffusion)\n")
+    assert [path.name for path in (tmp_path / "models").iterdir()] == []  # (checked first: nothing labelled, cached)
 
 
 def test_rules_with_gold_prints_one_row_per_rule(capsys, taxonomy, small_corpus):
