@@ -39,6 +39,7 @@ DEFAULT_MODEL = "models/default"
 DEFAULT_GOLD = ("data/seed_gold.csv", "data/arxiv_dev_gold.csv")
 DEFAULT_SEED_PAPERS = "data/seed_papers.jsonl"
 DEFAULT_OUT = "out"
+GOLD_LEFT_OUT = "; not evaluated (name gold files with --gold)"
 
 
 @dataclass
@@ -74,13 +75,15 @@ def usable_gold(taxonomy: Taxonomy, gold_paths=None) -> tuple[list[str], list[st
         return [str(path) for path in gold_paths], []
     usable, notes = [], []
     for path in DEFAULT_GOLD:
+        if not Path(path).is_file():
+            notes.append(f"Note: default gold {path}: no such file{GOLD_LEFT_OUT}")
+            continue
         try:
-            if not Path(path).is_file():
-                raise GoldWithoutTagsError(f"{path}: no such file")
             load_gold(path, taxonomy.tag_ids)
-            usable.append(path)
         except GoldWithoutTagsError as exc:
-            notes.append(f"Note: default gold {exc}; not evaluated (name gold files with --gold)")
+            notes.append(f"Note: default gold {exc}{GOLD_LEFT_OUT}")
+            continue
+        usable.append(path)
     return usable, notes
 
 
