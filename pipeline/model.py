@@ -19,7 +19,7 @@ from scipy import sparse
 
 from pipeline.errors import TaxotagError
 from pipeline.rules import Mention
-from pipeline.words import CodeTable, analyze, split_words, word_hashes
+from pipeline.words import FUNCTION_WORDS, CodeTable, analyze, content_words, word_hashes
 from pipeline.workers import start_worker
 
 VECTORIZER_PARAMS = {
@@ -30,8 +30,10 @@ VECTORIZER_PARAMS = {
     "sublinear_tf": True,
     "dtype": np.float32,
 }
-SAVED_PARAMS = {"analyzer": "words and word bigrams (pipeline.words.analyze)", "sublinear_tf": True}
+SAVED_PARAMS = {"analyzer": "content words and their bigrams (pipeline.words.analyze)", "sublinear_tf": True}
 """What a saved model records of its vectorizer (the transform below re-implements it)."""
+_FUNCTION_WORD_HASHES = word_hashes(sorted(FUNCTION_WORDS))[0]
+"""The hashes of the words TagModel.transform leaves out, as analyze does."""
 MIN_POSITIVES = 5
 """A tag with fewer weak positives than this gets no model (its score stays 0)."""
 
@@ -52,15 +54,18 @@ class TagModel:
     def __post_init__(self):
         if self.params.get("analyzer") != SAVED_PARAMS["analyzer"]:
             raise ValueError(f"a model whose features come from {self.params.get('analyzer', 'another tokenizer')!r}; "
-                             "this version of taxotag needs a model trained by it")
+                             "this version of taxotag needs one trained by it: run `taxotag train`")
         # Every word of the vocabulary gets an id; unigram features map word id -> column, and
         # bigram features are found by their code (first id * words + second id) in a hash table.
+        # Function words get the id -1, so that term_counts can drop them.
         hashes, lengths = word_hashes(self.vocabulary)
         if len(lengths) and not ((lengths == 1) | (lengths == 2)).all():
             raise ValueError("a vocabulary term is not one word or two")
         word_ids, unique = pd.factorize(hashes)
         self._n_words = len(unique)
-        self._word_ids = CodeTable(unique.astype(np.int64), np.arange(len(unique), dtype=np.int64))
+        function_words = np.setdiff1d(_FUNCTION_WORD_HASHES, unique)
+        self._word_ids = CodeTable(np.concatenate([unique.astype(np.int64), function_words]),
+                                   np.concatenate([np.arange(len(unique)), np.full(len(function_words), -1)]))
         first = np.cumsum(lengths) - lengths  # where each term's words start in word_ids
         unigram, bigram = np.flatnonzero(lengths == 1), np.flatnonzero(lengths == 2)
         self._unigram_column = np.full(self._n_words + 1, -1, dtype=np.int64)
@@ -82,6 +87,8 @@ class TagModel:
         unknown = self._n_words
         ids = self._word_ids.get(hashes, missing=unknown)
         rows = np.repeat(np.arange(len(lengths)), lengths)
+        content = ids >= 0  # function words out, so that their neighbours make a bigram
+        ids, rows = ids[content], rows[content]
         columns = self._unigram_column[ids]
         keep = columns >= 0
         found_rows, found_columns = [rows[keep]], [columns[keep]]
@@ -208,13 +215,13 @@ def fit_model(texts, labels: np.ndarray, tag_ids: list[str]) -> tuple[TagModel, 
 
 def count_vocabulary(texts) -> tuple[list[str], sparse.csr_matrix]:
     """The vocabulary that scikit-learn's TfidfVectorizer(**VECTORIZER_PARAMS).fit(texts) chooses
-    (a test checks), and the documents x vocabulary term counts, from one split_words per text.
+    (a test checks), and the documents x vocabulary term counts, from one content_words per text.
 
     Terms are words and bigrams in at least min_df texts and at most max_df of them; of those the
     max_features most frequent (ties in alphabetical order), listed alphabetically. Each term is
     a code here: a word's id, or for a bigram n_words + first id * n_words + second id.
     """
-    token_lists = [split_words(text) for text in texts]
+    token_lists = [content_words(text) for text in texts]
     lengths = np.fromiter(map(len, token_lists), dtype=np.int64, count=len(token_lists))
     word_ids = collections.defaultdict(itertools.count().__next__)  # a new word gets the next id
     ids = np.fromiter(map(word_ids.__getitem__, itertools.chain.from_iterable(token_lists)),

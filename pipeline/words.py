@@ -39,9 +39,31 @@ def split_words(text: str) -> list[str]:
     return normalise_words(text).split()
 
 
+FUNCTION_WORDS = frozenset("""
+a an the this that these those
+of in on at to for by with from into onto upon over under about across along among between through via within
+and or but as if so than then while whereas thus hence also both either neither
+is are was were be been being am has have had having do does did done
+can could may might must shall should will would
+it its itself we our ours us they their them theirs he his she her i my me you your
+which who whom whose what where when how why there here such each every any some all more most other another
+""".split())
+"""Words the model leaves out: articles, prepositions, conjunctions, auxiliaries, pronouns and
+determiners, which carry no topic ("the remaining", "to further" were the terms that explain
+showed). Unlike scikit-learn's 'english' list, negations and contrast words (no, not, without,
+unlike, instead, beyond) stay in: they are what tells a passing mention from a central one."""
+
+
+def content_words(text: str) -> list[str]:
+    """The words of a text, function words left out."""
+    return [word for word in split_words(text) if word not in FUNCTION_WORDS]
+
+
 def analyze(text: str) -> list[str]:
-    """The terms of a text for scikit-learn's TfidfVectorizer: its words and word bigrams."""
-    words = split_words(text)
+    """The terms of a text for scikit-learn's TfidfVectorizer: its content words and the bigrams
+    of neighbouring content words (function words are dropped first, as TfidfVectorizer drops
+    stop words before it forms n-grams)."""
+    words = content_words(text)
     return words + [f"{first} {second}" for first, second in zip(words, words[1:])]
 
 

@@ -132,6 +132,16 @@ def test_fast_transform_equals_scikit_learn(trained_model_dir, taxonomy, small_c
     assert difference.max() < 1e-6
 
 
+def test_no_model_term_is_or_holds_a_function_word(trained_model_dir, taxonomy):
+    """explain and the evidence column show model terms: never 'the', 'of the' or 'between the'."""
+    from pipeline.words import FUNCTION_WORDS
+
+    model = load_model(trained_model_dir, taxonomy)
+    assert len(model.vocabulary) > 1000
+    assert not {word for term in model.vocabulary for word in term.split()} & FUNCTION_WORDS
+    assert {"not", "without", "unlike"} <= set(model.vocabulary)  # the words that mark passing mentions stay
+
+
 def test_fitted_features_match_scikit_learn(small_corpus):
     """fit_model's vocabulary, idf and features are scikit-learn TfidfVectorizer's."""
     from sklearn.feature_extraction.text import TfidfVectorizer
@@ -171,7 +181,11 @@ def test_words_split_at_punctuation_and_symbols_but_not_hyphens():
 
     assert split_words("Self-Supervised (SSL) pre-training, e.g. GPT-4o’s “CLIP”—features\u00a0+3.5%") == [
         "self-supervised", "ssl", "pre-training", "e", "g", "gpt-4o", "s", "clip", "features", "3", "5"]
-    assert analyze("A b, c") == ["a", "b", "c", "a b", "b c"]
+    assert analyze("A b, c") == ["b", "c", "b c"]
+    # function words are left out before bigrams are formed; negations and contrast words stay
+    assert analyze("Unlike the teacher of a student: not labels") == [
+        "unlike", "teacher", "student", "not", "labels",
+        "unlike teacher", "teacher student", "student not", "not labels"]
 
 
 def test_a_model_from_an_older_format_is_refused_with_advice(trained_model_dir, taxonomy, tmp_path):
