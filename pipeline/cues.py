@@ -36,10 +36,32 @@ def title_name(title: str) -> str | None:
     return found.group(1) if found and len(found.group(1)) >= 3 else None
 
 
-def name_pattern(name: str | None):
-    """A regex for a method name as a whole word (not "MERA-v2"), or None for no name. A sentence
-    that names the paper's method says what the paper does, as one with "we propose" does."""
-    return None if name is None else re.compile(r"(?<![\w-])" + re.escape(name) + r"(?![\w-])")
+class MethodName:
+    """Finds the paper's method name as a whole word (not in "MERA-v2" or "XMERA"): a sentence that
+    names it says what the paper does, as one with "we propose" does. str.find and a look at the
+    characters on either side, as the regex (?<![\\w-])NAME(?![\\w-]) would; a regex compiled for
+    each document's name cost 0.17 ms, a tenth of the rules' time on the corpus."""
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def find(self, text: str, start: int = 0, end: int | None = None) -> int:
+        """Where the name first stands as a whole word in text[start:end], or -1. The character
+        before `start` counts, the one at `end` does not (as with a regex's pos and endpos)."""
+        end = len(text) if end is None else min(end, len(text))
+        position = text.find(self.name, start, end)
+        while position >= 0:
+            after = position + len(self.name)
+            before_ok = position == 0 or not _in_word(text[position - 1])
+            if before_ok and (after == end or not _in_word(text[after])):
+                return position
+            position = text.find(self.name, position + 1, end)
+        return -1
+
+
+def _in_word(character: str) -> bool:
+    """A character that would make a name part of a longer word: a regex's \\w, or a hyphen."""
+    return character.isalnum() or character in "_-"
 
 
 def _clause_start(text: str, sentence_start: int, position: int) -> int:
@@ -148,14 +170,15 @@ class CueSet:
                           name=None) -> int | None:
         """Where the abstract's first claim sentence starts (None when it has none): the sentences
         before it are the background, what the field or earlier work does."""
-        found = [match.start() for match in (
-            self._claims.search(lowered, title_length) if self._claims is not None else None,
-            name.search(text, title_length) if name is not None else None) if match is not None]
+        claim = self._claims.search(lowered, title_length) if self._claims is not None else None
+        found = [position for position in (claim.start() if claim else -1,
+                                           name.find(text, title_length) if name is not None else -1)
+                 if position >= 0]
         return sentences.of(min(found))[0] if found else None
 
     def is_claim(self, text: str, lowered: str, sentence, name=None) -> bool:
         """Whether a sentence says what the paper does: it has a claim cue, or it names the
-        paper's method (`name`, from name_pattern)."""
+        paper's method (`name`, a MethodName)."""
         if self._claims is not None and self._claims.search(lowered, *sentence) is not None:
             return True
-        return name is not None and name.search(text, *sentence) is not None
+        return name is not None and name.find(text, *sentence) >= 0

@@ -19,7 +19,7 @@ import spacy
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
 
-from pipeline.cues import CueSet, Sentences, name_pattern, normalise, phrases_regex, plural, title_name
+from pipeline.cues import CueSet, MethodName, Sentences, normalise, phrases_regex, plural, title_name
 from pipeline.taxonomy import Rule, Taxonomy, has_word
 from pipeline.typography import plain_text, typographic_characters
 
@@ -427,7 +427,7 @@ class RuleSet:
         lowered = text.lower() if lowered is None else lowered
         sentences = Sentences(text, title_length)
         own_name = title_name(text[:title_length])
-        name = name_pattern(own_name)
+        name = MethodName(own_name) if own_name else None
         clashing_name = own_name.casefold() if own_name and self.context.own_name_passing else None
         background_end = functools.cache(  # computed only when a skip_background rule needs it
             lambda: self._cues.first_claim_start(text, lowered, sentences, title_length, name))

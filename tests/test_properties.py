@@ -199,6 +199,24 @@ def test_code_table_finds_exactly_what_a_dict_finds(table, queries):
     assert found.tolist() == [table.get(code, -1) for code in queries + list(table)]
 
 
+NAME_PIECES = st.sampled_from(["MERA", "mera", "-", "_", "x", "X2", "2", "é", " ", ".", "MERA-v2", "G-SimCLR",
+                              "\u00b2", "\u0663", "\u2160"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(NAME_PIECES, max_size=12).map("".join), st.sampled_from(["MERA", "G-SimCLR", "X2"]),
+       st.integers(0, 40), st.one_of(st.none(), st.integers(0, 40)))
+def test_method_name_finds_what_the_whole_word_regex_finds(text, name, start, end):
+    """MethodName.find replaced a regex compiled per document; it must find the same place."""
+    import re
+
+    from pipeline.cues import MethodName
+
+    regex = re.compile(r"(?<![\w-])" + re.escape(name) + r"(?![\w-])")
+    match = regex.search(text, start) if end is None else regex.search(text, start, end)
+    assert MethodName(name).find(text, start, end) == (match.start() if match else -1)
+
+
 @SETTINGS
 @given(st.lists(st.text(st.characters(blacklist_categories=("Cs",)), max_size=40), max_size=6))
 def test_word_hashes_hash_exactly_the_words_split_words_finds(texts):

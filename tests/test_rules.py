@@ -1,6 +1,6 @@
 import pytest
 
-from pipeline.cues import name_pattern, title_name
+from pipeline.cues import MethodName, title_name
 from pipeline.rules import ABSTAIN, FIRED, PASSING, Mention, RuleSet, phrase_variants
 from pipeline.taxonomy import parse_taxonomy
 from pipeline.typography import plain_text
@@ -156,11 +156,13 @@ def test_a_cue_further_back_than_the_window_leaves_the_mention_central(ruleset):
     ("Rethinking: Pretraining", None), ("3D: Scenes", None), ("A study without a colon", None),
 ])
 def test_method_name_comes_from_a_one_word_title_prefix(title, name):
-    found = name_pattern(title_name(title))
+    found = title_name(title)
     if name is None:
         assert found is None
     else:
-        assert found.search(f"Then {name}, our model, wins.") and not found.search(f"Then {name}-v2 wins.")
+        method = MethodName(found)
+        assert method.find(f"Then {name}, our model, wins.") == 5
+        assert method.find(f"Then {name}-v2 wins.") == -1 and method.find(f"Then X{name} wins.") == -1
 
 
 OWN_NAME = """
