@@ -300,6 +300,22 @@ def _compile_regex(pattern: str, case_sensitive: bool, longest_match: bool = Fal
     return re2.compile(pattern, options)
 
 
+def _regex_set(keys: list[tuple[str, bool]]):
+    """An RE2 Set of the regexes (pattern, case_sensitive), for one scan that says which match;
+    None when RE2 cannot build it (within REGEX_MAX_MEM), and each regex then scans on its own."""
+    options = re2.Options()
+    options.log_errors = False
+    options.max_mem = REGEX_MAX_MEM
+    regex_set = re2.Set.SearchSet(options)
+    try:
+        for pattern, case_sensitive in keys:
+            regex_set.Add(pattern if case_sensitive else f"(?i:{pattern})")
+        regex_set.Compile()
+    except re2.error:
+        return None
+    return regex_set
+
+
 def _re2_subject(text: str):
     """What to give an RE2 regex: ASCII text as bytes (the same offsets, and RE2 does not have to
     convert it to UTF-8 and back on every call), other text as it is."""
@@ -341,6 +357,15 @@ class RuleSet:
         self._reads_tokens = self._tokenize_all or bool(self._token_keys)  # some phrase or pattern rule
         self._prefilter = (_compile_regex("|".join(sorted(self._token_keys)), case_sensitive=True, longest_match=True)
                            if self._token_keys else None)  # None with no phrase or pattern rule
+        self._regex_list = list(self._regexes.values())
+        self._regex_set = _regex_set(list(self._regexes)) if len(self._regexes) > 1 else None
+
+    def _matching_regexes(self, subject) -> list[tuple[list[int], object]]:
+        """The (rules, regex) pairs whose regex matches somewhere in the subject: one RE2 Set scan
+        finds them, so that most documents, which no regex rule matches, are scanned once."""
+        if self._regex_set is None:
+            return self._regex_list
+        return [self._regex_list[i] for i in sorted(self._regex_set.Match(subject) or ())]
 
     def token_windows(self, text: str, lowered: str) -> list[tuple[int, int]]:
         """The parts of a text to tokenize: around each pre-filter hit (a place where a phrase or
@@ -416,7 +441,7 @@ class RuleSet:
                     for match_id, start, end in matcher(doc):
                         char_spans.add((int(self._vocab.strings[match_id]), starts[start], ends[end - 1]))
         subject = _re2_subject(text) if self._regexes else text
-        for rules, regex in self._regexes.values():
+        for rules, regex in self._matching_regexes(subject):
             spans = [(m.start(), m.end()) for m in regex.finditer(subject) if m.end() > m.start()]
             char_spans.update((rule, start, end) for rule in rules for start, end in spans)
         if title_length and is_all_caps(text[:title_length]):

@@ -239,17 +239,20 @@ def test_mentions_carry_evidence_spans(ruleset):
     assert mention.in_title and mention.passing is None
 
 
-def test_prefilter_never_changes_the_votes(taxonomy):
-    """Only the parts of documents where a phrase or pattern rule could match are tokenized; the
-    votes must be exactly those of tokenizing everything."""
+def test_prefilters_never_change_the_votes(taxonomy):
+    """Only the parts of documents where a phrase or pattern rule could match are tokenized, and
+    only the regexes that an RE2 Set scan finds are run; the votes must be exactly those of
+    tokenizing everything and running every regex."""
     import pandas as pd
 
     from tests.conftest import ROOT
 
-    gold = pd.read_csv(ROOT / "data" / "arxiv_dev_gold.csv")
+    gold = pd.concat([pd.read_csv(ROOT / "data" / name) for name in ("arxiv_dev_gold.csv", "seed_gold.csv")])
     fast = RuleSet(taxonomy)
     slow = RuleSet(taxonomy)
     slow._tokenize_all = True
+    assert fast._regex_set is not None and len(fast._regex_list) > 1
+    slow._regex_set = None
     titles, abstracts = gold["title"].tolist(), gold["abstract"].tolist()
     fast_votes, slow_votes = fast.apply(titles, abstracts), slow.apply(titles, abstracts)
     assert (fast_votes.matrix == slow_votes.matrix).all()
