@@ -25,7 +25,7 @@ from pipeline.corpus import REQUIRED_COLUMNS
 from pipeline.model import TagModel, mask_mentions
 from pipeline.rules import ABSTAIN, FIRED, RuleSet, RuleVotes, document_text
 from pipeline.taxonomy import Taxonomy
-from pipeline.weak_labels import resolve_labels, rule_scores
+from pipeline.weak_labels import resolve_labels, rule_scores, vetoes
 
 TOP_FEATURES = 3
 
@@ -139,6 +139,49 @@ class Tagger:
                 pieces.append("implied by another tag")
             parts.append(f"{tag_id}: " + "; ".join(pieces))
         return " | ".join(parts)
+
+
+    def decisions(self, predictions: Predictions, row: int) -> list[str]:
+        """For each tag, in words, why one document got it or not (`explain` prints these)."""
+        votes, tags = predictions.votes, self.taxonomy.tags
+        rule_score = rule_scores(self.taxonomy, votes)[row]
+        direct = rule_score >= self._minimum
+        every_model_positive = predictions.probabilities >= self.thresholds
+        model_positive = every_model_positive[row]
+        allowed = self._model_adds(every_model_positive, votes)[row]
+        excluded_by = vetoes(self.taxonomy, votes, row)
+        reasons = []
+        for j, tag in enumerate(tags):
+            excluders = excluded_by[tag.id]
+            rules = f"rule score {rule_score[j]:g} {'>=' if direct[j] else '<'} min_score {self._minimum[j]:g}"
+            model = (f"model {predictions.probabilities[row, j]:.3f} {'>=' if model_positive[j] else '<'} "
+                     f"threshold {self.thresholds[j]:.2f}")
+            if predictions.combined[row, j]:
+                if direct[j] and not excluders:
+                    reasons.append(f"by its rules ({rules})")
+                elif model_positive[j] and allowed[j] and not excluders:
+                    reasons.append(f"added by the model ({model}; policy model_adds: "
+                                   f"{self.taxonomy.policy.model_adds})")
+                else:
+                    reasons.append("implied by another tag (implies, or a child tag's parent)")
+            elif excluders and (direct[j] or (model_positive[j] and allowed[j])):
+                reasons.append(f"excluded by {', '.join(excluders)} ({rules}; {model})")
+            elif model_positive[j]:
+                policy = self.taxonomy.policy.model_adds
+                reasons.append(f"{rules}; {model}, but policy model_adds: {policy} {_POLICY_NEEDS[policy]}")
+            else:
+                reasons.append(f"{rules}; {model}")
+        return reasons
+
+
+_POLICY_NEEDS = {
+    "with_strong_mention": "lets the model add a tag only where a rule that could give it alone "
+                           "(weight >= min_score) matched",
+    "with_mention": "lets the model add a tag only where one of the tag's rules matched",
+    "never": "lets only the rules give a tag",
+    "always": "",  # (the model adds every tag that reaches its threshold)
+}
+"""What each policy.model_adds asks before the model may add a tag, for `explain`."""
 
 
 def output_columns(tag_ids: list[str], input_columns, with_abstract: bool = False) -> list[str]:

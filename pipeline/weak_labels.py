@@ -51,6 +51,21 @@ def resolve_labels(taxonomy: Taxonomy, votes: RuleVotes, also_positive: np.ndarr
     return close_labels(taxonomy, labels)
 
 
+def vetoes(taxonomy: Taxonomy, votes: RuleVotes, row: int) -> dict[str, list[str]]:
+    """{tag id: what excludes it in one document}, named as resolve_labels applies them: a fired
+    rule with `excludes` ("rule self_training") or a tag its rules gave with `excludes` ("tag X")."""
+    direct = rule_scores(taxonomy, votes)[row] >= [tag.min_score for tag in taxonomy.tags]
+    found = {tag_id: [] for tag_id in taxonomy.tag_ids}
+    for r, info in enumerate(votes.rules):
+        if votes.matrix[row, r] == FIRED:
+            for tag_id in info.rule.excludes:
+                found[tag_id].append(f"rule {info.id}")
+    for tag, given in zip(taxonomy.tags, direct):
+        for tag_id in tag.excludes if given else ():
+            found[tag_id].append(f"tag {tag.id}")
+    return found
+
+
 def close_labels(taxonomy: Taxonomy, labels: np.ndarray) -> np.ndarray:
     """Add implied tags and ancestors to a documents x tags boolean matrix."""
     column = {tag_id: j for j, tag_id in enumerate(taxonomy.tag_ids)}

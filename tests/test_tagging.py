@@ -80,3 +80,37 @@ def test_an_input_column_named_like_an_output_column_is_kept_as_input_name(train
     assert list(out.columns)[-4:] == ["input_input_tags", "input_tags", "input_evidence", "year"]
     assert out.loc[0, "input_input_tags"] == "to read" and out.loc[0, "input_evidence"] == "mine"
     assert "self_supervised" in out.loc[0, "tags"].split(";")
+
+
+def test_decisions_say_why_a_tag_was_given_or_not(trained_model_dir, taxonomy):
+    """explain's reasons: given by the rules, excluded by a rule, held back by the policy, added by
+    the model (every threshold at 0 here, so the model says yes to everything)."""
+    titles = ["Self-training for object detection", "Learning from unlabeled data"]
+    abstracts = ["We propose a self-supervised and self-training detector with pseudo-labels.",
+                 "We train a detector with unlabeled data and a new loss."]
+    ssl = taxonomy.tag_ids.index("self_supervised")
+    semi = taxonomy.tag_ids.index("semi_supervised")
+    strict = eager_tagger(trained_model_dir, taxonomy, "with_strong_mention")
+    predictions = strict.predict(titles, abstracts)
+    first, second = strict.decisions(predictions, 0), strict.decisions(predictions, 1)
+    assert first[semi].startswith("by its rules (rule score ") and predictions.combined[0, semi]
+    assert first[ssl].startswith("excluded by rule self_training (") and not predictions.combined[0, ssl]
+    assert not predictions.combined[1, ssl] and second[ssl].startswith("rule score 0.5 < min_score 1; model ")
+    assert second[ssl].endswith("but policy model_adds: with_strong_mention lets the model add a tag only where "
+                                "a rule that could give it alone (weight >= min_score) matched")
+    eager = eager_tagger(trained_model_dir, taxonomy, "always")
+    predictions = eager.predict(titles, abstracts)
+    assert predictions.combined[1, ssl]
+    assert eager.decisions(predictions, 1)[ssl].startswith("added by the model (model ")
+
+
+def test_explain_prints_each_tags_decision(capsys, trained_model_dir, taxonomy):
+    from pipeline.cli import main
+    from tests.conftest import ROOT
+
+    code = main(["explain", "s001", "--input", str(ROOT / "data" / "seed_papers.jsonl"),
+                 "--model", str(trained_model_dir), "--taxonomy", str(taxonomy.path)])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "weakly_supervised: GIVEN (score 0.7" in out and "): by its rules (rule score " in out
+    assert all(f"{tag}: " in out for tag in taxonomy.tag_ids)
