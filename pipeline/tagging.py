@@ -140,7 +140,6 @@ class Tagger:
             parts.append(f"{tag_id}: " + "; ".join(pieces))
         return " | ".join(parts)
 
-
     def decisions(self, predictions: Predictions, row: int) -> list[str]:
         """For each tag, in words, why one document got it or not (`explain` prints these)."""
         votes, tags = predictions.votes, self.taxonomy.tags
