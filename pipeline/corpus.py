@@ -141,7 +141,8 @@ def read_documents(path: str | Path, chunk_size: int = 5000, report: ReadReport 
         else:
             records = _csv_records(text, source, delimiter="\t" if kind == "tsv" else ",")
     if kind not in SELF_NAMED_KINDS:
-        records = _renamed(records, source, inverted_index=inverted_index and kind in JSON_KINDS)
+        records = _renamed(records, source, inverted_index=inverted_index and kind in JSON_KINDS,
+                           notes=kind in JSON_KINDS)
     chunk: list[dict] = []
     name = str(path)  # (one string for all the file's ids in report.file_of_id)
     first_keys, kept = None, 0
@@ -218,15 +219,19 @@ def _empty_frame() -> pd.DataFrame:
     return pd.DataFrame({column: pd.Series(dtype=object) for column in REQUIRED_COLUMNS})
 
 
-def _renamed(records, source: dict[str, str], inverted_index: bool = False) -> Iterator[tuple[int, dict]]:
+def _renamed(records, source: dict[str, str], inverted_index: bool = False,
+             notes: bool = False) -> Iterator[tuple[int, dict]]:
     """Records with the file's columns named in `source` ({ours: theirs}) renamed to ours.
 
     A column is found by `_column_in`; one of our names that the file uses for another column
     (an `abstract` column when `summary` is named the abstract) is left out. With `inverted_index`,
-    a record without an abstract takes OpenAlex's `abstract_inverted_index` for it.
+    a record without an abstract takes OpenAlex's `abstract_inverted_index` for it; with `notes`,
+    an OpenReview note's `content` fields are read as the record's own (openreview_fields).
     """
     for line, record in records:
         if isinstance(record, dict):
+            if notes:
+                record = openreview_fields(record)
             found = {ours: _column_in(record, theirs) for ours, theirs in source.items()}
             if inverted_index and found["abstract"] is None and INVERTED_INDEX in record:
                 found["abstract"] = INVERTED_INDEX
@@ -282,6 +287,26 @@ def _clean_record(record, path: str, line: int, report: ReadReport) -> dict | No
         return None
     report.file_of_id[document["id"]] = path
     return document
+
+
+OPENREVIEW_CONTENT = "content"
+
+
+def openreview_fields(record: dict) -> dict:
+    """An OpenReview note ({"id": ..., "content": {"title": {"value": ...}, "abstract": ...}}, as
+    its API and openreview-py give them; API v1 without the {"value": ...}) with its content
+    fields beside its id, venue and keywords included; other records as they are. A field the
+    note itself has (its id) is not replaced."""
+    content = record.get(OPENREVIEW_CONTENT)
+    if not isinstance(content, dict) or "title" in record or "abstract" in record:
+        return record
+    if "title" not in content and "abstract" not in content:
+        return record
+    lifted = {key: value for key, value in record.items() if key != OPENREVIEW_CONTENT}
+    for key, value in content.items():
+        if key not in lifted:
+            lifted[key] = value["value"] if isinstance(value, dict) and "value" in value else value
+    return lifted
 
 
 INVERTED_INDEX = "abstract_inverted_index"
@@ -457,6 +482,8 @@ def _json_document_records(text: TextSource, source: dict[str, str],
     names = [source["title"], source["abstract"]] + ([INVERTED_INDEX] if inverted_index else [])
 
     def is_record(keys) -> bool:
+        if "id" in keys and OPENREVIEW_CONTENT in keys:  # an OpenReview note
+            return True
         return any(_column_in(keys, name) is not None for name in names)
 
     for number, raw in json_records(text.blocks(), text.path, is_record):

@@ -334,6 +334,52 @@ def test_an_openalex_abstract_is_rebuilt_from_its_inverted_index(tmp_path):
     assert named["abstract"].tolist() == frame["abstract"].tolist()
 
 
+OPENREVIEW_V2 = [  # as the API (/notes) and openreview-py give them
+    {"id": "aB3xYz", "forum": "aB3xYz", "number": 4217, "invitations": ["ICLR.cc/2025/Conference/-/Submission"],
+     "content": {"title": {"value": "Masked Autoencoders for Point Clouds"},
+                 "abstract": {"value": "We propose a self-supervised masked autoencoder."},
+                 "keywords": {"value": ["self-supervised learning", "point clouds"]},
+                 "venue": {"value": "ICLR 2025 Poster"}, "id": {"value": "not the note's id"}}},
+    {"id": "Qw9Er7", "forum": "Qw9Er7", "content": {"title": {"value": "Withdrawn, no abstract"}}},
+    {"id": "Zx5Cv1", "forum": "Zx5Cv1", "content": {"title": {"value": "Distilling Teachers"},
+                                                    "abstract": {"value": "We distill a teacher."}}},
+]
+
+
+@pytest.mark.parametrize("layout", ["api_v2_document", "api_v1_document", "jsonl"])
+def test_openreview_notes_are_read_with_their_content_fields(tmp_path, layout):
+    """Conference papers (ICLR, NeurIPS, TMLR) come from OpenReview, whose notes hold title and
+    abstract in `content` (API v2: each as {"value": ...}); the note's id stays its id."""
+    notes = OPENREVIEW_V2
+    if layout == "api_v1_document":
+        notes = [{**note, "content": {key: value["value"] for key, value in note["content"].items()}}
+                 for note in notes]
+    path = tmp_path / ("notes.jsonl" if layout == "jsonl" else "notes.json")
+    if layout == "jsonl":
+        write_jsonl(path, notes)
+    else:
+        path.write_text(json.dumps({"notes": notes, "count": len(notes)}, indent=1))
+    report = ReadReport()
+    frame = read_all(path, report=report)
+    assert frame["id"].tolist() == ["aB3xYz", "Zx5Cv1"]
+    assert frame["title"].tolist() == ["Masked Autoencoders for Point Clouds", "Distilling Teachers"]
+    assert frame["abstract"].tolist() == ["We propose a self-supervised masked autoencoder.", "We distill a teacher."]
+    assert frame.loc[0, "venue"] == "ICLR 2025 Poster" and frame.loc[0, "number"] == 4217
+    assert frame.loc[0, "keywords"] == ["self-supervised learning", "point clouds"]
+    assert "content" not in frame.columns
+    (problem,) = report.problems  # like any record without an abstract
+    assert str(problem).startswith(f"{path}, line ") and str(problem).endswith(": missing abstract")
+
+
+def test_a_record_with_its_own_title_keeps_its_content_column(tmp_path):
+    """Only a record without a title or abstract of its own is read as an OpenReview note."""
+    path = tmp_path / "papers.jsonl"
+    write_jsonl(path, [{"id": "1", "title": "Own title", "abstract": "Own abstract.",
+                        "content": {"title": {"value": "Another"}}}])
+    frame = read_all(path)
+    assert frame.loc[0, "title"] == "Own title" and frame.loc[0, "content"] == {"title": {"value": "Another"}}
+
+
 @pytest.mark.parametrize("suffix", [".jsonl", ".json"])
 def test_a_json_file_whose_records_all_lack_an_id_is_an_error_naming_their_keys(tmp_path, suffix):
     path = tmp_path / f"papers{suffix}"
