@@ -196,7 +196,9 @@ def _rule_table_html(table) -> str:
 
 def gold_errors(evaluation, tagger, tag: str) -> list[dict]:
     """The combined system's false positives, then false negatives, on one tag of a gold set: id,
-    title, the model's probability, who gave the tag (rules or model) and the tag's rule mentions."""
+    title, the model's probability, who gave the tag (rules or model), the decision in words (as
+    `explain` gives it: for a false negative, how near the rules and model came, or what held the
+    tag back) and the tag's rule mentions."""
     j = tagger.taxonomy.tag_ids.index(tag)
     predictions = evaluation.predictions
     truth = evaluation.gold[tag].to_numpy().astype(bool)
@@ -208,6 +210,7 @@ def gold_errors(evaluation, tagger, tag: str) -> list[dict]:
             rows.append({"kind": kind, "gold": evaluation.path, "id": record["id"], "title": record["title"],
                          "model": float(predictions.probabilities[i, j]),
                          "given by": _given_by(predictions, tagger, i, j) if kind == "false positive" else "",
+                         "decision": tagger.decisions(predictions, i)[j],
                          "mentions": predictions.votes.describe(predictions.votes.tag_mentions(i, tag), 4)
                                      or "no rule matched"})
     return rows
@@ -234,6 +237,8 @@ def errors_text(evaluation, tagger) -> str:
             lines.append(f"  {'FP' if row['kind'] == 'false positive' else 'FN'} {row['id']}  "
                          f"{short_title(row['title'])}  (model {row['model']:.2f}{by})")
             lines.append(f"       {row['mentions']}")
+            if row["kind"] == "false negative":
+                lines.append(f"       not given: {row['decision']}")
     return "\n".join(lines)
 
 
@@ -243,7 +248,7 @@ def _errors_html(evaluations, tagger, tags) -> str:
 
     parts = []
     head = ("<th class='text'>gold file</th><th class='text'>id</th><th class='text'>title</th><th>model</th>"
-            "<th class='text'>given by</th><th class='text'>rule mentions</th>")
+            "<th class='text'>given by</th><th class='text'>decision</th><th class='text'>rule mentions</th>")
     for tag in tags:
         rows = {"false positive": [], "false negative": []}
         for evaluation in evaluations:
@@ -253,6 +258,7 @@ def _errors_html(evaluations, tagger, tags) -> str:
                     rows[row["kind"]].append(
                         "<tr>" + "".join(f"<td class='text'>{cell}</td>" for cell in cells)
                         + f"<td>{row['model']:.2f}</td><td class='text'>{html.escape(row['given by'])}</td>"
+                        f"<td class='text'>{html.escape(row['decision'])}</td>"
                         f"<td class='text'>{html.escape(row['mentions'])}</td></tr>")
         summary = (f"{html.escape(tag)}: {len(rows['false positive'])} false positives, "
                    f"{len(rows['false negative'])} false negatives")

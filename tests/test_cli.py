@@ -275,6 +275,8 @@ def test_evaluate_show_errors_lists_every_false_positive_and_negative(capsys, ta
         errors = result["errors"][tag]
         assert [e["kind"] for e in errors] == (["false positive"] * combined["fp"] + ["false negative"] * combined["fn"])
         assert all(e["given by"] in ("rules", "model", "implied") for e in errors if e["kind"] == "false positive")
+        assert all(re.match(r"rule score \S+ < min_score \S+; model |excluded by ", e["decision"])
+                   for e in errors if e["kind"] == "false negative")
 
     code, out, _ = run(capsys, "evaluate", "--show-errors", *options)
     text = out.split("Errors of the combined system:")[1]
@@ -282,6 +284,8 @@ def test_evaluate_show_errors_lists_every_false_positive_and_negative(capsys, ta
         combined = result["tags"][tag]["combined"]
         assert f"{tag}: {combined['fp']} false positive(s), {combined['fn']} false negative(s)" in text
     assert len(re.findall(r"^  F[PN] s\d{3}  ", text, re.M)) == sum(len(e) for e in result["errors"].values())
+    negatives = sum(result["tags"][tag]["combined"]["fn"] for tag in taxonomy.tag_ids)
+    assert len(re.findall(r"^       not given: (rule score|excluded by) ", text, re.M)) == negatives > 0
 
 
 def test_tag_and_explain_read_the_files_own_column_names(capsys, tmp_path, taxonomy, trained_model_dir):
