@@ -7,6 +7,7 @@ so it learns the context around a paradigm rather than re-learning the keywords.
 from __future__ import annotations
 
 import collections
+import functools
 import hashlib
 import itertools
 import os
@@ -32,8 +33,6 @@ VECTORIZER_PARAMS = {
 }
 SAVED_PARAMS = {"analyzer": "content words and their bigrams (pipeline.words.analyze)", "sublinear_tf": True}
 """What a saved model records of its vectorizer (the transform below re-implements it)."""
-_FUNCTION_WORD_HASHES = word_hashes(sorted(FUNCTION_WORDS))[0]
-"""The hashes of the words TagModel.transform leaves out, as analyze does."""
 MIN_POSITIVES = 5
 """A tag with fewer weak positives than this gets no model (its score stays 0)."""
 
@@ -63,7 +62,7 @@ class TagModel:
             raise ValueError("a vocabulary term is not one word or two")
         word_ids, unique = pd.factorize(hashes)
         self._n_words = len(unique)
-        function_words = np.setdiff1d(_FUNCTION_WORD_HASHES, unique)
+        function_words = np.setdiff1d(_function_word_hashes(), unique)
         self._word_ids = CodeTable(np.concatenate([unique.astype(np.int64), function_words]),
                                    np.concatenate([np.arange(len(unique)), np.full(len(function_words), -1)]))
         first = np.cumsum(lengths) - lengths  # where each term's words start in word_ids
@@ -127,6 +126,13 @@ class TagModel:
         contributions = row.data * self.coef[tag_index, row.indices]
         order = np.argsort(-contributions)[:k]
         return [self.vocabulary[row.indices[i]] for i in order if contributions[i] > 0]
+
+
+@functools.cache
+def _function_word_hashes() -> np.ndarray:
+    """The hashes of the words TagModel.transform leaves out, as analyze does (made when a model
+    is first loaded, not at import: hashing builds a table that takes ~0.1 s)."""
+    return word_hashes(sorted(FUNCTION_WORDS))[0]
 
 
 def _sigmoid(values: np.ndarray) -> np.ndarray:
