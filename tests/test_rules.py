@@ -305,3 +305,19 @@ tags:
     assert rows[0] == {"in_title": PASSING, "anywhere": FIRED, "any_case": FIRED}
     assert rows[1] == {"in_title": FIRED, "anywhere": FIRED, "any_case": FIRED}
     assert sorted(votes.rule_ids[m.rule] for m in votes.mentions[0]) == ["any_case", "any_case", "anywhere", "in_title"]
+
+
+def test_regexes_too_big_for_one_set_still_vote(tmp_path):
+    """Two regex rules that each compile, but not together in one RE2 Set within the memory
+    limit: each scans on its own, with the same votes."""
+    names = [f"model{i}x{i * 7919 % 100003}" for i in range(20000)]
+    half = len(names) // 2
+    text = (f"tags:\n  - id: a\n    name: A\n    description: a\n    rules:\n"
+            f"      - {{id: first, regex: '\\b({'|'.join(names[:half])})\\b'}}\n"
+            f"      - {{id: second, regex: '\\b({'|'.join(names[half:])})\\b'}}\n")
+    ruleset = RuleSet(parse_taxonomy(text, "big.yaml"))
+    assert ruleset._regex_set is None and len(ruleset._regex_list) == 2
+    votes = ruleset.apply(["T", "T", "T"], [f"We use {names[3]}.", f"We use {names[-2]}.", "Nothing here."])
+    rows = [dict(zip(votes.rule_ids, row)) for row in votes.matrix]
+    assert rows == [{"first": FIRED, "second": ABSTAIN}, {"first": ABSTAIN, "second": FIRED},
+                    {"first": ABSTAIN, "second": ABSTAIN}]
