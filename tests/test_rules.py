@@ -307,7 +307,7 @@ tags:
     assert sorted(votes.rule_ids[m.rule] for m in votes.mentions[0]) == ["any_case", "any_case", "anywhere", "in_title"]
 
 
-def test_regexes_too_big_for_one_set_still_vote(tmp_path):
+def test_regexes_too_big_for_one_set_still_vote():
     """Two regex rules that each compile, but not together in one RE2 Set within the memory
     limit: each scans on its own, with the same votes."""
     names = [f"model{i}x{i * 7919 % 100003}" for i in range(20000)]
