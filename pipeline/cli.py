@@ -230,7 +230,9 @@ def build_parser() -> argparse.ArgumentParser:
     model_options(sub)
 
     sub = command("validate", cmd_validate, "Check a taxonomy file and list every problem with its line.")
-    sub.add_argument("taxonomy", nargs="?", default=workflow.DEFAULT_TAXONOMY, help="default: %(default)s")
+    sub.add_argument("taxonomy", nargs="?", help=f"taxonomy file (default: {workflow.DEFAULT_TAXONOMY})")
+    sub.add_argument("--taxonomy", dest="taxonomy_option", metavar="TAXONOMY",
+                     help="the same, named as the other commands name it")
 
     sub = command("import", cmd_import, "Import papers-listing text files (title line, abstract paragraph).")
     sub.add_argument("inputs", nargs="+", metavar="FILE")
@@ -445,9 +447,12 @@ def explain_text(tagger: Tagger, predictions, record) -> str:
 
 
 def cmd_validate(args) -> int:
-    taxonomy = load_taxonomy(args.taxonomy)
+    if args.taxonomy and args.taxonomy_option and args.taxonomy != args.taxonomy_option:
+        raise TaxotagError(f"two taxonomy files named ({args.taxonomy}, {args.taxonomy_option}); name one")
+    path = args.taxonomy or args.taxonomy_option or workflow.DEFAULT_TAXONOMY
+    taxonomy = load_taxonomy(path)
     rules = sum(len(tag.rules) for tag in taxonomy.tags)
-    print(f"{args.taxonomy}: OK ({len(taxonomy.tags)} tags, {rules} rules)")
+    print(f"{path}: OK ({len(taxonomy.tags)} tags, {rules} rules)")
     return 0
 
 

@@ -140,6 +140,10 @@ def test_validate_ok_and_broken(capsys, tmp_path):
     good = tmp_path / "good.yaml"
     good.write_text(MINIMAL_TAXONOMY)
     assert run(capsys, "validate", good) == (0, f"{good}: OK (1 tags, 1 rules)\n", "")
+    # as the other commands name it, too
+    assert run(capsys, "validate", "--taxonomy", good) == (0, f"{good}: OK (1 tags, 1 rules)\n", "")
+    assert run(capsys, "validate", good, "--taxonomy", tmp_path / "other.yaml") == (
+        1, "", f"Error: two taxonomy files named ({good}, {tmp_path / 'other.yaml'}); name one\n")
     bad = tmp_path / "bad.yaml"
     bad.write_text(MINIMAL_TAXONOMY.replace("active learning}", "active learning, wieght: 2}"))
     code, out, err = run(capsys, "validate", bad)
