@@ -67,7 +67,8 @@ def main(argv: list[str] | None = None) -> int:
 def _require_default_taxonomy(args) -> None:
     """The default taxonomy (and model and data) are looked for in the current folder: run outside
     the project folder, say so rather than report a missing file."""
-    if vars(args).get("taxonomy") == workflow.DEFAULT_TAXONOMY and not Path(workflow.DEFAULT_TAXONOMY).exists():
+    taxonomy = vars(args).get("taxonomy_option") or vars(args).get("taxonomy")  # (validate takes either)
+    if taxonomy == workflow.DEFAULT_TAXONOMY and not Path(workflow.DEFAULT_TAXONOMY).exists():
         raise TaxotagError(f"{workflow.DEFAULT_TAXONOMY}: not in the current folder ({Path.cwd()}); run taxotag in "
                            "the project folder, or name the files with --taxonomy (and --model)")
 
@@ -229,8 +230,22 @@ def build_parser() -> argparse.ArgumentParser:
     input_options(sub)
     model_options(sub)
 
+    sub = command("sample", cmd_sample, "Draw papers to hand-label as a gold set: per tag, ones the system tags, "
+                                        "ones that mention the tag without getting it, ones only the model "
+                                        "tags, and some at random.")
+    sub.add_argument("inputs", nargs="+", metavar="INPUT", help="the papers to draw from (any format `tag` reads)")
+    sub.add_argument("-o", "--output", required=True, help="the labelling sheet: .csv (or .csv.gz)")
+    sub.add_argument("--per-stratum", type=positive_int, default=10, metavar="N",
+                     help="papers for each tag and stratum (default: %(default)s)")
+    sub.add_argument("--random", type=int, default=20, metavar="N", dest="at_random",
+                     help="papers drawn at random besides (default: %(default)s)")
+    sub.add_argument("--seed", type=int, default=0, help="the same seed draws the same papers (default: %(default)s)")
+    format_option(sub)
+    input_options(sub)
+    model_options(sub)
+
     sub = command("validate", cmd_validate, "Check a taxonomy file and list every problem with its line.")
-    sub.add_argument("taxonomy", nargs="?", help=f"taxonomy file (default: {workflow.DEFAULT_TAXONOMY})")
+    sub.add_argument("taxonomy", nargs="?", default=workflow.DEFAULT_TAXONOMY, help="default: %(default)s")
     sub.add_argument("--taxonomy", dest="taxonomy_option", metavar="TAXONOMY",
                      help="the same, named as the other commands name it")
 
@@ -446,10 +461,34 @@ def explain_text(tagger: Tagger, predictions, record) -> str:
     return "\n".join(lines)
 
 
+def cmd_sample(args) -> int:
+    from pipeline.corpus import read_documents
+    from pipeline.sampling import SAMPLED_AS, draw_sample
+
+    refuse_overwriting(args.inputs, [args.output])
+    is_gzip_csv(args.output)  # (refuses a name other than .csv or .csv.gz)
+    if args.at_random < 0:
+        raise TaxotagError(f"--random {args.at_random}: give 0 or more")
+    taxonomy = load_taxonomy(args.taxonomy)
+    tagger = Tagger(taxonomy, load_model(args.model, taxonomy, allow_stale=args.allow_stale))
+    report = ReadReport()
+    frames = (frame for path in args.inputs
+              for frame in read_documents(path, report=report, columns=args.columns, encoding=args.encoding,
+                                          input_format=args.input_format))
+    sheet = draw_sample(tagger, frames, args.per_stratum, args.at_random, args.seed)
+    write_csv(args.output, sheet)
+    print(f"drew {len(sheet)} of {report.records:,} papers -> {args.output}")
+    print(f"label each tag column 1 or 0, then: taxotag evaluate --gold {args.output}")
+    print(f"(the {SAMPLED_AS} column says why each paper was drawn; hide it while labelling)")
+    _print_problems(report, encoding_hint=True)
+    return 0
+
+
 def cmd_validate(args) -> int:
-    if args.taxonomy and args.taxonomy_option and args.taxonomy != args.taxonomy_option:
+    named = args.taxonomy != workflow.DEFAULT_TAXONOMY
+    if named and args.taxonomy_option and args.taxonomy != args.taxonomy_option:
         raise TaxotagError(f"two taxonomy files named ({args.taxonomy}, {args.taxonomy_option}); name one")
-    path = args.taxonomy or args.taxonomy_option or workflow.DEFAULT_TAXONOMY
+    path = args.taxonomy_option or args.taxonomy
     taxonomy = load_taxonomy(path)
     rules = sum(len(tag.rules) for tag in taxonomy.tags)
     print(f"{path}: OK ({len(taxonomy.tags)} tags, {rules} rules)")
