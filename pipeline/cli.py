@@ -240,6 +240,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--random", type=int, default=20, metavar="N", dest="at_random",
                      help="papers drawn at random besides (default: %(default)s)")
     sub.add_argument("--seed", type=int, default=0, help="the same seed draws the same papers (default: %(default)s)")
+    sub.add_argument("--exclude", nargs="+", default=[], metavar="FILE",
+                     help="leave out the papers of these files (an earlier sheet, a gold file), by id")
     format_option(sub)
     input_options(sub)
     model_options(sub)
@@ -462,7 +464,7 @@ def explain_text(tagger: Tagger, predictions, record) -> str:
 
 
 def cmd_sample(args) -> int:
-    from pipeline.corpus import read_documents
+    from pipeline.corpus import read_all, read_documents
     from pipeline.sampling import SAMPLED_AS, draw_sample
 
     refuse_overwriting(args.inputs, [args.output])
@@ -471,13 +473,15 @@ def cmd_sample(args) -> int:
         raise TaxotagError(f"--random {args.at_random}: give 0 or more")
     taxonomy = load_taxonomy(args.taxonomy)
     tagger = Tagger(taxonomy, load_model(args.model, taxonomy, allow_stale=args.allow_stale))
+    exclude = frozenset(id_ for path in args.exclude for id_ in read_all(path, report=ReadReport())["id"])
     report = ReadReport()
     frames = (frame for path in args.inputs
               for frame in read_documents(path, report=report, columns=args.columns, encoding=args.encoding,
                                           input_format=args.input_format))
-    sheet = draw_sample(tagger, frames, args.per_stratum, args.at_random, args.seed)
+    sheet = draw_sample(tagger, frames, args.per_stratum, args.at_random, args.seed, exclude)
     write_csv(args.output, sheet)
-    print(f"drew {len(sheet)} of {report.records:,} papers -> {args.output}")
+    left_out = f", {len(exclude):,} ids left out" if exclude else ""
+    print(f"drew {len(sheet)} of {report.records:,} papers{left_out} -> {args.output}")
     print(f"label each tag column 1 or 0, then: taxotag evaluate --gold {args.output}")
     print(f"(the {SAMPLED_AS} column says why each paper was drawn; hide it while labelling)")
     _print_problems(report, encoding_hint=True)

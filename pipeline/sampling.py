@@ -43,15 +43,19 @@ class Reservoir:
                 self.items[slot] = item
 
 
-def draw_sample(tagger: Tagger, frames, per_stratum: int, at_random: int, seed: int = 0) -> pd.DataFrame:
+def draw_sample(tagger: Tagger, frames, per_stratum: int, at_random: int, seed: int = 0,
+                exclude: frozenset = frozenset()) -> pd.DataFrame:
     """The labelling sheet for the documents in `frames` (DataFrames with id, title, abstract):
     up to `per_stratum` documents for each tag and stratum and `at_random` more from all of them,
-    each once, in random order, with an empty column per tag and SAMPLED_AS."""
+    each once, in random order, with an empty column per tag and SAMPLED_AS. Documents whose id
+    is in `exclude` (labelled before) are not drawn."""
     rng = np.random.default_rng(seed)
     tag_ids = tagger.taxonomy.tag_ids
     reservoirs = {(tag, stratum): Reservoir(per_stratum, rng) for tag in tag_ids for stratum in STRATA}
     anywhere = Reservoir(at_random, rng)
     for frame in frames:
+        if exclude:
+            frame = frame[~frame["id"].isin(exclude)].reset_index(drop=True)
         records = frame[list(REQUIRED_COLUMNS)].to_dict("records")
         for (tag, stratum), rows in _strata(tagger, frame).items():
             for row in rows:

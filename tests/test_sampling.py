@@ -88,3 +88,14 @@ def test_sample_refuses_a_sheet_name_that_is_not_csv(capsys, tmp_path, taxonomy,
                  "--model", str(trained_model_dir), "--taxonomy", str(taxonomy.path)])
     assert code == 1 and capsys.readouterr().err.startswith("Error: ")
     assert not (tmp_path / "sheet.xlsx").exists()
+
+
+def test_papers_of_an_earlier_sheet_are_not_drawn_again(capsys, tmp_path, taxonomy, trained_model_dir, small_corpus):
+    model = ["--model", str(trained_model_dir), "--taxonomy", str(taxonomy.path)]
+    first, second = tmp_path / "round1.csv", tmp_path / "round2.csv"
+    assert main(["sample", str(small_corpus), "-o", str(first), "--per-stratum", "2", *model]) == 0
+    assert main(["sample", str(small_corpus), "-o", str(second), "--per-stratum", "2", "--exclude", str(first),
+                 *model]) == 0
+    drawn = [set(pd.read_csv(path, dtype=str)["id"]) for path in (first, second)]
+    assert drawn[0] and drawn[1] and not drawn[0] & drawn[1]
+    assert f"{len(drawn[0]):,} ids left out -> {second}" in capsys.readouterr().out
