@@ -56,6 +56,8 @@ def draw_sample(tagger: Tagger, frames, per_stratum: int, at_random: int, seed: 
     for frame in frames:
         if exclude:
             frame = frame[~frame["id"].isin(exclude)].reset_index(drop=True)
+        if frame.empty:
+            continue
         records = frame[list(REQUIRED_COLUMNS)].to_dict("records")
         for (tag, stratum), rows in _strata(tagger, frame).items():
             for row in rows:
