@@ -172,10 +172,11 @@ def build_parser() -> argparse.ArgumentParser:
         if name == "retrain":
             sub.add_argument("--out", default=workflow.DEFAULT_OUT, help="where retrain_diff.md goes")
 
-    sub = command("tag", cmd_tag, "Tag abstracts from JSONL, JSON, CSV, TSV, Parquet, BibTeX, RIS, Web of Science "
-                                  "or listing text files into a CSV, JSON Lines or Parquet file.")
+    sub = command("tag", cmd_tag, "Tag abstracts from JSONL, JSON, CSV, TSV, Parquet, BibTeX, RIS, Web of Science, "
+                                  "listing text files or Atom / RSS feeds (arXiv's) into a CSV, JSON Lines or "
+                                  "Parquet file.")
     sub.add_argument("inputs", nargs="+", metavar="INPUT",
-                     help="input files (.jsonl, .json, .csv, .tsv, .parquet, .bib, .ris, .txt, optionally .gz), "
+                     help="input files (.jsonl, .json, .csv, .tsv, .parquet, .bib, .ris, .txt, .xml, optionally .gz), "
                           "or - for standard input (with --format)")
     sub.add_argument("-o", "--output", required=True,
                      help="output file: .csv, .jsonl (JSON Lines) or .parquet (.csv.gz, .jsonl.gz to compress it); "

@@ -25,6 +25,7 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline.errors import InputFileError, MissingColumnsError
+from pipeline.feeds import feed_records
 from pipeline.json_document import json_records
 from pipeline.references import RIS, WEB_OF_SCIENCE, bibtex_records, tagged_records
 
@@ -77,11 +78,11 @@ STDIN = "-"
 """The input name that stands for standard input, read in the format `--format` names (gzip too)."""
 
 FORMATS = {"jsonl": "jsonl", "json": "json", "csv": "csv", "tsv": "tsv", "parquet": "parquet", "bib": "bibtex",
-           "ris": "ris", "wos": "wos", "txt": "listing"}
+           "ris": "ris", "wos": "wos", "txt": "listing", "xml": "feed"}
 """The names of the input formats (as --format takes them) and the kind each is read as."""
 
-STDIN_NEEDS_FORMAT = ("-: name the format of standard input with --format (jsonl, json, csv, tsv, bib, ris, wos "
-                      "or txt)")
+STDIN_NEEDS_FORMAT = ("-: name the format of standard input with --format (jsonl, json, csv, tsv, bib, ris, wos, "
+                      "txt or xml)")
 
 
 def detect_format(path: str | Path) -> str:
@@ -89,11 +90,11 @@ def detect_format(path: str | Path) -> str:
     name = Path(path).name.lower().removesuffix(".gz")
     for suffix, kind in ((".jsonl", "jsonl"), (".ndjson", "jsonl"), (".json", "json"), (".csv", "csv"),
                          (".tsv", "tsv"), (".parquet", "parquet"), (".bib", "bibtex"), (".ris", "ris"),
-                         (".txt", "listing")):
+                         (".txt", "listing"), (".xml", "feed"), (".atom", "feed"), (".rss", "feed")):
         if name.endswith(suffix):
             return kind
-    raise InputFileError(f"{path}: unknown input format; use .jsonl, .json, .csv, .tsv, .parquet, .bib, .ris or "
-                         ".txt (optionally .gz)")
+    raise InputFileError(f"{path}: unknown input format; use .jsonl, .json, .csv, .tsv, .parquet, .bib, .ris, "
+                         ".txt or .xml (an Atom or RSS feed; optionally .gz)")
 
 
 def read_documents(path: str | Path, chunk_size: int = 5000, report: ReadReport | None = None,
@@ -132,6 +133,8 @@ def read_documents(path: str | Path, chunk_size: int = 5000, report: ReadReport 
             records = _jsonl_records(text)
         elif kind == "json":
             records = _json_document_records(text, source, inverted_index)
+        elif kind == "feed":
+            records = feed_records(text.blocks(), path)
         elif kind in ("bibtex", "ris", "wos"):
             bad_lines: set[int] = set()
             lines = text.lines(bad_lines)
@@ -170,7 +173,7 @@ def read_documents(path: str | Path, chunk_size: int = 5000, report: ReadReport 
 
 JSON_KINDS = ("jsonl", "json")
 """The formats whose records each name their own keys."""
-SELF_NAMED_KINDS = ("listing", "bibtex", "ris", "wos")
+SELF_NAMED_KINDS = ("listing", "bibtex", "ris", "wos", "feed")
 """The formats whose readers name id, title and abstract themselves (--columns does not apply)."""
 
 

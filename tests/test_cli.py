@@ -464,7 +464,8 @@ def test_standard_input_needs_a_format_is_read_once_and_reports_lines_as_stdin(c
 
     stdin(b"")
     assert run(capsys, "tag", "-", "-o", tmp_path / "o.csv", *model) == (
-        1, "", "Error: -: name the format of standard input with --format (jsonl, json, csv, tsv, bib, ris, wos or txt)\n")
+        1, "", "Error: -: name the format of standard input with --format "
+               "(jsonl, json, csv, tsv, bib, ris, wos, txt or xml)\n")
     code, _, err = run(capsys, "tag", "-", "-", "--format", "jsonl", "-o", tmp_path / "o.csv", *model)
     assert code == 1 and "standard input can be read only once" in err
     code, _, err = run(capsys, "tag", "-", "--format", "jsonl", "-o", tmp_path / "o.csv", "--resume", *model)

@@ -634,3 +634,57 @@ def test_a_file_missing_columns_suggests_the_names_exports_use(tmp_path, header,
     with pytest.raises(MissingColumnsError) as error:
         read_all(path)
     assert error.value.suggestion == suggestion
+
+
+FEEDS = ROOT / "tests" / "feeds"
+
+
+def test_an_arxiv_api_atom_feed_is_read_entry_by_entry():
+    """export.arxiv.org/api/query answers in Atom: id, title and summary, authors, categories."""
+    frame = read_all(FEEDS / "arxiv_api_query.xml")
+    assert frame["id"].tolist() == ["http://arxiv.org/abs/2511.01234v2", "http://arxiv.org/abs/2511.05678v1"]
+    first = frame.iloc[0]
+    assert first["title"] == "Masked Autoencoders Are Scalable Point Cloud Learners"  # (the feed wraps titles)
+    assert first["abstract"] == "We propose a self-supervised masked autoencoder for point clouds. We pretrain " \
+                                "without labels & fine-tune."
+    assert first["authors"] == ["Ada Lovelace", "Alan Turing"] and first["categories"] == ["cs.CV", "cs.LG"]
+    assert (first["primary_category"], first["doi"]) == ("cs.CV", "10.1000/xyz")
+    assert first["link"] == "http://arxiv.org/abs/2511.01234v2"  # the alternate link, not the pdf or doi one
+
+
+def test_an_arxiv_rss_listing_is_read_with_its_abstract_preamble_taken_off():
+    (item,) = read_all(FEEDS / "arxiv_cs.CV.rss").to_dict("records")
+    assert item["id"] == "oai:arXiv.org:2512.00001v1" and item["announce_type"] == "new"
+    assert item["abstract"] == "We propose a weakly supervised segmentation method trained with image-level labels."
+    assert item["categories"] == ["cs.CV", "cs.LG"] and item["link"] == "https://arxiv.org/abs/2512.00001"
+
+
+def test_a_feed_item_without_an_abstract_is_skipped_with_its_line(tmp_path):
+    path = tmp_path / "listing.rss"
+    path.write_text('<rss version="2.0"><channel>\n<item><guid>a1</guid><title>A</title><description>Ok.'
+                    "</description></item>\n<item><guid>a2</guid>\n<title>B</title></item>\n</channel></rss>\n")
+    report = ReadReport()
+    assert read_all(path, report=report)["id"].tolist() == ["a1"]
+    assert [str(p) for p in report.problems] == [f"{path}, line 3: missing abstract"]
+
+
+@pytest.mark.parametrize("text, error", [
+    ('<feed xmlns="http://www.w3.org/2005/Atom"><entry><id>1</id>', "line 1: not well-formed XML (no element found)"),
+    ("", "line 1: not well-formed XML (no element found)"),
+])
+def test_a_cut_off_feed_is_one_error_naming_its_line(tmp_path, text, error):
+    path = tmp_path / "feed.xml"
+    path.write_text(text)
+    with pytest.raises(InputFileError) as caught:
+        read_all(path)
+    assert str(caught.value) == f"{path}, {error}"
+
+
+def test_a_feed_in_another_encoding_needs_encoding(tmp_path):
+    path = tmp_path / "feed.atom.gz"
+    text = '<feed xmlns="http://www.w3.org/2005/Atom">\n<entry><id>1</id><title>Café</title><summary>S.</summary></entry></feed>'
+    path.write_bytes(gzip.compress(text.encode("latin-1")))
+    with pytest.raises(InputFileError, match=r"line 2: bytes that are not in the file's encoding") as caught:
+        read_all(path)
+    assert caught.value.undecodable
+    assert read_all(path, encoding="latin-1")["title"].tolist() == ["Café"]

@@ -66,6 +66,9 @@ def test_bad_records_are_skipped_and_reported(name, ids, skipped):
     ("duplicate_column.csv", r"line 1: the header names column 'abstract' twice \(columns 3 and 5\)"),
     ("unclosed_array.json", r"unclosed_array.json, line 1: the array that starts here is not closed"),
     ("not_json.json", r"not_json.json, line 1: not a JSON document \(it starts with 'id,title,abstract"),
+    ("entity_bomb.xml", r"entity_bomb.xml, line 2: a document type declaration \(<!DOCTYPE feed>\); feeds have none"),
+    ("external_entity.xml", r"external_entity.xml, line 2: a document type declaration \(<!DOCTYPE feed>\)"),
+    ("broken_feed.xml", r"broken_feed.xml, line 3: not well-formed XML \(mismatched tag\)"),
 ])
 def test_unreadable_files_are_clear_errors(name, message):
     with pytest.raises(InputFileError, match=message):

@@ -90,6 +90,20 @@ def test_bibtex_reader_never_crashes_on_text(tmp_path_factory, text):
     _read_never_crashes(tmp_path_factory.mktemp("p"), "refs.bib", text)
 
 
+FEED_PIECES = st.lists(st.sampled_from(['<feed xmlns="http://www.w3.org/2005/Atom">', "</feed>", "<entry>", "</entry>",
+                                        "<id>", "</id>", "<title>", "</title>", "<summary>", "</summary>",
+                                        "<rss><channel>", "<item>", "</item>", "<description>", "</description>",
+                                        '<category term="cs.CV"/>', "&amp;", "&x;", "<!DOCTYPE f>", "x", "\n"]),
+                       max_size=30).map("".join)
+
+
+@SETTINGS
+@example(text='<feed xmlns="http://www.w3.org/2005/Atom"><entry><id>1</id><title>t</title></entry></feed>')
+@given(text=FEED_PIECES | TEXT)
+def test_feed_reader_never_crashes_on_text(tmp_path_factory, text):
+    _read_never_crashes(tmp_path_factory.mktemp("p"), "feed.xml", text)
+
+
 @SETTINGS
 @example(text="TY  - JOUR\nER  -\nwrapped\n")
 @given(text=RIS_PIECES | TEXT)
