@@ -1,5 +1,6 @@
 """Records from XML feeds: the arXiv API's Atom (export.arxiv.org/api/query), arXiv's daily RSS
-listings (rss.arxiv.org), and other Atom or RSS 2.0 feeds whose entries have a title and a summary.
+listings (rss.arxiv.org), and other Atom, RSS 2.0 or RSS 1.0 (RDF: many journals' tables of
+contents) feeds whose entries have a title and a summary.
 
 The feed is parsed with expat as it streams in. A document type declaration is refused: feeds
 have none, and it is what an XML entity bomb needs.
@@ -16,12 +17,15 @@ from pipeline.errors import InputFileError
 ATOM = "http://www.w3.org/2005/Atom"
 ARXIV = "http://arxiv.org/schemas/atom"
 DUBLIN_CORE = "http://purl.org/dc/elements/1.1/"
-ENTRIES = {f"{ATOM} entry", "item"}
-"""An Atom entry, an RSS 2.0 item: one record each."""
+RSS1 = "http://purl.org/rss/1.0/"
+RDF_ABOUT = "http://www.w3.org/1999/02/22-rdf-syntax-ns# about"
+ENTRIES = {f"{ATOM} entry", "item", f"{RSS1} item"}
+"""An Atom entry, an RSS 2.0 or 1.0 item: one record each."""
 FIELDS = {
     f"{ATOM} id": "id", "guid": "id",
-    f"{ATOM} title": "title", "title": "title",
-    f"{ATOM} summary": "abstract", "description": "abstract",
+    f"{ATOM} title": "title", "title": "title", f"{RSS1} title": "title", f"{DUBLIN_CORE} identifier": "id",
+    f"{ATOM} summary": "abstract", "description": "abstract", f"{RSS1} description": "abstract",
+    f"{RSS1} link": "link", f"{DUBLIN_CORE} date": "published",
     f"{ATOM} published": "published", "pubDate": "published", f"{ATOM} updated": "updated",
     f"{ATOM} name": "authors", f"{DUBLIN_CORE} creator": "authors",
     "category": "categories", "link": "link",
@@ -48,7 +52,8 @@ def feed_records(blocks, path) -> Iterator[tuple[int, dict]]:
     def start(name, attributes):
         record = state["record"]
         if name in ENTRIES and record is None:
-            state.update(record={}, line=parser.CurrentLineNumber, depth=0)
+            state.update(record={"id": attributes[RDF_ABOUT]} if RDF_ABOUT in attributes else {},
+                         line=parser.CurrentLineNumber, depth=0)
             return
         if record is None:
             return

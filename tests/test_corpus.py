@@ -688,3 +688,12 @@ def test_a_feed_in_another_encoding_needs_encoding(tmp_path):
         read_all(path)
     assert caught.value.undecodable
     assert read_all(path, encoding="latin-1")["title"].tolist() == ["Café"]
+
+
+def test_an_rss_1_journal_table_of_contents_is_read():
+    """Many journals publish their tables of contents as RSS 1.0 (RDF) with Dublin Core fields."""
+    (item,) = read_all(FEEDS / "journal_toc_rss1.xml").to_dict("records")
+    assert item["id"] == "https://doi.org/10.1000/a1"  # rdf:about, before dc:identifier
+    assert item["title"] == "Knowledge Distillation for Tiny Detectors"
+    assert item["abstract"] == "We distill a large detector into a tiny student with a feature loss."
+    assert item["authors"] == ["Ada Lovelace", "Alan Turing"] and item["published"] == "2026-11-30"
