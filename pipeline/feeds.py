@@ -22,13 +22,12 @@ RDF_ABOUT = "http://www.w3.org/1999/02/22-rdf-syntax-ns# about"
 ENTRIES = {f"{ATOM} entry", "item", f"{RSS1} item"}
 """An Atom entry, an RSS 2.0 or 1.0 item: one record each."""
 FIELDS = {
-    f"{ATOM} id": "id", "guid": "id",
-    f"{ATOM} title": "title", "title": "title", f"{RSS1} title": "title", f"{DUBLIN_CORE} identifier": "id",
+    f"{ATOM} id": "id", "guid": "id", f"{DUBLIN_CORE} identifier": "id",
+    f"{ATOM} title": "title", "title": "title", f"{RSS1} title": "title",
     f"{ATOM} summary": "abstract", "description": "abstract", f"{RSS1} description": "abstract",
-    f"{RSS1} link": "link", f"{DUBLIN_CORE} date": "published",
-    f"{ATOM} published": "published", "pubDate": "published", f"{ATOM} updated": "updated",
     f"{ATOM} name": "authors", f"{DUBLIN_CORE} creator": "authors",
-    "category": "categories", "link": "link",
+    f"{ATOM} published": "published", "pubDate": "published", f"{DUBLIN_CORE} date": "published",
+    f"{ATOM} updated": "updated", "category": "categories", "link": "link", f"{RSS1} link": "link",
     f"{ARXIV} doi": "doi", f"{ARXIV} journal_ref": "journal_ref", f"{ARXIV} comment": "comment",
     f"{ARXIV} announce_type": "announce_type",
 }
