@@ -42,7 +42,7 @@ def feed_records(blocks, path) -> Iterator[tuple[int, dict]]:
     parser = expat.ParserCreate(namespace_separator=" ")
     parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
     done: list[tuple[int, dict]] = []
-    state = {"record": None, "line": 0, "text": [], "depth": 0}
+    state = {"record": None, "line": 0, "texts": []}  # texts: a text buffer for each open element of the entry
 
     def refuse_doctype(name, *_):
         raise InputFileError(f"{path}, line {parser.CurrentLineNumber}: a document type declaration "
@@ -52,12 +52,11 @@ def feed_records(blocks, path) -> Iterator[tuple[int, dict]]:
         record = state["record"]
         if name in ENTRIES and record is None:
             state.update(record={"id": attributes[RDF_ABOUT]} if RDF_ABOUT in attributes else {},
-                         line=parser.CurrentLineNumber, depth=0)
+                         line=parser.CurrentLineNumber, texts=[])
             return
         if record is None:
             return
-        state["depth"] += 1
-        state["text"] = []
+        state["texts"].append([])
         if name == f"{ATOM} category" and "term" in attributes:
             record.setdefault("categories", []).append(attributes["term"])
         elif name == f"{ARXIV} primary_category" and "term" in attributes:
@@ -69,15 +68,18 @@ def feed_records(blocks, path) -> Iterator[tuple[int, dict]]:
         record = state["record"]
         if record is None:
             return
-        if name in ENTRIES and state["depth"] == 0:
+        if name in ENTRIES and not state["texts"]:
             done.append((state["line"], _finished(record)))
             state["record"] = None
             return
-        state["depth"] -= 1
+        pieces = state["texts"].pop()
         key = FIELDS.get(name)
-        text = " ".join("".join(state["text"]).split())
-        state["text"] = []
-        if key is None or not text:
+        if key is None:  # markup inside a field (<b> in a summary): its text is the field's
+            if state["texts"]:
+                state["texts"][-1].extend(pieces)
+            return
+        text = " ".join("".join(pieces).split())
+        if not text:
             return
         if key in LISTS:
             record.setdefault(key, []).append(text)
@@ -85,8 +87,8 @@ def feed_records(blocks, path) -> Iterator[tuple[int, dict]]:
             record.setdefault(key, text)
 
     def characters(data):
-        if state["record"] is not None:
-            state["text"].append(data)
+        if state["texts"]:
+            state["texts"][-1].append(data)
 
     parser.StartDoctypeDeclHandler = refuse_doctype
     parser.StartElementHandler = start

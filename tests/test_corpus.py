@@ -697,3 +697,12 @@ def test_an_rss_1_journal_table_of_contents_is_read():
     assert item["title"] == "Knowledge Distillation for Tiny Detectors"
     assert item["abstract"] == "We distill a large detector into a tiny student with a feature loss."
     assert item["authors"] == ["Ada Lovelace", "Alan Turing"] and item["published"] == "2026-11-30"
+
+
+def test_markup_inside_a_feed_summary_keeps_its_text(tmp_path):
+    path = tmp_path / "feed.atom"
+    path.write_text('<feed xmlns="http://www.w3.org/2005/Atom"><entry><id>1</id><title>T</title>'
+                    '<summary type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml">A <b>bold</b> word.</div>'
+                    "</summary><author><name>X</name></author></entry></feed>")
+    (record,) = read_all(path).to_dict("records")
+    assert (record["abstract"], record["authors"]) == ("A bold word.", ["X"])
