@@ -21,6 +21,8 @@ RSS1 = "http://purl.org/rss/1.0/"
 RDF_ABOUT = "http://www.w3.org/1999/02/22-rdf-syntax-ns# about"
 ENTRIES = {f"{ATOM} entry", "item", f"{RSS1} item"}
 """An Atom entry, an RSS 2.0 or 1.0 item: one record each."""
+FEED_ROOTS = {f"{ATOM} feed", "rss", "http://www.w3.org/1999/02/22-rdf-syntax-ns# RDF"}
+"""The root elements of an Atom, RSS 2.0 and RSS 1.0 feed (which may have no entries)."""
 FIELDS = {
     f"{ATOM} id": "id", "guid": "id", f"{DUBLIN_CORE} identifier": "id",
     f"{ATOM} title": "title", "title": "title", f"{RSS1} title": "title",
@@ -42,7 +44,8 @@ def feed_records(blocks, path) -> Iterator[tuple[int, dict]]:
     parser = expat.ParserCreate(namespace_separator=" ")
     parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
     done: list[tuple[int, dict]] = []
-    state = {"record": None, "line": 0, "texts": []}  # texts: a text buffer for each open element of the entry
+    state = {"record": None, "line": 0, "texts": [], "root": None, "entries": 0}
+    # (texts: a text buffer for each open element of the entry being read)
 
     def refuse_doctype(name, *_):
         raise InputFileError(f"{path}, line {parser.CurrentLineNumber}: a document type declaration "
@@ -50,7 +53,10 @@ def feed_records(blocks, path) -> Iterator[tuple[int, dict]]:
 
     def start(name, attributes):
         record = state["record"]
+        if state["root"] is None:
+            state["root"] = name
         if name in ENTRIES and record is None:
+            state["entries"] += 1
             state.update(record={"id": attributes[RDF_ABOUT]} if RDF_ABOUT in attributes else {},
                          line=parser.CurrentLineNumber, texts=[])
             return
@@ -112,6 +118,10 @@ def feed_records(blocks, path) -> Iterator[tuple[int, dict]]:
     except expat.ExpatError as exc:
         raise InputFileError(f"{path}, line {exc.lineno}: not well-formed XML ({expat.ErrorString(exc.code)})"
                              ) from None
+    if not state["entries"] and state["root"] not in FEED_ROOTS:
+        root = state["root"].rsplit(" ", 1)[-1]
+        raise InputFileError(f"{path}: not an Atom or RSS feed (its root element is <{root}>, and it has no "
+                             "<entry> or <item>)")
     yield from done
 
 

@@ -706,3 +706,14 @@ def test_markup_inside_a_feed_summary_keeps_its_text(tmp_path):
                     "</summary><author><name>X</name></author></entry></feed>")
     (record,) = read_all(path).to_dict("records")
     assert (record["abstract"], record["authors"]) == ("A bold word.", ["X"])
+
+
+def test_an_xml_file_that_is_no_feed_is_an_error_and_an_empty_feed_is_not(tmp_path):
+    other = tmp_path / "pubmed.xml"
+    other.write_text("<PubmedArticleSet><PubmedArticle><PMID>1</PMID></PubmedArticle></PubmedArticleSet>")
+    with pytest.raises(InputFileError, match=r"pubmed.xml: not an Atom or RSS feed \(its root element is "
+                                             r"<PubmedArticleSet>, and it has no <entry> or <item>\)"):
+        read_all(other)
+    empty = tmp_path / "no_results.xml"  # the arXiv API's answer to a query that matches nothing
+    empty.write_text('<feed xmlns="http://www.w3.org/2005/Atom"><title>ArXiv Query</title></feed>')
+    assert read_all(empty).empty
