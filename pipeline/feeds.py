@@ -41,69 +41,11 @@ ARXIV_RSS_ABSTRACT = re.compile(r"^arXiv:\S+\s+Announce Type:\s*\S+\s*Abstract:\
 
 def feed_records(blocks, path) -> Iterator[tuple[int, dict]]:
     """(line where the entry starts, record) for each entry or item of a feed read in text blocks."""
-    parser = expat.ParserCreate(namespace_separator=" ")
-    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
-    done: list[tuple[int, dict]] = []
-    state = {"record": None, "line": 0, "texts": [], "root": None, "entries": 0}
-    # (texts: a text buffer for each open element of the entry being read)
-
-    def refuse_doctype(name, *_):
-        raise InputFileError(f"{path}, line {parser.CurrentLineNumber}: a document type declaration "
-                             f"(<!DOCTYPE {name}>); feeds have none, and entities could hide in one")
-
-    def start(name, attributes):
-        record = state["record"]
-        if state["root"] is None:
-            state["root"] = name
-        if name in ENTRIES and record is None:
-            state["entries"] += 1
-            state.update(record={"id": attributes[RDF_ABOUT]} if RDF_ABOUT in attributes else {},
-                         line=parser.CurrentLineNumber, texts=[])
-            return
-        if record is None:
-            return
-        state["texts"].append([])
-        if name == f"{ATOM} category" and "term" in attributes:
-            record.setdefault("categories", []).append(attributes["term"])
-        elif name == f"{ARXIV} primary_category" and "term" in attributes:
-            record["primary_category"] = attributes["term"]
-        elif name == f"{ATOM} link" and attributes.get("rel", "alternate") == "alternate" and "href" in attributes:
-            record.setdefault("link", attributes["href"])
-
-    def end(name):
-        record = state["record"]
-        if record is None:
-            return
-        if name in ENTRIES and not state["texts"]:
-            done.append((state["line"], _finished(record)))
-            state["record"] = None
-            return
-        pieces = state["texts"].pop()
-        key = FIELDS.get(name)
-        if key is None:  # markup inside a field (<b> in a summary): its text is the field's
-            if state["texts"]:
-                state["texts"][-1].extend(pieces)
-            return
-        text = " ".join("".join(pieces).split())
-        if not text:
-            return
-        if key in LISTS:
-            record.setdefault(key, []).append(text)
-        else:
-            record.setdefault(key, text)
-
-    def characters(data):
-        if state["texts"]:
-            state["texts"][-1].append(data)
-
-    parser.StartDoctypeDeclHandler = refuse_doctype
-    parser.StartElementHandler = start
-    parser.EndElementHandler = end
-    parser.CharacterDataHandler = characters
+    reader = _FeedReader(path)
     line = 1
     for block in blocks:
         try:
-            parser.Parse(block, False)
+            reader.parser.Parse(block, False)
         except expat.ExpatError as exc:
             raise InputFileError(f"{path}, line {exc.lineno}: not well-formed XML "
                                  f"({expat.ErrorString(exc.code)})") from None
@@ -111,18 +53,84 @@ def feed_records(blocks, path) -> Iterator[tuple[int, dict]]:
             raise InputFileError(f"{path}, line {line + block.count(chr(10), 0, _first_surrogate(block))}: "
                                  "bytes that are not in the file's encoding", undecodable=True) from None
         line += block.count("\n")
-        yield from done
-        done.clear()
+        yield from reader.take()
     try:
-        parser.Parse("", True)
+        reader.parser.Parse("", True)
     except expat.ExpatError as exc:
         raise InputFileError(f"{path}, line {exc.lineno}: not well-formed XML ({expat.ErrorString(exc.code)})"
                              ) from None
-    if not state["entries"] and state["root"] not in FEED_ROOTS:
-        root = state["root"].rsplit(" ", 1)[-1]
-        raise InputFileError(f"{path}: not an Atom or RSS feed (its root element is <{root}>, and it has no "
-                             "<entry> or <item>)")
-    yield from done
+    if not reader.entries and reader.root not in FEED_ROOTS:
+        raise InputFileError(f"{path}: not an Atom or RSS feed (its root element is <{reader.root.rsplit(' ')[-1]}>, "
+                             "and it has no <entry> or <item>)")
+    yield from reader.take()
+
+
+class _FeedReader:
+    """The expat handlers: they collect each entry's fields into a record."""
+
+    def __init__(self, path):
+        self.path = path
+        self.parser = expat.ParserCreate(namespace_separator=" ")
+        self.parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+        self.parser.StartDoctypeDeclHandler = self.refuse_doctype
+        self.parser.StartElementHandler = self.start
+        self.parser.EndElementHandler = self.end
+        self.parser.CharacterDataHandler = self.characters
+        self.root, self.entries = None, 0
+        self.record: dict | None = None  # the entry being read
+        self.line = 0  # where it starts
+        self.texts: list[list[str]] = []  # a text buffer for each of its open elements
+        self.done: list[tuple[int, dict]] = []
+
+    def take(self) -> list[tuple[int, dict]]:
+        """The entries read since the last call."""
+        done, self.done = self.done, []
+        return done
+
+    def refuse_doctype(self, name, *_):
+        raise InputFileError(f"{self.path}, line {self.parser.CurrentLineNumber}: a document type declaration "
+                             f"(<!DOCTYPE {name}>); feeds have none, and entities could hide in one")
+
+    def start(self, name, attributes):
+        if self.root is None:
+            self.root = name
+        if self.record is None:
+            if name in ENTRIES:
+                self.entries += 1
+                self.record = {"id": attributes[RDF_ABOUT]} if RDF_ABOUT in attributes else {}
+                self.line, self.texts = self.parser.CurrentLineNumber, []
+            return
+        self.texts.append([])
+        record = self.record
+        if name == f"{ATOM} category" and "term" in attributes:
+            record.setdefault("categories", []).append(attributes["term"])
+        elif name == f"{ARXIV} primary_category" and "term" in attributes:
+            record["primary_category"] = attributes["term"]
+        elif name == f"{ATOM} link" and attributes.get("rel", "alternate") == "alternate" and "href" in attributes:
+            record.setdefault("link", attributes["href"])
+
+    def end(self, name):
+        if self.record is None:
+            return
+        if name in ENTRIES and not self.texts:
+            self.done.append((self.line, _finished(self.record)))
+            self.record = None
+            return
+        pieces = self.texts.pop()
+        key = FIELDS.get(name)
+        if key is None:  # markup inside a field (<b> in a summary): its text is the field's
+            if self.texts:
+                self.texts[-1].extend(pieces)
+            return
+        text = " ".join("".join(pieces).split())
+        if text and key in LISTS:
+            self.record.setdefault(key, []).append(text)
+        elif text:
+            self.record.setdefault(key, text)
+
+    def characters(self, data):
+        if self.texts:
+            self.texts[-1].append(data)
 
 
 def _finished(record: dict) -> dict:
