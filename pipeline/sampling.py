@@ -13,7 +13,6 @@ import numpy as np
 import pandas as pd
 
 from pipeline.corpus import REQUIRED_COLUMNS
-from pipeline.rules import ABSTAIN
 from pipeline.tagging import Tagger
 
 STRATA = ("given", "mentioned, not given", "model only")
@@ -85,12 +84,9 @@ def draw_sample(tagger: Tagger, frames, per_stratum: int, at_random: int, seed: 
 def _strata(tagger: Tagger, frame: pd.DataFrame) -> dict[tuple[str, str], np.ndarray]:
     """{(tag, stratum): the rows of `frame` in it}."""
     predictions = tagger.predict(frame["title"].tolist(), frame["abstract"].tolist())
-    votes, tag_ids = predictions.votes, tagger.taxonomy.tag_ids
+    tag_ids = tagger.taxonomy.tag_ids
     given = predictions.combined.astype(bool)
-    mentioned = np.zeros_like(given)
-    for r, info in enumerate(votes.rules):
-        for tag in info.voted_tags:
-            mentioned[:, tag_ids.index(tag)] |= votes.matrix[:, r] != ABSTAIN
+    mentioned = tagger.mentioned(predictions.votes)
     model_only = (predictions.probabilities >= tagger.thresholds) & ~predictions.rules.astype(bool)
     masks = {"given": given, "mentioned, not given": mentioned & ~given, "model only": model_only}
     return {(tag, stratum): np.flatnonzero(masks[stratum][:, j])

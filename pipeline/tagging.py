@@ -80,9 +80,9 @@ class Tagger:
             return model_positive
         if policy == "never":
             return np.zeros_like(model_positive)
-        return model_positive & self._mentioned(votes, strong_only=policy == "with_strong_mention")
+        return model_positive & self.mentioned(votes, strong_only=policy == "with_strong_mention")
 
-    def _mentioned(self, votes: RuleVotes, strong_only: bool) -> np.ndarray:
+    def mentioned(self, votes: RuleVotes, strong_only: bool = False) -> np.ndarray:
         """Documents x tags: the text matches a rule of the tag (central or not); with
         `strong_only`, only rules whose weight alone reaches the tag's min_score count."""
         column = {tag_id: j for j, tag_id in enumerate(self.taxonomy.tag_ids)}
