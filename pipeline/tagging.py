@@ -143,12 +143,13 @@ class Tagger:
     def decisions(self, predictions: Predictions, row: int) -> list[str]:
         """For each tag, in words, why one document got it or not (`explain` prints these)."""
         votes, tags = predictions.votes, self.taxonomy.tags
-        rule_score = rule_scores(self.taxonomy, votes)[row]
-        direct = rule_score >= self._minimum
+        every_rule_score = rule_scores(self.taxonomy, votes)
+        every_direct = every_rule_score >= self._minimum
+        rule_score, direct = every_rule_score[row], every_direct[row]
         every_model_positive = predictions.probabilities >= self.thresholds
         model_positive = every_model_positive[row]
         allowed = self._model_adds(every_model_positive, votes)[row]
-        excluded_by = vetoes(self.taxonomy, votes, row)
+        excluded_by = vetoes(self.taxonomy, votes, every_direct, row)
         reasons = []
         for j, tag in enumerate(tags):
             excluders = excluded_by[tag.id]

@@ -40,29 +40,32 @@ def resolve_labels(taxonomy: Taxonomy, votes: RuleVotes, also_positive: np.ndarr
     direct = rule_scores(taxonomy, votes) >= minimum
     labels = direct | also_positive.astype(bool) if also_positive is not None else direct.copy()
     vetoed = np.zeros_like(labels)
-    fired = votes.matrix == FIRED
-    for r, info in enumerate(votes.rules):
-        for tag_id in info.rule.excludes:
-            vetoed[:, column[tag_id]] |= fired[:, r]
-    for tag in taxonomy.tags:
-        for tag_id in tag.excludes:
-            vetoed[:, column[tag_id]] |= direct[:, column[tag.id]]
+    for tag_id, _, where in exclusions(taxonomy, votes, direct):
+        vetoed[:, column[tag_id]] |= where
     labels &= ~vetoed
     return close_labels(taxonomy, labels)
 
 
-def vetoes(taxonomy: Taxonomy, votes: RuleVotes, row: int) -> dict[str, list[str]]:
-    """{tag id: what excludes it in one document}, named as resolve_labels applies them: a fired
-    rule with `excludes` ("rule self_training") or a tag its rules gave with `excludes` ("tag X")."""
-    direct = rule_scores(taxonomy, votes)[row] >= [tag.min_score for tag in taxonomy.tags]
-    found = {tag_id: [] for tag_id in taxonomy.tag_ids}
+def exclusions(taxonomy: Taxonomy, votes: RuleVotes, direct: np.ndarray):
+    """(excluded tag, what excludes it, the documents where it does) for every exclusion: a fired
+    rule with `excludes` ("rule self_training"), or a tag that its rules gave (`direct`,
+    documents x tags) with `excludes` ("tag weak_to_strong")."""
+    column = {tag_id: j for j, tag_id in enumerate(taxonomy.tag_ids)}
+    fired = votes.matrix == FIRED
     for r, info in enumerate(votes.rules):
-        if votes.matrix[row, r] == FIRED:
-            for tag_id in info.rule.excludes:
-                found[tag_id].append(f"rule {info.id}")
-    for tag, given in zip(taxonomy.tags, direct):
-        for tag_id in tag.excludes if given else ():
-            found[tag_id].append(f"tag {tag.id}")
+        for tag_id in info.rule.excludes:
+            yield tag_id, f"rule {info.id}", fired[:, r]
+    for tag in taxonomy.tags:
+        for tag_id in tag.excludes:
+            yield tag_id, f"tag {tag.id}", direct[:, column[tag.id]]
+
+
+def vetoes(taxonomy: Taxonomy, votes: RuleVotes, direct: np.ndarray, row: int) -> dict[str, list[str]]:
+    """{tag id: what excludes it in one document}, as resolve_labels applies it (see exclusions)."""
+    found = {tag_id: [] for tag_id in taxonomy.tag_ids}
+    for tag_id, name, where in exclusions(taxonomy, votes, direct):
+        if where[row]:
+            found[tag_id].append(name)
     return found
 
 
