@@ -14,13 +14,14 @@ from pathlib import Path
 from pipeline import workflow
 from pipeline.artifacts import load_model, verify_model
 from pipeline.corpus import (FORMATS, REQUIRED_COLUMNS, STDIN, ReadReport, check_encoding, find_record,
-                             import_listings, require_file, write_jsonl_text)
+                             import_listings, read_all, read_documents, require_file, write_jsonl_text)
 from pipeline.engines import TaggerSpec
 from pipeline.errors import InputFileError, MissingColumnsError, TaxotagError
 from pipeline.evaluation import format_table
 from pipeline.export import (STDOUT, STREAM_FORMATS, check_writable, is_gzip_csv, refuse_overwriting, write_csv,
                              write_text)
 from pipeline.report import errors_text, gold_errors
+from pipeline.sampling import SAMPLED_AS, draw_sample
 from pipeline.tagging import Tagger
 from pipeline.training import CorpusFile
 from pipeline.taxonomy import load_taxonomy
@@ -465,9 +466,6 @@ def explain_text(tagger: Tagger, predictions, record) -> str:
 
 
 def cmd_sample(args) -> int:
-    from pipeline.corpus import read_all, read_documents
-    from pipeline.sampling import SAMPLED_AS, draw_sample
-
     refuse_overwriting(args.inputs, [args.output])
     is_gzip_csv(args.output)  # (refuses a name other than .csv or .csv.gz)
     if args.at_random < 0:

@@ -36,8 +36,13 @@ def markdown_report(taxonomy: Taxonomy, model_dir, evaluations, weak_positives: 
                   format_table(evaluation.results), "",
                   "What the model adds: its precision and recall on the documents where the rules did not",
                   "give the tag.", "", format_table(evaluation.model_where_rules_silent)]
-        lines += [line for note in evaluation.column_notes() for line in ("", note[0].upper() + note[1:] + ".")]
+        lines += [line for note in evaluation.column_notes() for line in ("", _sentence(note))]
     return "\n".join(lines) + "\n"
+
+
+def _sentence(note: str) -> str:
+    """A column note ("gold columns ... ignored: x") as a sentence in the report."""
+    return note[0].upper() + note[1:] + "."
 
 
 def model_fingerprint(manifest: dict) -> str:
@@ -72,7 +77,7 @@ def html_report(taxonomy: Taxonomy, model_dir, evaluations, tagger, rule_table) 
         parts.append(_metrics_table_html(evaluation.results, shared))
         parts.append("<div class='figure'>" + plots.metrics_figure(
             evaluation.results, shared, f"{evaluation.path}: precision and recall with 95% intervals") + "</div>")
-        parts += [f"<p>{esc(note[0].upper() + note[1:])}.</p>" for note in evaluation.column_notes()]
+        parts += [f"<p>{esc(_sentence(note))}</p>" for note in evaluation.column_notes()]
     parts.append("<h2>Precision-recall curves (all gold sets together)</h2>")
     parts.append("<p>The model curve ranks documents by the model's probability, the combined curve by "
                  "<code>score_&lt;tag&gt;</code>; dots mark the thresholds in use.</p>")
