@@ -8,6 +8,7 @@ have none, and it is what an XML entity bomb needs.
 
 from __future__ import annotations
 
+import itertools
 import re
 from typing import Iterator
 from xml.parsers import expat
@@ -43,9 +44,9 @@ def feed_records(blocks, path) -> Iterator[tuple[int, dict]]:
     """(line where the entry starts, record) for each entry or item of a feed read in text blocks."""
     reader = _FeedReader(path)
     line = 1
-    for block in blocks:
+    for block, final in itertools.chain(((block, False) for block in blocks), [("", True)]):
         try:
-            reader.parser.Parse(block, False)
+            reader.parser.Parse(block, final)
         except expat.ExpatError as exc:
             raise InputFileError(f"{path}, line {exc.lineno}: not well-formed XML "
                                  f"({expat.ErrorString(exc.code)})") from None
@@ -54,15 +55,9 @@ def feed_records(blocks, path) -> Iterator[tuple[int, dict]]:
                                  "bytes that are not in the file's encoding", undecodable=True) from None
         line += block.count("\n")
         yield from reader.take()
-    try:
-        reader.parser.Parse("", True)
-    except expat.ExpatError as exc:
-        raise InputFileError(f"{path}, line {exc.lineno}: not well-formed XML ({expat.ErrorString(exc.code)})"
-                             ) from None
     if not reader.entries and reader.root not in FEED_ROOTS:
         raise InputFileError(f"{path}: not an Atom or RSS feed (its root element is <{reader.root.rsplit(' ')[-1]}>, "
                              "and it has no <entry> or <item>)")
-    yield from reader.take()
 
 
 class _FeedReader:
