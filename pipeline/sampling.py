@@ -65,13 +65,11 @@ def draw_sample(tagger: Tagger, frames, per_stratum: int, at_random: int, seed: 
             anywhere.offer(record)
     reasons: dict[str, list[str]] = {}
     chosen: dict[str, dict] = {}
-    for (tag, stratum), reservoir in reservoirs.items():
+    drawn = [(f"{tag}: {stratum}", reservoir) for (tag, stratum), reservoir in reservoirs.items()]
+    for reason, reservoir in drawn + [("random", anywhere)]:
         for record in reservoir.items:
             chosen[record["id"]] = record
-            reasons.setdefault(record["id"], []).append(f"{tag}: {stratum}")
-    for record in anywhere.items:
-        chosen[record["id"]] = record
-        reasons.setdefault(record["id"], []).append("random")
+            reasons.setdefault(record["id"], []).append(reason)
     ids = sorted(chosen)
     order = rng.permutation(len(ids))
     sheet = pd.DataFrame([chosen[ids[i]] for i in order], columns=list(REQUIRED_COLUMNS))
