@@ -20,7 +20,7 @@ from scipy import sparse
 
 from pipeline.errors import TaxotagError
 from pipeline.rules import Mention
-from pipeline.words import FUNCTION_WORDS, CodeTable, analyze, content_words, word_hashes
+from pipeline.words import FUNCTION_WORDS, ONE_CHARACTER, CodeTable, analyze, content_words, word_hashes
 from pipeline.workers import start_worker
 
 VECTORIZER_PARAMS = {
@@ -31,7 +31,8 @@ VECTORIZER_PARAMS = {
     "sublinear_tf": True,
     "dtype": np.float32,
 }
-SAVED_PARAMS = {"analyzer": "content words and their bigrams (pipeline.words.analyze)", "sublinear_tf": True}
+SAVED_PARAMS = {"analyzer": "content words of two or more characters and their bigrams (pipeline.words.analyze)",
+                "sublinear_tf": True}
 """What a saved model records of its vectorizer (the transform below re-implements it)."""
 MIN_POSITIVES = 5
 """A tag with fewer weak positives than this gets no model (its score stays 0)."""
@@ -58,8 +59,8 @@ class TagModel:
         # bigram features are found by their code (first id * words + second id) in a hash table.
         # Function words get the id -1, so that term_counts can drop them.
         hashes, lengths = word_hashes(self.vocabulary)
-        if len(lengths) and not ((lengths == 1) | (lengths == 2)).all():
-            raise ValueError("a vocabulary term is not one word or two")
+        if len(lengths) and not ((lengths == 1) | (lengths == 2)).all() or (hashes == ONE_CHARACTER).any():
+            raise ValueError("a vocabulary term is not one word or two of two or more characters")
         word_ids, unique = pd.factorize(hashes)
         self._n_words = len(unique)
         function_words = np.setdiff1d(_function_word_hashes(), unique)
@@ -85,6 +86,7 @@ class TagModel:
         hashes, lengths = word_hashes(texts)
         unknown = self._n_words
         ids = self._word_ids.get(hashes, missing=unknown)
+        ids[hashes == ONE_CHARACTER] = -1  # left out, as function words are
         rows = np.repeat(np.arange(len(lengths)), lengths)
         content = ids >= 0  # function words out, so that their neighbours make a bigram
         ids, rows = ids[content], rows[content]
@@ -132,7 +134,7 @@ class TagModel:
 def _function_word_hashes() -> np.ndarray:
     """The hashes of the words TagModel.transform leaves out, as analyze does (made when a model
     is first loaded, not at import: hashing builds a table that takes ~0.1 s)."""
-    return word_hashes(sorted(FUNCTION_WORDS))[0]
+    return word_hashes(sorted(word for word in FUNCTION_WORDS if len(word) > 1))[0]  # ("a", "i": one character)
 
 
 def _sigmoid(values: np.ndarray) -> np.ndarray:

@@ -55,8 +55,10 @@ unlike, instead, beyond) stay in: they are what tells a passing mention from a c
 
 
 def content_words(text: str) -> list[str]:
-    """The words of a text, function words left out."""
-    return [word for word in split_words(text) if word not in FUNCTION_WORDS]
+    """The words of a text, function words and words of one character left out (as scikit-learn's
+    default token pattern leaves those out: the "s" of "teacher's", the "e" and "g" of "e.g.", a
+    lone digit or symbol name)."""
+    return [word for word in split_words(text) if len(word) > 1 and word not in FUNCTION_WORDS]
 
 
 def analyze(text: str) -> list[str]:
@@ -74,8 +76,13 @@ HASH_BATCH_BYTES = 1 << 20
 """Texts are hashed in batches of about this many characters (working memory ~40 bytes each)."""
 
 
+ONE_CHARACTER = -1
+"""The hash word_hashes gives every word of one character (others are >= 0)."""
+
+
 def word_hashes(texts) -> tuple[np.ndarray, np.ndarray]:
-    """(a 63-bit hash of every word of every text, in order; the number of words of each text).
+    """(a 63-bit hash of every word of every text, in order, ONE_CHARACTER for a word of one
+    character; the number of words of each text).
 
     The words are split_words' words; the hashes come from numpy prefix sums over the UTF-8
     bytes, so no Python string is made per word. Texts are hashed in batches of about
@@ -134,7 +141,10 @@ def _hash_batch(pieces: list[str]) -> tuple[np.ndarray, np.ndarray]:
         prefix = np.concatenate([[np.uint64(0)], np.cumsum((data.astype(np.uint64) + np.uint64(1)) * powers)])
         polynomial = (prefix[ends] - prefix[starts]) * inverse_powers[starts]
         mixed = _finalise(polynomial ^ ((ends - starts).astype(np.uint64) * _LENGTH_MIX))
-    return (mixed >> np.uint64(1)).astype(np.int64), counts
+    hashes = (mixed >> np.uint64(1)).astype(np.int64)
+    characters = np.concatenate([[0], np.cumsum((data & 0xC0) != 0x80)])  # UTF-8 bytes that start a character
+    hashes[characters[ends] - characters[starts] == 1] = ONE_CHARACTER
+    return hashes, counts
 
 
 def _finalise(values: np.ndarray) -> np.ndarray:
