@@ -242,8 +242,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--random", type=int, default=20, metavar="N", dest="at_random",
                      help="papers drawn at random besides (default: %(default)s)")
     sub.add_argument("--seed", type=int, default=0, help="the same seed draws the same papers (default: %(default)s)")
-    sub.add_argument("--exclude", nargs="+", default=[], metavar="FILE",
-                     help="leave out the papers of these files (an earlier sheet, a gold file), by id")
+    sub.add_argument("--exclude", action="append", default=[], metavar="FILE",
+                     help="leave out the papers of this file (an earlier sheet, a gold file), by id; "
+                          "give it once for each file")
     format_option(sub)
     input_options(sub)
     model_options(sub)

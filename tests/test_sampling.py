@@ -94,8 +94,11 @@ def test_papers_of_an_earlier_sheet_are_not_drawn_again(capsys, tmp_path, taxono
     model = ["--model", str(trained_model_dir), "--taxonomy", str(taxonomy.path)]
     first, second = tmp_path / "round1.csv", tmp_path / "round2.csv"
     assert main(["sample", str(small_corpus), "-o", str(first), "--per-stratum", "2", *model]) == 0
-    assert main(["sample", str(small_corpus), "-o", str(second), "--per-stratum", "2", "--exclude", str(first),
-                 *model]) == 0
+    gold = tmp_path / "gold.csv"
+    pd.DataFrame({"id": ["not-a-corpus-id"], "title": ["t"], "abstract": ["a"]}).to_csv(gold, index=False)
+    # each --exclude takes one file, so the input may follow it
+    assert main(["sample", "--exclude", str(first), "--exclude", str(gold), str(small_corpus), "-o", str(second),
+                 "--per-stratum", "2", *model]) == 0
     drawn = [set(pd.read_csv(path, dtype=str)["id"]) for path in (first, second)]
     assert drawn[0] and drawn[1] and not drawn[0] & drawn[1]
-    assert f"{len(drawn[0]):,} ids left out -> {second}" in capsys.readouterr().out
+    assert f"{len(drawn[0]) + 1:,} ids left out -> {second}" in capsys.readouterr().out
