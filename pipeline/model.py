@@ -57,7 +57,7 @@ class TagModel:
                              "this version of taxotag needs one trained by it: run `taxotag train`")
         # Every word of the vocabulary gets an id; unigram features map word id -> column, and
         # bigram features are found by their code (first id * words + second id) in a hash table.
-        # Function words get the id -1, so that term_counts can drop them.
+        # Function words get the id -1 (as words of one character do), so that term_counts can drop them.
         hashes, lengths = word_hashes(self.vocabulary)
         if len(lengths) and not ((lengths == 1) | (lengths == 2)).all() or (hashes == ONE_CHARACTER).any():
             raise ValueError("a vocabulary term is not one word or two of two or more characters")
