@@ -59,7 +59,7 @@ class TagModel:
         # bigram features are found by their code (first id * words + second id) in a hash table.
         # Function words get the id -1 (as words of one character do), so that term_counts can drop them.
         hashes, lengths = word_hashes(self.vocabulary)
-        if len(lengths) and not ((lengths == 1) | (lengths == 2)).all() or (hashes == ONE_CHARACTER).any():
+        if (len(lengths) and not ((lengths == 1) | (lengths == 2)).all()) or (hashes == ONE_CHARACTER).any():
             raise ValueError("a vocabulary term is not one word or two of two or more characters")
         word_ids, unique = pd.factorize(hashes)
         self._n_words = len(unique)

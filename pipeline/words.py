@@ -142,8 +142,9 @@ def _hash_batch(pieces: list[str]) -> tuple[np.ndarray, np.ndarray]:
         polynomial = (prefix[ends] - prefix[starts]) * inverse_powers[starts]
         mixed = _finalise(polynomial ^ ((ends - starts).astype(np.uint64) * _LENGTH_MIX))
     hashes = (mixed >> np.uint64(1)).astype(np.int64)
-    characters = np.concatenate([[0], np.cumsum((data & 0xC0) != 0x80)])  # UTF-8 bytes that start a character
-    hashes[characters[ends] - characters[starts] == 1] = ONE_CHARACTER
+    lead = data[starts]  # a character's first UTF-8 byte says how many bytes it has
+    first_character_bytes = 1 + (lead >= 0xC0) + (lead >= 0xE0) + (lead >= 0xF0)
+    hashes[ends - starts == first_character_bytes] = ONE_CHARACTER
     return hashes, counts
 
 
