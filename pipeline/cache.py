@@ -34,9 +34,9 @@ def rule_fingerprint(rule: RuleInfo, context: Context) -> str:
 
 @functools.lru_cache(maxsize=1)
 def matcher_version() -> str:
-    """A digest of the rule-matching source (pipeline.rules, pipeline.cues, pipeline.typography) and of
-    spaCy's and RE2's versions."""
-    return _code_digest((rules, cues, typography), ("spacy", "google-re2"))
+    """A digest of the rule-matching source (pipeline.rules, pipeline.cues, pipeline.typography), of
+    the known words that rejoin words broken across lines, and of spaCy's and RE2's versions."""
+    return _code_digest((rules, cues, typography), ("spacy", "google-re2"), (typography.KNOWN_WORDS,))
 
 
 @functools.lru_cache(maxsize=1)
@@ -46,10 +46,10 @@ def features_version() -> str:
     return _code_digest((words, model), ("scikit-learn", "numpy", "scipy"))
 
 
-def _code_digest(modules, packages) -> str:
+def _code_digest(modules, packages, data_files=()) -> str:
     digest = hashlib.sha256()
-    for module in modules:
-        digest.update(Path(module.__file__).read_bytes())
+    for path in [*(module.__file__ for module in modules), *data_files]:
+        digest.update(Path(path).read_bytes())
     for package in packages:
         digest.update(f"{package} {metadata.version(package)}".encode("utf-8"))
     return digest.hexdigest()[:16]

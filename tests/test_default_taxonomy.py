@@ -28,6 +28,8 @@ def rule_tags(ruleset, title, abstract):
      "clip_style"),
     ("Learning with Noisy Labels", "We propose a loss robust to corrupted annotations.", "weakly_supervised"),
     ("A Compact Detector", "We propose knowledge distillation from a large teacher.", "distillation"),
+    # a regex with a space finds its words on two lines of a wrapped abstract
+    ("A Compact Detector", "We propose a distilled\nstudent for edge devices.", "distillation"),
     ("Point-Supervised Small Target Detection", "We generate pseudo-labels from the annotated points.",
      "weakly_supervised"),
     ("Retrieval Models", "We train on noisy entity annotated images mined from the web.", "weakly_supervised"),

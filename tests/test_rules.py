@@ -69,6 +69,28 @@ def test_a_latex_en_dash_between_letters_reads_as_a_hyphen(ruleset):
     assert plain_text("a--b, a---b, a -- b, 1--2, --flag") == "a-b, a---b, a -- b, 1--2, --flag"
 
 
+@pytest.mark.parametrize("wrapped, unwrapped", [
+    ("knowledge distil-\nlation", "knowledge distillation"),  # a word broken across lines
+    ("Distil-\r\nlation", "Distillation"),
+    ("weakly super- \n  vised", "weakly supervised"),
+    ("teacher-\nstudent", "teacher-student"),  # a compound broken at its own hyphen
+    ("state-of-the-\nart", "state-of-the-art"),
+    ("self-\nand semi-supervised", "self- and semi-supervised"),  # a suspended hyphen
+    ("Seagr-\nass", "Seagr-ass"),  # no known word: the hyphen stays
+    ("one line\nand the next", "one line and the next"),
+    ("A paragraph.\n\nThe next one.", "A paragraph.\n\nThe next one."),
+])
+def test_text_wrapped_into_lines_reads_one_line_a_paragraph(wrapped, unwrapped):
+    """Text copied from a PDF is wrapped, with words broken across lines by a hyphen."""
+    assert plain_text(wrapped) == unwrapped
+
+
+def test_a_phrase_broken_across_lines_fires(ruleset):
+    votes, mentions = vote(ruleset, "We show that self-super-\nvised\nlearning helps.")
+    assert votes["ssl_phrase"] == FIRED
+    assert [m.describe() for m in mentions if m.rule == 0] == ["'self-supervised learning' (body)"]
+
+
 def test_phrase_variants_include_plural_and_joined_forms():
     variants = [" ".join(v) for v in phrase_variants("pseudo-label")]
     assert variants == ["pseudo - label", "pseudo label", "pseudolabel", "pseudo - labels", "pseudo labels", "pseudolabels"]
