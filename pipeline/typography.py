@@ -32,9 +32,9 @@ PLAIN = {
 """Characters read as plain ones (an em dash is left alone: it separates clauses, not words)."""
 
 
-LINE_BREAK_HYPHEN = re.compile(r"([A-Za-z]+)-[ \t]*(?:\r\n|\r|\n)[ \t]*([A-Za-z]+)")
-"""Letters, a hyphen at a line's end, letters at the next line's start: a word broken across
-lines ("distil-" / "lation") or a compound broken at its own hyphen ("teacher-" / "student")."""
+LINE_END = re.compile(r"\r\n|\r|\n")
+LEADING_LETTERS = re.compile(r"[A-Za-z]+")
+ASCII_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 
 KNOWN_WORDS = Path(__file__).with_name("known_words.txt.gz")
 """Words of 4 letters or more, and pairs of a hyphenated compound's neighbouring parts
@@ -54,28 +54,41 @@ def known_words() -> dict[str, int]:
         return {word: int(count) for word, count in (line.split("\t") for line in lines)}
 
 
-LINE_BREAK = re.compile(r"(?<![\r\n])[ \t]*(?:\r\n|\r|\n)[ \t]*(?![\r\n])")
-"""A line break that does not end a paragraph (a blank line), with the spaces around it."""
-
-
 def unwrap_lines(text: str) -> str:
-    """`text` as one line per paragraph, as a PDF's or an e-mail's line-wrapped text is read. The
-    parts around a hyphen at a line's end are joined when abstracts write them joined more often
-    than hyphenated ("distil-" + line break + "lation" -> "distillation"); otherwise the hyphen
-    stays ("teacher-" + line break + "student" -> "teacher-student"; a suspended one: "self- and").
-    Every other line break within a paragraph is a space, so that a regex such as "distilled
+    """`text` as one line per paragraph (a blank line ends a paragraph), as a PDF's or an e-mail's
+    line-wrapped text is read; see line_joint. Linear in the text's length, whatever it holds."""
+    known, paragraphs, lines = known_words(), [], []
+    for line in [*LINE_END.split(text), ""]:
+        line = line.strip(" \t")
+        if not line:
+            if lines:
+                paragraphs.append("".join(lines))
+            lines = []
+        elif lines:
+            lines[-1], joint = line_joint(lines[-1], line, known)
+            lines.append(joint + line)
+        else:
+            lines.append(line)
+    return "\n\n".join(paragraphs)
+
+
+def line_joint(before: str, after: str, known: dict[str, int]) -> tuple[str, str]:
+    """How two lines of a paragraph join: (the first line as it then ends, what stands between).
+    The parts around a hyphen that ends the first line are joined when abstracts write them
+    joined more often than hyphenated ("distil-" + "lation" -> "distillation"); otherwise the
+    hyphen stays ("teacher-" + "student" -> "teacher-student"; a suspended one: "self- and").
+    Lines that do not so break a word are joined by a space, so that a regex such as "distilled
     student" finds the two words on two lines."""
-    known = known_words()
-
-    def join(match: re.Match) -> str:
-        left, right = match[1], match[2]
-        if right.lower() in SUSPENDED:
-            return f"{left}- {right}"
-        if known.get((left + right).lower(), 0) > known.get(f"{left}-{right}".lower(), 0):
-            return left + right
-        return f"{left}-{right}"
-
-    return LINE_BREAK.sub(" ", LINE_BREAK_HYPHEN.sub(join, text))
+    start = end = len(before) - 1
+    while start > 0 and before[start - 1] in ASCII_LETTERS:
+        start -= 1
+    right = LEADING_LETTERS.match(after)
+    if not before.endswith("-") or start == end or right is None or right.group().lower() in SUSPENDED:
+        return before, " "
+    left, right = before[start:end], right.group()
+    if known.get((left + right).lower(), 0) > known.get(f"{left}-{right}".lower(), 0):
+        return before[:-1], ""
+    return before, ""
 
 
 def plain_text(text: str) -> str:

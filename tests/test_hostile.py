@@ -86,7 +86,8 @@ def test_unreadable_file_leaves_no_output(capsys, tmp_path, taxonomy, trained_mo
 
 def test_huge_abstract_and_formulas_are_tagged_safely(capsys, tmp_path, taxonomy, trained_model_dir):
     out = tmp_path / "out.csv"
-    for name in ("huge_abstract.jsonl.gz", "formula_injection.jsonl", "extra_columns.csv"):
+    for name in ("huge_abstract.jsonl.gz", "huge_wrapped_abstract.jsonl.gz", "formula_injection.jsonl",
+                 "extra_columns.csv"):
         assert main(["tag", str(HOSTILE / name), "-o", str(out), "--model", str(trained_model_dir),
                      "--taxonomy", taxonomy.path]) == 0
         frame = pd.read_csv(out, dtype=str, keep_default_na=False)
@@ -98,6 +99,8 @@ def test_huge_abstract_and_formulas_are_tagged_safely(capsys, tmp_path, taxonomy
             assert restore_cell(frame.loc[0, "id"]) == "=1+1"
         if name == "extra_columns.csv":
             assert frame.loc[0, "year"] == "2025" and frame.loc[0, "venue"] == "'=cmd|calc"
+        if name == "huge_wrapped_abstract.jsonl.gz":  # 7 MB in 70,000 lines, a line of a million letters
+            assert frame["tags"].tolist() == ["self_supervised", "distillation"]  # "distil-" + line break + "lation"
     capsys.readouterr()
 
 
