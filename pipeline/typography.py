@@ -79,12 +79,14 @@ def line_joint(before: str, after: str, known: dict[str, int]) -> tuple[str, str
     hyphen stays ("teacher-" + "student" -> "teacher-student"; a suspended one: "self- and").
     Lines that do not so break a word are joined by a space, so that a regex such as "distilled
     student" finds the two words on two lines."""
+    if not before.endswith("-"):
+        return before, " "
     start = end = len(before) - 1
     while start > 0 and before[start - 1] in ASCII_LETTERS:
         start -= 1
     right = LEADING_LETTERS.match(after)
-    if not before.endswith("-") or start == end or right is None or right.group().lower() in SUSPENDED:
-        return before, " "
+    if start == end or right is None or right.group().lower() in SUSPENDED:
+        return before, " "  # not a word broken across lines: "GPT-" + "4", "self-" + "and"
     left, right = before[start:end], right.group()
     if known.get((left + right).lower(), 0) > known.get(f"{left}-{right}".lower(), 0):
         return before[:-1], ""

@@ -1,7 +1,6 @@
-"""Build pipeline/known_words.txt.gz, the words and hyphenated pairs, with how many abstracts use
-each, that tell a word
-broken across lines ("distil-" at a line's end, "lation" on the next, as text copied from a PDF
-has it) from a hyphenated compound broken at its hyphen ("teacher-" / "student").
+"""Build pipeline/known_words.txt.gz: the words and hyphenated pairs, with how many abstracts use
+each, that tell a word broken across lines ("distil-" at a line's end, "lation" on the next, as
+text copied from a PDF has it) from a compound broken at its hyphen ("teacher-" / "student").
 
 Run once by a maintainer (taxotag never reads ../shared at run time):
     python scripts/make_words.py ../shared/corpus/arxiv_cs_cv_cl_2025_2026.jsonl.gz \
