@@ -7,6 +7,8 @@ dash); an entry's key is its id. In RIS, `TI` (or `T1`) is the title and `AB` (o
 abstract; `ID`, else the DOI (`DO`), is the id, and a record with neither is numbered like a
 listing paper; Web of Science's are `TI`, `AB` and `UT` (else `DI`). Other fields pass through,
 a repeated tag (`AU`, `KW`) as its values joined by `; `. An entry without an abstract is kept with its title.
+A field's wrapped lines are read as one, a word broken across them by a hyphen joined again, as
+for text copied from a PDF (pipeline.typography).
 
 Both readers take the file's (line number, text) pairs and the set of line numbers that were not
 in the file's encoding, which that iteration fills in as it goes.
@@ -23,6 +25,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from pipeline.errors import InputFileError
+from pipeline.typography import known_words, line_joint, unwrap_lines
+
 
 @dataclass(frozen=True)
 class TaggedFormat:
@@ -198,8 +202,9 @@ def tagged_records(lines: Iterable[tuple[int, str]], bad: set[int], path, report
         elif last is not None and text.strip():  # a continuation line
             if last in form.lists:
                 fields[last].append(text.strip())
-            else:
-                fields[last][-1] = f"{fields[last][-1]} {text.strip()}".strip()
+            else:  # wrapped text, maybe with a word broken across the lines
+                before, joint = line_joint(fields[last][-1], text.strip(), known_words())
+                fields[last][-1] = f"{before}{joint}{text.strip()}".strip()
             broken = broken or number in bad
     if fields is not None:
         yield from _tagged_record(fields, start, broken, path, report, next_number, form)
@@ -245,7 +250,10 @@ def latex_text(value: str) -> str:
     """A BibTeX field's LaTeX as plain text: accents and special letters as Unicode, escaped
     characters as themselves, a command with an argument as its argument (`\\emph{x}` is x) and
     one without as its name (`\\alpha` is alpha, in math too), braces removed, `--`/`---` as
-    dashes, `~` and `\\\\` as spaces."""
+    dashes, `~` and `\\\\` as spaces. Its lines are read as one first (unwrap_lines), as a field
+    holding an abstract pasted from a PDF has them."""
+    if "\n" in value or "\r" in value:
+        value = unwrap_lines(value)
     if not LATEX_MARKUP.search(value):
         return value
     text = ACCENTED.sub(_accented, value.replace("\\\\", " "))

@@ -489,8 +489,9 @@ RIS = """TY  - JOUR
 TI  - Self-Training With Noisy Student Improves ImageNet Classification
 AU  - Xie, Qizhe
 AU  - Luong, Minh-Thang
-AB  - We present Noisy Student Training, a semi-supervised learning approach
-that works well even when labeled data is abundant.
+AB  - We present Noisy Student Training, a semi-supervised learning ap-
+proach that works well even when labeled data is abun-
+dant.
 DO  - 10.1109/CVPR42600.2020.01070
 ER  -\x20
 
@@ -566,6 +567,8 @@ def test_an_empty_bibtex_or_ris_file_has_no_records(tmp_path, name):
     (r"50\% of \$5 \& more \{x\} co\-operate a\,b", "50% of $5 & more {x} cooperate a b"),
     (r"self--supervised --- ``yes''", "self–supervised — “yes”"),
     (r"a~b\\c $\alpha$-divergence \ldots{}", "a b c $alpha$-divergence …"),
+    ("Knowledge Distil-\n    lation for {BERT}", "Knowledge Distillation for BERT"),  # pasted from a PDF
+    ("Knowledge Distil-\n    lation for Small Models", "Knowledge Distillation for Small Models"),
     ("plain text, unchanged", "plain text, unchanged"),
 ])
 def test_bibtex_latex_is_read_as_text(latex, text):
