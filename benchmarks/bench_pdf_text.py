@@ -1,10 +1,10 @@
 """How the combined system does on abstracts laid out as text copied from a PDF: lines of at most
 --width characters, where a word of 7 letters or more that crosses the margin is broken with a
-hyphen (at a random place with at least 3 letters on each side, where TeX would choose a
-syllable break). Prints, per gold
-set, the combined system's precision / recall per tag on the abstracts as they are and as laid
-out, and how many documents' tags differ; then, breaking each word of 7 letters or more of the
-gold abstracts once at a random place (or at one of its hyphens), how many read back as written.
+hyphen (at a random place with at least 3 letters on each side, where TeX would choose a syllable
+break). Prints, per gold set, the combined system's precision / recall per tag on the abstracts as
+they are and as laid out, and how many documents' tags differ; then, breaking each word of 7
+letters or more of the gold abstracts once at a random place (or at one of its hyphens), how many
+read back as written.
 
 Run after `make run` (it uses models/default): python benchmarks/bench_pdf_text.py
 """
