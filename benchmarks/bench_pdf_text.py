@@ -17,10 +17,8 @@ import random
 import re
 from datetime import date
 
-import numpy as np
-
 from pipeline.artifacts import load_model
-from pipeline.evaluation import load_gold
+from pipeline.evaluation import load_gold, score_tags
 from pipeline.tagging import Tagger
 from pipeline.taxonomy import load_taxonomy
 from pipeline.typography import unwrap_lines
@@ -79,20 +77,14 @@ def main() -> None:
         titles = gold["title"].tolist()
         plain = tagger.predict(titles, gold["abstract"].tolist()).system("combined")
         laid_out = tagger.predict(titles, [pdf_lines(a, args.width, rng) for a in gold["abstract"]]).system("combined")
-        for j, tag in enumerate(taxonomy.tag_ids):
-            if tag in shared:
-                truth = gold[tag].to_numpy().astype(bool)
-                cells = [_precision_recall(truth, system[:, j].astype(bool)) for system in (plain, laid_out)]
-                print(f"| {path.split('/')[-1]} | {tag} | " + " | ".join(cells) + " |")
+        scores = [score_tags(gold, system, taxonomy.tag_ids, shared) for system in (plain, laid_out)]
+        for as_they_are, as_laid_out in zip(*scores):
+            cells = [f"{row['precision']:.3f} / {row['recall']:.3f}" for row in (as_they_are, as_laid_out)]
+            print(f"| {path.split('/')[-1]} | {as_they_are['tag']} | " + " | ".join(cells) + " |")
         changed = int((plain != laid_out).any(axis=1).sum())
         print(f"| {path.split('/')[-1]} | documents whose tags differ | | {changed} of {len(gold)} |")
         restored, total = restored_words(gold["abstract"].tolist(), rng)
         print(f"| {path.split('/')[-1]} | words broken once, read back as written | | {restored:,} of {total:,} |")
-
-
-def _precision_recall(truth: np.ndarray, decided: np.ndarray) -> str:
-    tp, fp, fn = (truth & decided).sum(), (~truth & decided).sum(), (truth & ~decided).sum()
-    return f"{tp / max(tp + fp, 1):.3f} / {tp / max(tp + fn, 1):.3f}"
 
 
 if __name__ == "__main__":

@@ -203,8 +203,9 @@ def tagged_records(lines: Iterable[tuple[int, str]], bad: set[int], path, report
             if last in form.lists:
                 fields[last].append(text.strip())
             else:  # wrapped text, maybe with a word broken across the lines
-                before, joint = line_joint(fields[last][-1], text.strip(), known_words())
-                fields[last][-1] = f"{before}{joint}{text.strip()}".strip()
+                line = text.strip()
+                before, joint = line_joint(fields[last][-1], line, known_words())
+                fields[last][-1] = f"{before}{joint}{line}".strip()
             broken = broken or number in bad
     if fields is not None:
         yield from _tagged_record(fields, start, broken, path, report, next_number, form)
