@@ -34,6 +34,10 @@ REGEX_MAX_MEM = 8 << 20
 """Memory cap for one compiled RE2 regex (RE2 matches in linear time, so no regex can hang)."""
 
 
+MENTION_SHOWN = 120
+"""Reports show a mention longer than this many characters by its start and end."""
+
+
 @dataclass(frozen=True)
 class Mention:
     """One match of one rule in one document (character offsets into `document_text`)."""
@@ -47,8 +51,13 @@ class Mention:
     passing: str | None = None
 
     def describe(self) -> str:
-        """`'self-supervised' (body, passing: after 'unlike')`."""
-        return f"'{normalise(self.text)}' ({self.standing()})"
+        """`'self-supervised' (body, passing: after 'unlike')`; a long match (a concept's stretch of a
+        sentence) is shown by its start and end."""
+        text = normalise(self.text)
+        if len(text) > MENTION_SHOWN:
+            half = (MENTION_SHOWN - 3) // 2
+            text = f"{text[:half].rstrip()} … {text[-half:].lstrip()}"
+        return f"'{text}' ({self.standing()})"
 
     def standing(self) -> str:
         """Where the mention stands and, if passing, why: `body, passing: after 'unlike'`."""
@@ -229,7 +238,81 @@ def check_rule(rule: Rule) -> list[str]:
             return ["regex matches the empty string, so it would fire on every document"]
         return [f"regex has {_character_name(c)}, which rules read in plain typography ({plain_text(c)!r}); "
                 "write that instead" for c in typographic_characters(rule.regex)]
+    if rule.kind == "concept":
+        return check_concept(rule.concept)
     return _check_pattern(rule.pattern)
+
+
+CONCEPT_STEM_MIN = 3
+"""A concept term ending in `*` needs this many letters before it (a shorter stem matches most words)."""
+
+
+def check_concept(groups: list[list[str]]) -> list[str]:
+    """Problems that keep a concept (groups of terms that must share a sentence) from meaning anything."""
+    if len(groups) < 2:
+        return [f"a concept needs two or more groups of terms (found {len(groups)}); one group is a phrase rule"]
+    problems = []
+    for number, group in enumerate(groups, start=1):
+        if not group:
+            problems.append(f"group {number} is empty, so the concept can never match")
+        for term in group:
+            stem = term.strip()
+            if "*" in stem[:-1]:
+                problems.append(f"group {number}: term {term!r} has a `*` before its end; `*` may only end a term")
+            elif not any(token != "-" for token in TOKEN.findall(stem.rstrip("*"))):
+                problems.append(f"group {number}: term {term!r} has no words, so it can never match")
+            elif stem.endswith("*") and len(TOKEN.findall(stem.rstrip("*"))[-1]) < CONCEPT_STEM_MIN:
+                problems.append(f"group {number}: term {term!r} needs {CONCEPT_STEM_MIN} or more letters "
+                                "before its `*`; a shorter stem matches most words")
+    return problems
+
+
+def concept_group_regex(terms: list[str]) -> str:
+    """One RE2 regex (used case-insensitively) for a concept group's terms: whole words, hyphens and
+    spaces between words alike (or none: "selfsupervised"), the last word also in plural form; a
+    term ending in `*` matches any word that starts with it."""
+    parts = []
+    for term in terms:
+        term = term.strip()
+        prefix = term.endswith("*")
+        words = [token for token in TOKEN.findall(term.rstrip("*").lower()) if token != "-"]
+        if not words:
+            continue
+        body = (SEPARATOR + "*").join(re.escape(word) for word in words[:-1])
+        last = words[-1]
+        if prefix:
+            last_part = re.escape(last) + r"\w*"
+        elif last[-1].isalpha() and plural(last) != last:
+            last_part = "(?:" + re.escape(plural(last)) + "|" + re.escape(last) + ")"
+        else:
+            last_part = re.escape(last)
+        parts.append((body + SEPARATOR + "*" if body else "") + last_part)
+    return r"\b(?:" + "|".join(sorted(set(parts), key=len, reverse=True)) + r")\b"
+
+
+def _word_count(subject, start: int, end: int) -> int:
+    """How many words (runs of letters and digits; a hyphen splits) text[start:end] holds."""
+    stretch = subject[start:end]
+    return len(WORD_RUN.findall(stretch.decode("ascii") if isinstance(stretch, bytes) else stretch))
+
+
+WORD_RUN = re.compile(r"[^\W_]+")
+
+
+def _smallest_window(hits: list[tuple[int, int, int]], groups: int) -> tuple[int, int] | None:
+    """The shortest (start, end) holding a hit of each of `groups` groups; hits are (start, end, group)."""
+    hits = sorted(hits)
+    best = None
+    for first in range(len(hits)):
+        seen, end = set(), 0
+        for start, stop, group in hits[first:]:
+            seen.add(group)
+            end = max(end, stop)
+            if len(seen) == groups:
+                if best is None or end - hits[first][0] < best[1] - best[0]:
+                    best = (hits[first][0], end)
+                break
+    return best
 
 
 def _character_name(character: str) -> str:
@@ -346,6 +429,8 @@ class RuleSet:
         self._exact_phrases = PhraseMatcher(nlp.vocab, attr="ORTH")
         self._patterns = Matcher(nlp.vocab, validate=True)
         self._regexes: dict[tuple[str, bool], tuple[list[int], object]] = {}  # one pass per distinct regex
+        self._concepts: list[tuple[int, list[int], int | None]] = []  # (rule, its groups in _concept_groups, within)
+        self._concept_groups: dict[str, int] = {}  # group regex -> index (rules may share a group)
         self._token_keys: set[str] | None = set()  # None: some rule needs every document tokenized
         for info in rule_infos(taxonomy):
             if only is None or info.id in only:
@@ -359,6 +444,35 @@ class RuleSet:
                            if self._token_keys else None)  # None with no phrase or pattern rule
         self._regex_list = list(self._regexes.values())
         self._regex_set = _regex_set(list(self._regexes)) if len(self._regexes) > 1 else None
+        self._concept_regexes = [_compile_regex(pattern, case_sensitive=False) for pattern in self._concept_groups]
+        self._concept_set = _regex_set([(pattern, False) for pattern in self._concept_groups]) \
+            if self._concept_groups else None
+
+    def _concept_spans(self, subject, sentences) -> set[tuple[int, int, int]]:
+        """(rule, start, end) for each sentence that holds a term of every group of a concept rule:
+        the shortest stretch of it with one term of each. One RE2 Set scan says which groups match
+        anywhere; only the rules all of whose groups do are looked at further."""
+        if self._concept_set is not None:
+            present = set(self._concept_set.Match(subject) or ())
+        else:
+            present = set(range(len(self._concept_regexes)))
+        spans = set()
+        hits_of: dict[int, list[tuple[int, int]]] = {}
+        for rule, groups, within in self._concepts:
+            if not present.issuperset(groups):
+                continue
+            for group in groups:
+                if group not in hits_of:
+                    hits_of[group] = [(m.start(), m.end()) for m in self._concept_regexes[group].finditer(subject)]
+            by_sentence: dict[tuple[int, int], list[tuple[int, int, int]]] = {}
+            for number, group in enumerate(groups):
+                for start, end in hits_of[group]:
+                    by_sentence.setdefault(sentences().of(start), []).append((start, end, number))
+            for hits in by_sentence.values():
+                window = _smallest_window(hits, len(groups))
+                if window is not None and (within is None or _word_count(subject, *window) <= within):
+                    spans.add((rule, *window))
+        return spans
 
     def _matching_regexes(self, subject) -> list[tuple[list[int], object]]:
         """The (rules, regex) pairs whose regex matches somewhere in the subject: one RE2 Set scan
@@ -404,6 +518,11 @@ class RuleSet:
         elif rule.kind == "pattern":
             self._patterns.add(key, [rule.pattern])
             self._add_keys(_pattern_keys(rule.pattern))
+        elif rule.kind == "concept":
+            groups = []
+            for terms in rule.concept:
+                groups.append(self._concept_groups.setdefault(concept_group_regex(terms), len(self._concept_groups)))
+            self._concepts.append((index, groups, rule.within))
         else:
             key = (rule.regex, rule.case_sensitive)
             if key not in self._regexes:
@@ -440,17 +559,20 @@ class RuleSet:
                 if len(matcher):
                     for match_id, start, end in matcher(doc):
                         char_spans.add((int(self._vocab.strings[match_id]), starts[start], ends[end - 1]))
-        subject = _re2_subject(text) if self._regexes else text
+        subject = _re2_subject(text) if self._regexes or self._concepts else text
         for rules, regex in self._matching_regexes(subject):
             spans = [(m.start(), m.end()) for m in regex.finditer(subject) if m.end() > m.start()]
             char_spans.update((rule, start, end) for rule in rules for start, end in spans)
         if title_length and is_all_caps(text[:title_length]):
             char_spans = {(rule, start, end) for rule, start, end in char_spans
                           if start >= title_length or not self.rules[rule].rule.case_sensitive}
+        sentences = functools.cache(lambda: Sentences(text, title_length))  # (built once, when needed)
+        if self._concepts:
+            char_spans |= self._concept_spans(subject, sentences)
         if not char_spans:
             return []
         lowered = text.lower() if lowered is None else lowered
-        sentences = Sentences(text, title_length)
+        sentences = sentences()
         own_name = title_name(text[:title_length])
         name = MethodName(own_name) if own_name else None
         clashing_name = own_name.casefold() if own_name and self.context.own_name_passing else None

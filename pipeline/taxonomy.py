@@ -22,17 +22,28 @@ MAX_EXPANDED_NODES = 100_000
 
 TAG_ID_PATTERN = r"^[a-z][a-z0-9_]*$"
 
+RULE_KINDS = ("phrase", "regex", "pattern", "concept")
+"""What a rule matches with; a rule has exactly one of these keys."""
+
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class Rule(_Strict):
-    """One labelling rule: exactly one of `phrase`, `regex` or `pattern`, plus how it may fire."""
+    """One labelling rule: exactly one of `phrase`, `regex`, `pattern` or `concept`, plus how it may fire.
+
+    A concept is a list of groups of terms: it matches a sentence that holds a term of every group
+    ("image" or "video", and "text" or "caption", and "contrastive" or "align*"). Terms match as
+    phrases do (any case, hyphen and spacing variants, plurals); a term ending in `*` matches any
+    word that starts with it ("align*": align, aligned, alignment).
+    """
 
     phrase: str | list[str] | None = None
     regex: str | None = None
     pattern: list[dict[str, Any]] | None = None
+    concept: list[list[str]] | None = None
+    within: int | None = Field(default=None, ge=1)
     id: str | None = None
     weight: float = Field(default=1.0, gt=0)
     where: Literal["anywhere", "title", "title_or_claim"] = "anywhere"
@@ -50,6 +61,13 @@ class Rule(_Strict):
     def _plain_phrases(cls, value):
         return _plain_strings(value)
 
+    @field_validator("concept", mode="before")
+    @classmethod
+    def _plain_concept_terms(cls, groups):
+        if not isinstance(groups, list):
+            return groups
+        return [[group] if isinstance(group, str) else _plain_strings(group) for group in groups]
+
     @field_validator("pattern", mode="before")
     @classmethod
     def _plain_token_values(cls, pattern):
@@ -60,15 +78,17 @@ class Rule(_Strict):
 
     @model_validator(mode="after")
     def _exactly_one_kind(self):
-        given = [kind for kind in ("phrase", "regex", "pattern") if getattr(self, kind) is not None]
+        given = [kind for kind in RULE_KINDS if getattr(self, kind) is not None]
         if len(given) != 1:
             found = ", ".join(given) if given else "none"
-            raise ValueError(f"a rule needs exactly one of phrase, regex or pattern (found: {found})")
+            raise ValueError(f"a rule needs exactly one of phrase, regex, pattern or concept (found: {found})")
+        if self.within is not None and self.concept is None:
+            raise ValueError("`within` (how many words a concept's terms may span) needs a `concept`")
         return self
 
     @property
     def kind(self) -> str:
-        return next(kind for kind in ("phrase", "regex", "pattern") if getattr(self, kind) is not None)
+        return next(kind for kind in RULE_KINDS if getattr(self, kind) is not None)
 
     @property
     def phrases(self) -> list[str]:
@@ -85,6 +105,8 @@ class Rule(_Strict):
             return f"phrase '{shown}'"
         if self.kind == "regex":
             return f"regex '{self.regex}'"
+        if self.kind == "concept":
+            return "concept " + " + ".join("(" + " | ".join(group) + ")" for group in self.concept)
         return f"pattern {json.dumps(self.pattern)}"
 
 

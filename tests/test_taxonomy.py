@@ -32,7 +32,7 @@ def test_rule_needs_exactly_one_kind():
     text = MINIMAL_TAXONOMY.replace("{phrase: active learning}", "{phrase: a, regex: b}")
     (problem,) = problems_of(text)
     assert "tag 'active_learning', rule 1" in problem
-    assert "exactly one of phrase, regex or pattern (found: phrase, regex)" in problem
+    assert "exactly one of phrase, regex, pattern or concept (found: phrase, regex)" in problem
 
 
 def test_rules_sharing_a_bad_value_through_an_anchor_are_each_named_by_id_and_line():
