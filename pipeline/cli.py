@@ -23,7 +23,7 @@ from pipeline.export import (STDOUT, STREAM_FORMATS, check_writable, is_gzip_csv
 from pipeline.report import errors_text, gold_errors
 from pipeline.sampling import SAMPLED_AS, draw_sample
 from pipeline.tagging import Tagger
-from pipeline.training import CorpusFile
+from pipeline.training import GOLD_WEIGHT, CorpusFile
 from pipeline.taxonomy import load_taxonomy
 
 MAX_REPORTED_PROBLEMS = 20
@@ -82,6 +82,17 @@ def positive_int(text: str) -> int:
         value = 0
     if value < 1:
         raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
+    return value
+
+
+def positive_float(text: str) -> float:
+    """An argparse type: a number above 0."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a number above 0, got {text!r}")
     return value
 
 
@@ -172,6 +183,13 @@ def build_parser() -> argparse.ArgumentParser:
                          "manifest (--gold alone: none)")
         if name == "retrain":
             sub.add_argument("--out", default=workflow.DEFAULT_OUT, help="where retrain_diff.md goes")
+        else:
+            sub.add_argument("--fit-gold", nargs="+", default=[], metavar="GOLD",
+                             help="also fit the model on these hand-labelled gold CSVs (a 0/1 column for every "
+                                  "tag); a gold file that is also evaluated is scored out-of-fold")
+            sub.add_argument("--gold-weight", type=positive_float, default=GOLD_WEIGHT,
+                             help="how much one gold abstract weighs against one weakly labelled corpus abstract "
+                                  "(default: %(default)g)")
 
     sub = command("tag", cmd_tag, "Tag abstracts from JSONL, JSON, CSV, TSV, Parquet, BibTeX, RIS, Web of Science, "
                                   "listing text files or Atom / RSS feeds (arXiv's) into a CSV, JSON Lines or "
@@ -271,10 +289,16 @@ def cmd_run(args) -> int:
 def cmd_train(args) -> int:
     taxonomy = load_taxonomy(args.taxonomy)
     check_writable(args.model)
-    training = workflow.train(taxonomy, _corpus(args), args.model, args.gold)
+    training = workflow.train(taxonomy, _corpus(args), args.model, args.gold, fit_gold=args.fit_gold,
+                              gold_weight=args.gold_weight)
     positives = ", ".join(f"{t} {n}" for t, n in training.weak_positives(taxonomy).items())
     print(f"trained on {len(training.corpus.documents):,} abstracts in {training.seconds:.1f} s "
           f"(weak positives: {positives}) -> {args.model}/")
+    if args.fit_gold:  # (the figures that are out-of-fold, which `evaluate` cannot give for this model)
+        print(f"also fitted on the gold of {', '.join(args.fit_gold)} (weight {args.gold_weight:g})")
+        for evaluation in training.evaluations:
+            fitted = " (out-of-fold: the model was fitted on this gold)" if evaluation.path in args.fit_gold else ""
+            print(f"\n## {evaluation.path}{fitted}\n\n{format_table(evaluation.results)}")
     for line in training.warnings():
         print(line, file=sys.stderr)
     _print_problems(training.corpus.report, encoding_hint=args.encoding is None)
@@ -358,6 +382,9 @@ def cmd_evaluate(args) -> int:
     taxonomy = load_taxonomy(args.taxonomy)
     model = load_model(args.model, taxonomy, allow_stale=args.allow_stale)
     evaluation = workflow.evaluate_gold(taxonomy, model, args.gold, args.columns, args.encoding)
+    fitted = workflow.fitted_on(args.model, args.gold)
+    if fitted:
+        print(f"Note: {fitted}", file=sys.stderr)
     if args.json:
         result = _evaluation_json(evaluation)
         if args.show_errors:

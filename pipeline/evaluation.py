@@ -39,8 +39,9 @@ def load_gold(path: str | Path, tag_ids: list[str], columns: dict[str, str] | No
     if not shared:
         raise GoldWithoutTagsError(f"{path}: no column matches a taxonomy tag ({', '.join(tag_ids)})")
     labels = {tag: gold[tag].map(clean_text).str.lower().map(LABEL_VALUES) for tag in shared}
-    bad = [f"id {paper!r}, column {tag!r}: {value!r}" for tag in shared
-           for paper, value in gold.loc[labels[tag].isna(), ["id", tag]].itertuples(index=False)]
+    bad = [f"row {row + 1}, id {paper!r}, column {tag!r}: {value!r}" for tag in shared
+           for row, paper, value in zip(np.flatnonzero(labels[tag].isna().to_numpy()),
+                                        *gold.loc[labels[tag].isna(), ["id", tag]].to_numpy().T)]
     if bad:
         more = f"; ... and {len(bad) - 5} more" if len(bad) > 5 else ""
         raise InputFileError(f"{path}: {len(bad)} gold label(s) are not 0 or 1: {'; '.join(bad[:5])}{more}")

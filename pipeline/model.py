@@ -158,8 +158,10 @@ def mask_mentions(text: str, mentions: list[Mention]) -> str:
 
 
 def fit_classifiers(features, labels: np.ndarray, tag_ids: list[str], regularization: float = 4.0,
-                    beta: float = 0.5, folds: int = 2, seed: int = 0, n_jobs: int | None = None):
-    """One classifier per tag: (coef, intercept, thresholds, notes).
+                    beta: float = 0.5, folds: int = 2, seed: int = 0, n_jobs: int | None = None,
+                    weights: np.ndarray | None = None):
+    """One classifier per tag: (coef, intercept, thresholds, notes). `weights` weighs each row
+    (hand-labelled gold rows more than weak ones); None weighs them alike.
 
     Each tag's threshold maximises F-beta (beta < 1 favours precision) of out-of-fold
     predictions against the weak labels (see best_threshold); it is never below 0.5. Tags are
@@ -188,7 +190,8 @@ def fit_classifiers(features, labels: np.ndarray, tag_ids: list[str], regulariza
     # workers outlive a `kill -9` of this process.
     with parallel_config(backend="loky", initializer=start_worker, initargs=(os.getpid(),)):
         fitted = Parallel(n_jobs=jobs)(
-            delayed(_fit_tag)(features, labels[:, j].astype(int), regularization, beta, folds, seed) for j in todo
+            delayed(_fit_tag)(features, labels[:, j].astype(int), regularization, beta, folds, seed, weights)
+            for j in todo
         ) if todo else []
     for j, (weights, bias, threshold) in zip(todo, fitted):
         coef[j], intercept[j], thresholds[j] = weights, bias, threshold
@@ -201,9 +204,10 @@ def effective_jobs(n_jobs: int | None) -> int:
     return cores if n_jobs in (None, -1) else max(1, n_jobs)
 
 
-def _fit_tag(features, target: np.ndarray, regularization: float, beta: float, folds: int, seed: int):
-    out_of_fold = _out_of_fold(features, target, regularization, min(folds, int(target.sum())), seed)
-    classifier = _classifier(regularization, seed).fit(features, target)
+def _fit_tag(features, target: np.ndarray, regularization: float, beta: float, folds: int, seed: int,
+             weights: np.ndarray | None = None):
+    out_of_fold = _out_of_fold(features, target, regularization, min(folds, int(target.sum())), seed, weights)
+    classifier = _classifier(regularization, seed).fit(features, target, sample_weight=weights)
     return classifier.coef_[0], classifier.intercept_[0], best_threshold(target, out_of_fold, beta)
 
 
@@ -269,13 +273,15 @@ def _term_name(code: int, words: list[str]) -> str:
     return f"{words[first]} {words[second]}"
 
 
-def refit_model(old: TagModel, features, labels: np.ndarray, tag_ids: list[str], refit: set[str]) -> TagModel:
+def refit_model(old: TagModel, features, labels: np.ndarray, tag_ids: list[str], refit: set[str],
+                weights: np.ndarray | None = None) -> TagModel:
     """A model on the old vocabulary: tags in `refit` (and new tags) get new classifiers, the others
-    keep theirs. `features` must come from `old.transform`."""
+    keep theirs. `features` must come from `old.transform`; `weights` as in fit_classifiers."""
     refit = set(refit) | {tag for tag in tag_ids if tag not in old.tag_ids}
     order = [tag for tag in tag_ids if tag in refit]
     coef_new, intercept_new, thresholds_new, notes_new = fit_classifiers(
-        features, labels[:, [tag_ids.index(tag) for tag in order]], order) if order else (None, None, None, {})
+        features, labels[:, [tag_ids.index(tag) for tag in order]], order,
+        weights=weights) if order else (None, None, None, {})
     coef = np.zeros((len(tag_ids), len(old.vocabulary)), dtype=np.float32)
     intercept, thresholds = np.zeros(len(tag_ids), np.float32), np.ones(len(tag_ids), np.float32)
     notes = {}
@@ -301,13 +307,15 @@ def _classifier(regularization: float, seed: int):
                               tol=1e-2, max_iter=1000, random_state=seed)
 
 
-def _out_of_fold(features, target: np.ndarray, regularization: float, folds: int, seed: int) -> np.ndarray:
+def _out_of_fold(features, target: np.ndarray, regularization: float, folds: int, seed: int,
+                 weights: np.ndarray | None = None) -> np.ndarray:
     """Each document's score from a classifier fitted on the other folds."""
     scores = np.zeros(len(target), dtype=np.float64)
     for train, held_out in fold_splits(target, max(folds, 2), seed):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            model = _classifier(regularization, seed).fit(features[train], target[train])
+            model = _classifier(regularization, seed).fit(features[train], target[train],
+                                                          sample_weight=None if weights is None else weights[train])
         scores[held_out] = model.predict_proba(features[held_out])[:, 1]
     return scores
 

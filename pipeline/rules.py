@@ -290,10 +290,9 @@ def concept_group_regex(terms: list[str]) -> str:
     return r"\b(?:" + "|".join(sorted(set(parts), key=len, reverse=True)) + r")\b"
 
 
-def _word_count(subject, start: int, end: int) -> int:
+def _word_count(text: str, start: int, end: int) -> int:
     """How many words (runs of letters and digits; a hyphen splits) text[start:end] holds."""
-    stretch = subject[start:end]
-    return len(WORD_RUN.findall(stretch.decode("ascii") if isinstance(stretch, bytes) else stretch))
+    return len(WORD_RUN.findall(text, start, end))
 
 
 WORD_RUN = re.compile(r"[^\W_]+")
@@ -448,7 +447,7 @@ class RuleSet:
         self._concept_set = _regex_set([(pattern, False) for pattern in self._concept_groups]) \
             if self._concept_groups else None
 
-    def _concept_spans(self, subject, sentences) -> set[tuple[int, int, int]]:
+    def _concept_spans(self, text: str, subject, sentences) -> set[tuple[int, int, int]]:
         """(rule, start, end) for each sentence that holds a term of every group of a concept rule:
         the shortest stretch of it with one term of each. One RE2 Set scan says which groups match
         anywhere; only the rules all of whose groups do are looked at further."""
@@ -463,14 +462,14 @@ class RuleSet:
                 continue
             for group in groups:
                 if group not in hits_of:
-                    hits_of[group] = [(m.start(), m.end()) for m in self._concept_regexes[group].finditer(subject)]
+                    hits_of[group] = [match.span() for match in self._concept_regexes[group].finditer(subject)]
             by_sentence: dict[tuple[int, int], list[tuple[int, int, int]]] = {}
             for number, group in enumerate(groups):
                 for start, end in hits_of[group]:
                     by_sentence.setdefault(sentences().of(start), []).append((start, end, number))
             for hits in by_sentence.values():
                 window = _smallest_window(hits, len(groups))
-                if window is not None and (within is None or _word_count(subject, *window) <= within):
+                if window is not None and (within is None or _word_count(text, *window) <= within):
                     spans.add((rule, *window))
         return spans
 
@@ -568,7 +567,7 @@ class RuleSet:
                           if start >= title_length or not self.rules[rule].rule.case_sensitive}
         sentences = functools.cache(lambda: Sentences(text, title_length))  # (built once, when needed)
         if self._concepts:
-            char_spans |= self._concept_spans(subject, sentences)
+            char_spans |= self._concept_spans(text, subject, sentences)
         if not char_spans:
             return []
         lowered = text.lower() if lowered is None else lowered

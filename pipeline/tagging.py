@@ -65,7 +65,11 @@ class Tagger:
         votes = self.ruleset.apply(titles, abstracts)
         texts = [mask_mentions(document_text(t, a), m) for t, a, m in zip(titles, abstracts, votes.mentions)]
         features = self.model.transform(texts)
-        probabilities = self.model.predict_proba(features)
+        return self.decide(votes, features, self.model.predict_proba(features))
+
+    def decide(self, votes: RuleVotes, features, probabilities: np.ndarray) -> Predictions:
+        """The predictions of the rules' votes and the model's probabilities (which may come from
+        another fit on the same vocabulary: the out-of-fold scores of gold the model was fitted on)."""
         model_positive = probabilities >= self.thresholds
         rules = resolve_labels(self.taxonomy, votes)
         combined = resolve_labels(self.taxonomy, votes, also_positive=self._model_adds(model_positive, votes))

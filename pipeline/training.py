@@ -11,12 +11,14 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
 from tqdm import tqdm
 
 from pipeline.artifacts import sha256_file
 from pipeline.cache import CorpusCache, mask_key, rule_fingerprint
 from pipeline.corpus import ReadReport, read_documents
 from pipeline.errors import InputFileError
+from pipeline.evaluation import load_gold
 from pipeline.model import TagModel, fit_model, mask_mentions, refit_model
 from pipeline.rules import Mention, RuleSet, RuleVotes, document_text, rule_infos
 from pipeline.taxonomy import Taxonomy
@@ -184,3 +186,68 @@ def fit_incremental(taxonomy: Taxonomy, corpus: LabelledCorpus, old: TagModel, o
     model = refit_model(old, features, corpus.labels, taxonomy.tag_ids, set(refit))
     cache.save_features(features, keys, model.vocabulary_sha())
     return model, refit
+
+
+GOLD_WEIGHT = 10.0
+"""How much a hand-labelled gold abstract weighs in training against one weakly labelled by the rules."""
+GOLD_FOLDS = 5
+"""Gold the model is fitted on is scored out-of-fold: each abstract by a fit without its fold."""
+
+
+@dataclass
+class FittedGold:
+    """Hand-labelled abstracts the model is fitted on as well as the weak labels (rows pooled over files)."""
+
+    paths: list[str]
+    sha256: list[str]
+    documents: pd.DataFrame  # id, title, abstract, and `path`: the file each row comes from
+    labels: np.ndarray  # documents x tags, 0/1
+    masked_texts: list[str]
+
+    def describe(self, weight: float) -> dict:
+        """How the manifest records it."""
+        return {"weight": weight, "files": [{"path": path, "sha256": digest, "documents": int((self.documents["path"] == path).sum())}
+                                            for path, digest in zip(self.paths, self.sha256)]}
+
+
+def read_fitted_gold(taxonomy: Taxonomy, paths) -> FittedGold:
+    """The gold files to fit on; each needs a 0/1 column for every tag of the taxonomy."""
+    frames, labels = [], []
+    for path in paths:
+        gold, shared, _ = load_gold(path, taxonomy.tag_ids)
+        missing = [tag for tag in taxonomy.tag_ids if tag not in shared]
+        if missing:
+            raise InputFileError(f"{path}: no column for tag {missing[0]!r}; gold that the model is fitted on "
+                                 f"needs a 0/1 column for every tag ({', '.join(taxonomy.tag_ids)})")
+        frames.append(gold[["id", "title", "abstract"]].assign(path=str(path)))
+        labels.append(gold[taxonomy.tag_ids].to_numpy().astype(np.int8))
+    documents = pd.concat(frames, ignore_index=True)
+    votes = RuleSet(taxonomy).apply(documents["title"].tolist(), documents["abstract"].tolist())
+    masked = [mask_mentions(text, found) for text, found in zip(corpus_texts(documents), votes.mentions)]
+    return FittedGold([str(path) for path in paths], [sha256_file(path) for path in paths], documents,
+                      np.vstack(labels), masked)
+
+
+def fit_with_gold(taxonomy: Taxonomy, corpus: LabelledCorpus, model: TagModel, gold: FittedGold,
+                  weight: float = GOLD_WEIGHT, leave_out: np.ndarray | None = None) -> TagModel:
+    """Refit every tag's classifier on the weak labels plus the gold labels (weighted `weight`), on
+    the vocabulary of `model`; gold rows in `leave_out` (a boolean mask) are left out."""
+    keep = np.ones(len(gold.labels), bool) if leave_out is None else ~leave_out
+    gold_features = model.transform([text for text, kept in zip(gold.masked_texts, keep) if kept])
+    features = sparse.vstack([model.transform(corpus.masked_texts()), gold_features]).tocsr()
+    labels = np.vstack([corpus.labels, gold.labels[keep]])
+    weights = np.concatenate([np.ones(len(corpus.labels)), np.full(int(keep.sum()), weight)])
+    return refit_model(model, features, labels, taxonomy.tag_ids, set(taxonomy.tag_ids), weights=weights)
+
+
+def gold_out_of_fold(taxonomy: Taxonomy, corpus: LabelledCorpus, model: TagModel, gold: FittedGold,
+                     weight: float = GOLD_WEIGHT, folds: int = GOLD_FOLDS) -> np.ndarray:
+    """Gold rows x tags probabilities, each row's from a fit without its fold (never in-sample)."""
+    fold = np.random.default_rng(0).permutation(len(gold.labels)) % folds
+    probabilities = np.zeros(gold.labels.shape, dtype=np.float64)
+    for k in range(folds):
+        held_out = fold == k
+        fitted = fit_with_gold(taxonomy, corpus, model, gold, weight, leave_out=held_out)
+        features = fitted.transform([text for text, out in zip(gold.masked_texts, held_out) if out])
+        probabilities[held_out] = fitted.predict_proba(features)
+    return probabilities

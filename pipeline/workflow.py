@@ -15,7 +15,7 @@ import pandas as pd
 from tqdm import tqdm
 
 from pipeline import cache
-from pipeline.artifacts import load_model, load_model_and_labels, read_manifest, save_model
+from pipeline.artifacts import load_model, load_model_and_labels, read_manifest, save_model, sha256_file
 from pipeline.corpus import STDIN, STDIN_NEEDS_FORMAT, ReadReport, read_documents
 from pipeline.evaluation import (SYSTEMS, evaluate_systems, evaluate_where_rules_silent, format_table,
                                  load_gold)
@@ -29,8 +29,8 @@ from pipeline.tagging import Predictions, Tagger, output_columns
 from pipeline.taxonomy import Taxonomy, load_taxonomy
 from pipeline.rules import RuleSet, RuleVotes, rule_infos
 from pipeline.rule_examples import rule_examples, rule_index
-from pipeline.training import (DEFAULT_CACHE, LabelledCorpus, corpus_file, fit_full, fit_incremental,
-                               label_corpus)
+from pipeline.training import (DEFAULT_CACHE, GOLD_WEIGHT, LabelledCorpus, corpus_file, fit_full,
+                               fit_incremental, fit_with_gold, gold_out_of_fold, label_corpus, read_fitted_gold)
 from pipeline.weak_labels import rule_summary
 
 DEFAULT_TAXONOMY = "taxonomy.yaml"
@@ -88,16 +88,32 @@ def usable_gold(taxonomy: Taxonomy, gold_paths=None) -> tuple[list[str], list[st
 
 
 def evaluate_gold(taxonomy: Taxonomy, model: TagModel, gold_path: str | Path,
-                  columns: dict[str, str] | None = None, encoding: str | None = None) -> GoldResult:
-    """Per-tag precision, recall, F1 and support of rules, model and combined on one gold file."""
+                  columns: dict[str, str] | None = None, encoding: str | None = None,
+                  probabilities=None) -> GoldResult:
+    """Per-tag precision, recall, F1 and support of rules, model and combined on one gold file.
+    `probabilities` (rows x tags) replace the model's own for gold it was fitted on: out-of-fold
+    scores, so that no figure is in-sample."""
     gold, shared, ignored = load_gold(gold_path, taxonomy.tag_ids, columns, encoding)
     tagger = Tagger(taxonomy, model)
     predictions = tagger.predict(gold["title"].tolist(), gold["abstract"].tolist())
+    if probabilities is not None:
+        predictions = tagger.decide(predictions.votes, predictions.features, probabilities)
     systems = {name: predictions.system(name) for name in SYSTEMS}
     results = evaluate_systems(gold, systems, taxonomy.tag_ids, shared)
     silent = evaluate_where_rules_silent(gold, systems["rules"], systems["model"], taxonomy.tag_ids, shared)
     unevaluated = [tag for tag in taxonomy.tag_ids if tag not in shared]
     return GoldResult(str(gold_path), results, ignored, gold, predictions, silent, unevaluated)
+
+
+def fitted_on(model_dir, gold_path) -> str | None:
+    """What to say when the model was fitted on this very gold file (its figures are then in-sample)."""
+    fitted = read_manifest(model_dir).get("fit_gold", {}).get("files", [])
+    digest = sha256_file(gold_path)
+    for entry in fitted:
+        if entry.get("sha256") == digest:
+            return (f"the model was fitted on this gold file ({entry.get('path')}), so these figures are "
+                    "in-sample; the out-of-fold ones are in the model's manifest (metrics)")
+    return None
 
 
 @dataclass
@@ -227,28 +243,40 @@ class Training:
 
 
 def train(taxonomy: Taxonomy, corpus_path, model_dir, gold_paths=(), incremental: bool = False,
-          cache_dir=DEFAULT_CACHE, progress: bool | None = None) -> Training:
+          cache_dir=DEFAULT_CACHE, progress: bool | None = None, fit_gold=(),
+          gold_weight: float = GOLD_WEIGHT) -> Training:
     """Label the corpus, fit (all tags, or with `incremental` only the changed ones, if the old
     model was trained on the same corpus by the same feature code), evaluate on gold and save.
     The old model stays in place until the new one is completely written. `corpus_path` is a
     path, or a CorpusFile for a corpus with its own column names or encoding; `gold_paths` None
-    means the default gold files that fit the taxonomy (usable_gold)."""
+    means the default gold files that fit the taxonomy (usable_gold). With `fit_gold` (gold
+    files), the model is fitted on their labels too, weighted `gold_weight` (always a full fit),
+    and a gold file it was fitted on is evaluated on out-of-fold scores (gold_out_of_fold)."""
     started = time.perf_counter()
     gold_paths, gold_notes = usable_gold(taxonomy, gold_paths)
-    old = _previous_model(model_dir) if incremental else None
+    fitted_gold = read_fitted_gold(taxonomy, fit_gold) if fit_gold else None
+    old = _previous_model(model_dir) if incremental and fitted_gold is None else None
     corpus = label_corpus(taxonomy, corpus_path, cache_dir=cache_dir, progress=progress)
     same_corpus = old is not None and old["manifest"].get("corpus", {}).get("sha256") == corpus.sha256
     if same_corpus and old["manifest"].get("features_version") == cache.features_version():
         model, refitted = fit_incremental(taxonomy, corpus, old["model"], old["labels"], cache_dir)
     else:
         model, refitted = fit_full(taxonomy, corpus, cache_dir), list(taxonomy.tag_ids)
-    evaluations = [evaluate_gold(taxonomy, model, path) for path in gold_paths]
+    out_of_fold = {}
+    if fitted_gold is not None:
+        scores = gold_out_of_fold(taxonomy, corpus, model, fitted_gold, gold_weight)
+        rows_of = fitted_gold.documents["path"].to_numpy()
+        out_of_fold = {str(Path(path).resolve()): scores[rows_of == path] for path in fitted_gold.paths}
+        model = fit_with_gold(taxonomy, corpus, model, fitted_gold, gold_weight)
+    evaluations = [evaluate_gold(taxonomy, model, path, probabilities=out_of_fold.get(str(Path(path).resolve())))
+                   for path in gold_paths]
     metrics = combined_metrics(evaluations)
     save_model(model, model_dir, taxonomy, weak_labels=corpus.labels, extra={
         "features_version": cache.features_version(),
         "corpus": {**corpus_file(corpus_path).describe(), "sha256": corpus.sha256, "documents": len(corpus.documents),
                    "weak_positives": corpus.positives(taxonomy.tag_ids)},
         "metrics": metrics,
+        **({"fit_gold": fitted_gold.describe(gold_weight)} if fitted_gold is not None else {}),
     })
     old_labels = old["labels"] if old else None
     diff = compute_diff(taxonomy.tag_ids, corpus.labels, old_labels,

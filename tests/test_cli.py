@@ -523,3 +523,39 @@ def test_tag_with_abstract_writes_each_records_abstract_after_its_title(capsys, 
     assert table["abstract"].tolist() == [paper["abstract"] for paper in inputs]
     assert table.drop(columns="abstract").equals(pd.read_csv(tmp_path / "plain.csv", keep_default_na=False))
     assert pq.read_table(tmp_path / "o.parquet").column_names[:4] == ["id", "title", "abstract", "tags"]
+
+
+def test_train_fit_gold_scores_the_fitted_gold_out_of_fold(capsys, tmp_path, taxonomy, small_corpus):
+    gold = ROOT / "data" / "seed_gold.csv"
+    model = tmp_path / "gold_fitted"
+    code, out, _ = run(capsys, "train", "--taxonomy", taxonomy.path, "--corpus", small_corpus, "--model", model,
+                       "--gold", gold, "--fit-gold", gold, "--gold-weight", "5")
+    assert code == 0
+    assert f"also fitted on the gold of {gold} (weight 5)" in out
+    assert f"## {gold} (out-of-fold: the model was fitted on this gold)" in out
+    manifest = json.loads((model / "manifest.json").read_text())
+    (entry,) = manifest["fit_gold"]["files"]
+    assert (manifest["fit_gold"]["weight"], entry["path"], entry["documents"]) == (5.0, str(gold), 165)
+    # the out-of-fold figures are below the in-sample ones that `evaluate` gives, and evaluate says so
+    code, out, err = run(capsys, "evaluate", "--taxonomy", taxonomy.path, "--model", model, "--gold", gold, "--json")
+    in_sample = json.loads(out)["tags"]
+    assert "the model was fitted on this gold file" in err and "in-sample" in err
+    out_of_fold = manifest["metrics"][str(gold)]
+    assert all(in_sample[tag]["combined"]["f1"] >= out_of_fold[tag]["f1"] for tag in taxonomy.tag_ids)
+    assert any(in_sample[tag]["combined"]["f1"] > out_of_fold[tag]["f1"] for tag in taxonomy.tag_ids)
+
+
+def test_train_fit_gold_refuses_gold_that_lacks_a_tag_or_has_other_labels(capsys, tmp_path, taxonomy, small_corpus):
+    frame = pd.read_csv(ROOT / "data" / "seed_gold.csv")
+    frame.drop(columns=["clip_style"]).to_csv(tmp_path / "no_clip.csv", index=False)
+    frame.assign(distillation=["yes"] + frame["distillation"].astype(str).tolist()[1:]).to_csv(
+        tmp_path / "bad.csv", index=False)
+    for name, message in [
+        ("no_clip.csv", "no column for tag 'clip_style'; gold that the model is fitted on needs a 0/1 column for "
+                        "every tag"),
+        ("bad.csv", f"1 gold label(s) are not 0 or 1: row 1, id '{frame['id'][0]}', column 'distillation': 'yes'"),
+    ]:
+        code, _, err = run(capsys, "train", "--taxonomy", taxonomy.path, "--corpus", small_corpus,
+                           "--model", tmp_path / "m", "--gold", "--fit-gold", tmp_path / name)
+        assert code == 1 and err.startswith(f"Error: {tmp_path / name}: ") and message in err, err
+        assert not (tmp_path / "m").exists()

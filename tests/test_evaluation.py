@@ -32,8 +32,8 @@ def test_load_gold_reports_ignored_columns_and_bad_values(tmp_path, taxonomy):
     path.write_text("id,title,abstract,distillation,clip_style\n1,T,A,yes,0\n2,T,A,1,\n3,T,A,0,1\n")
     with pytest.raises(InputFileError) as error:
         load_gold(path, taxonomy.tag_ids)
-    assert str(error.value) == (f"{path}: 2 gold label(s) are not 0 or 1: id '1', column 'distillation': 'yes'; "
-                                "id '2', column 'clip_style': ''")
+    assert str(error.value) == (f"{path}: 2 gold label(s) are not 0 or 1: row 1, id '1', column 'distillation': "
+                                "'yes'; row 2, id '2', column 'clip_style': ''")
 
 
 def test_load_gold_reads_labels_and_tag_columns_written_other_ways(tmp_path, taxonomy):
@@ -68,5 +68,5 @@ def test_load_gold_reads_labels_as_numbers_and_booleans_in_json_lines_and_parque
         gold, shared, _ = load_gold(tmp_path / name, taxonomy.tag_ids)
         assert gold[shared].values.tolist() == [[0, 1, 1], [1, 0, 0]]
     frame.assign(distillation=[1, None]).to_json(tmp_path / "gap.jsonl", orient="records", lines=True)
-    with pytest.raises(InputFileError, match=r"1 gold label\(s\) are not 0 or 1: id '2', column 'distillation'"):
+    with pytest.raises(InputFileError, match=r"1 gold label\(s\) are not 0 or 1: row 2, id '2', column 'distillation'"):
         load_gold(tmp_path / "gap.jsonl", taxonomy.tag_ids)

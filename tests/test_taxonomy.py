@@ -231,3 +231,24 @@ tags:
     rules: [{phrase: x}]
 """
     assert problems_of(text) == ["line 3: context.trailing_cues: every cue needs a word, found '-'"]
+
+
+def test_a_concept_that_can_never_match_is_named_with_its_tag_rule_and_line():
+    text = MINIMAL_TAXONOMY.replace(
+        "rules: [{phrase: active learning}]",
+        "rules:\n      - {id: broken, concept: [[image], [], ['-', 'al*gn', 'a*']]}\n      - {id: single, concept: [[image]]}")
+    problems = problems_of(text)
+    assert all("tag 'active_learning'" in problem for problem in problems)
+    assert any("rule 1 'broken'" in p and "group 2 is empty, so the concept can never match" in p for p in problems)
+    assert any("group 3: term '-' has no words, so it can never match" in p for p in problems)
+    assert any("group 3: term 'al*gn' has a `*` before its end" in p for p in problems)
+    assert any("group 3: term 'a*' needs 3 or more letters before its `*`" in p for p in problems)
+    assert any("rule 2 'single'" in p and "a concept needs two or more groups" in p for p in problems)
+    line = next(i for i, row in enumerate(text.splitlines(), start=1) if "broken" in row)
+    assert any(p.startswith(f"line {line}:") for p in problems)
+
+
+def test_within_needs_a_concept():
+    text = MINIMAL_TAXONOMY.replace("{phrase: active learning}", "{phrase: active learning, within: 3}")
+    (problem,) = problems_of(text)
+    assert "`within` (how many words a concept's terms may span) needs a `concept`" in problem
