@@ -191,7 +191,8 @@ def test_a_corpus_with_its_own_columns_and_encoding_trains_and_retrains(tmp_path
     assert "Re-ran 0 rule(s); refitted 0 tag classifier(s)" in capsys.readouterr().out
     # read in another encoding, the file holds other documents: no cached vote or old classifier is reused
     assert main(["retrain", *options, "--encoding", "latin-1", "--out", "out"]) == 0
-    assert "Re-ran 20 rule(s); refitted 6 tag classifier(s)" in capsys.readouterr().out
+    every_rule = sum(len(tag.rules) for tag in load_taxonomy(ROOT / "taxonomy.yaml").tags)
+    assert f"Re-ran {every_rule} rule(s); refitted 6 tag classifier(s)" in capsys.readouterr().out
     rules = ["rules", "--corpus", "corpus.csv", "--taxonomy", str(ROOT / "taxonomy.yaml"), "--encoding", "cp1252"]
     assert main([*rules, "--columns", "id=paperId,abstract=summary"]) == 0
     assert "ssl_terms" in capsys.readouterr().out
