@@ -193,8 +193,8 @@ def fit_classifiers(features, labels: np.ndarray, tag_ids: list[str], regulariza
             delayed(_fit_tag)(features, labels[:, j].astype(int), regularization, beta, folds, seed, weights)
             for j in todo
         ) if todo else []
-    for j, (weights, bias, threshold) in zip(todo, fitted):
-        coef[j], intercept[j], thresholds[j] = weights, bias, threshold
+    for j, (coefficients, bias, threshold) in zip(todo, fitted):
+        coef[j], intercept[j], thresholds[j] = coefficients, bias, threshold
     return coef, intercept, thresholds, notes
 
 

@@ -290,12 +290,13 @@ def concept_group_regex(terms: list[str]) -> str:
     return r"\b(?:" + "|".join(sorted(set(parts), key=len, reverse=True)) + r")\b"
 
 
-def _word_count(text: str, start: int, end: int) -> int:
-    """How many words (runs of letters and digits; a hyphen splits) text[start:end] holds."""
-    return len(WORD_RUN.findall(text, start, end))
-
-
 WORD_RUN = re.compile(r"[^\W_]+")
+"""A word for a concept's `within`: a run of letters and digits (a hyphen splits)."""
+
+
+def _word_count(text: str, start: int, end: int) -> int:
+    """How many words (WORD_RUN) text[start:end] holds."""
+    return len(WORD_RUN.findall(text, start, end))
 
 
 def _smallest_window(hits: list[tuple[int, int, int]], groups: int) -> tuple[int, int] | None:

@@ -191,7 +191,7 @@ def fit_incremental(taxonomy: Taxonomy, corpus: LabelledCorpus, old: TagModel, o
 GOLD_WEIGHT = 10.0
 """How much a hand-labelled gold abstract weighs in training against one weakly labelled by the rules."""
 GOLD_FOLDS = 5
-"""Gold the model is fitted on is scored out-of-fold: each abstract by a fit without its fold."""
+"""Gold the model is fitted on is scored out-of-fold: each abstract by a fit without its fifth."""
 
 
 @dataclass
@@ -229,25 +229,24 @@ def read_fitted_gold(taxonomy: Taxonomy, paths) -> FittedGold:
 
 
 def fit_with_gold(taxonomy: Taxonomy, corpus: LabelledCorpus, model: TagModel, gold: FittedGold,
-                  weight: float = GOLD_WEIGHT, leave_out: np.ndarray | None = None) -> TagModel:
+                  weight: float = GOLD_WEIGHT, out_of_fold: bool = False) -> tuple[TagModel, np.ndarray | None]:
     """Refit every tag's classifier on the weak labels plus the gold labels (weighted `weight`), on
-    the vocabulary of `model`; gold rows in `leave_out` (a boolean mask) are left out."""
-    keep = np.ones(len(gold.labels), bool) if leave_out is None else ~leave_out
-    gold_features = model.transform([text for text, kept in zip(gold.masked_texts, keep) if kept])
-    features = sparse.vstack([model.transform(corpus.masked_texts()), gold_features]).tocsr()
-    labels = np.vstack([corpus.labels, gold.labels[keep]])
-    weights = np.concatenate([np.ones(len(corpus.labels)), np.full(int(keep.sum()), weight)])
-    return refit_model(model, features, labels, taxonomy.tag_ids, set(taxonomy.tag_ids), weights=weights)
+    the vocabulary of `model`. With `out_of_fold`, also the gold rows x tags probabilities, each
+    row's from a fit without its fold (GOLD_FOLDS folds), so that no gold figure is in-sample."""
+    corpus_features = model.transform(corpus.masked_texts())  # (once: every fold shares the vocabulary)
+    gold_features = model.transform(gold.masked_texts)
 
+    def refit(keep: np.ndarray) -> TagModel:
+        features = sparse.vstack([corpus_features, gold_features[keep]]).tocsr()
+        labels = np.vstack([corpus.labels, gold.labels[keep]])
+        weights = np.concatenate([np.ones(len(corpus.labels)), np.full(int(keep.sum()), weight)])
+        return refit_model(model, features, labels, taxonomy.tag_ids, set(taxonomy.tag_ids), weights=weights)
 
-def gold_out_of_fold(taxonomy: Taxonomy, corpus: LabelledCorpus, model: TagModel, gold: FittedGold,
-                     weight: float = GOLD_WEIGHT, folds: int = GOLD_FOLDS) -> np.ndarray:
-    """Gold rows x tags probabilities, each row's from a fit without its fold (never in-sample)."""
-    fold = np.random.default_rng(0).permutation(len(gold.labels)) % folds
-    probabilities = np.zeros(gold.labels.shape, dtype=np.float64)
-    for k in range(folds):
-        held_out = fold == k
-        fitted = fit_with_gold(taxonomy, corpus, model, gold, weight, leave_out=held_out)
-        features = fitted.transform([text for text, out in zip(gold.masked_texts, held_out) if out])
-        probabilities[held_out] = fitted.predict_proba(features)
-    return probabilities
+    probabilities = None
+    if out_of_fold:
+        fold = np.random.default_rng(0).permutation(len(gold.labels)) % GOLD_FOLDS
+        probabilities = np.zeros(gold.labels.shape, dtype=np.float64)
+        for k in range(GOLD_FOLDS):
+            held_out = fold == k
+            probabilities[held_out] = refit(~held_out).predict_proba(gold_features[held_out])
+    return refit(np.ones(len(gold.labels), bool)), probabilities

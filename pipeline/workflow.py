@@ -30,7 +30,7 @@ from pipeline.taxonomy import Taxonomy, load_taxonomy
 from pipeline.rules import RuleSet, RuleVotes, rule_infos
 from pipeline.rule_examples import rule_examples, rule_index
 from pipeline.training import (DEFAULT_CACHE, GOLD_WEIGHT, LabelledCorpus, corpus_file, fit_full,
-                               fit_incremental, fit_with_gold, gold_out_of_fold, label_corpus, read_fitted_gold)
+                               fit_incremental, fit_with_gold, label_corpus, read_fitted_gold)
 from pipeline.weak_labels import rule_summary
 
 DEFAULT_TAXONOMY = "taxonomy.yaml"
@@ -251,7 +251,7 @@ def train(taxonomy: Taxonomy, corpus_path, model_dir, gold_paths=(), incremental
     path, or a CorpusFile for a corpus with its own column names or encoding; `gold_paths` None
     means the default gold files that fit the taxonomy (usable_gold). With `fit_gold` (gold
     files), the model is fitted on their labels too, weighted `gold_weight` (always a full fit),
-    and a gold file it was fitted on is evaluated on out-of-fold scores (gold_out_of_fold)."""
+    and a gold file it was fitted on is evaluated on out-of-fold scores (fit_with_gold)."""
     started = time.perf_counter()
     gold_paths, gold_notes = usable_gold(taxonomy, gold_paths)
     fitted_gold = read_fitted_gold(taxonomy, fit_gold) if fit_gold else None
@@ -264,10 +264,9 @@ def train(taxonomy: Taxonomy, corpus_path, model_dir, gold_paths=(), incremental
         model, refitted = fit_full(taxonomy, corpus, cache_dir), list(taxonomy.tag_ids)
     out_of_fold = {}
     if fitted_gold is not None:
-        scores = gold_out_of_fold(taxonomy, corpus, model, fitted_gold, gold_weight)
+        model, scores = fit_with_gold(taxonomy, corpus, model, fitted_gold, gold_weight, out_of_fold=True)
         rows_of = fitted_gold.documents["path"].to_numpy()
         out_of_fold = {str(Path(path).resolve()): scores[rows_of == path] for path in fitted_gold.paths}
-        model = fit_with_gold(taxonomy, corpus, model, fitted_gold, gold_weight)
     evaluations = [evaluate_gold(taxonomy, model, path, probabilities=out_of_fold.get(str(Path(path).resolve())))
                    for path in gold_paths]
     metrics = combined_metrics(evaluations)
