@@ -206,7 +206,8 @@ class FittedGold:
 
     def describe(self, weight: float) -> dict:
         """How the manifest records it."""
-        return {"weight": weight, "files": [{"path": path, "sha256": digest, "documents": int((self.documents["path"] == path).sum())}
+        rows = self.documents["path"]
+        return {"weight": weight, "files": [{"path": path, "sha256": digest, "documents": int((rows == path).sum())}
                                             for path, digest in zip(self.paths, self.sha256)]}
 
 
