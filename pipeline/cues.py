@@ -29,6 +29,15 @@ TITLE_NAME = re.compile(r"\s*([^\s:,]*\w[^\s:,]*?[A-Z0-9][^\s:,]*)\s*:")
 """A title that starts with a one-word name: "MERA: ...", "G-SimCLR : ...", "Unposed-to-3D: ..."."""
 
 
+METHOD_NOUNS = ("approach", "method", "framework", "model", "network", "architecture", "algorithm",
+                "module", "mechanism", "strategy", "scheme", "system", "pipeline", "loss", "technique",
+                "paradigm", "retriever", "learner", "transformer", "net")
+DEFINED_NAME = re.compile(r"(?i:\b(?:%s))\s*\((?=[^)]*[A-Z][^)]*[A-Z0-9])([A-Z][\w-]{1,24})\)"
+                          % "|".join(METHOD_NOUNS))
+"""A name given in parentheses to a method, in the singular: "a subgraph retriever (SR)", "an
+adversarial network (DTLC-GAN)"; not "large language models (LLMs)" or "computed tomography (CT)"."""
+
+
 def title_name(title: str) -> str | None:
     """The name a title gives the paper's own method ("MERA" in "MERA: ..."; at least 3 characters,
     with a capital or digit after its first character), or None."""
@@ -175,6 +184,17 @@ class CueSet:
                                            name.find(text, title_length) if name is not None else -1)
                  if position >= 0]
         return sentences.of(min(found))[0] if found else None
+
+    def defined_name(self, text: str, lowered: str, sentences: Sentences, title_length: int) -> str | None:
+        """The name the abstract gives the paper's method where it first says what the paper
+        does: the first parenthesised name ("we propose a subgraph retriever (SR)") in a sentence
+        with a claim cue, or None."""
+        if self._claims is None:
+            return None
+        for found in DEFINED_NAME.finditer(text, title_length):
+            if self._claims.search(lowered, *sentences.of(found.start())) is not None:
+                return found.group(1)
+        return None
 
     def is_claim(self, text: str, lowered: str, sentence, name=None) -> bool:
         """Whether a sentence says what the paper does: it has a claim cue, or it names the

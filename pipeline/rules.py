@@ -574,7 +574,8 @@ class RuleSet:
         lowered = text.lower() if lowered is None else lowered
         sentences = sentences()
         own_name = title_name(text[:title_length])
-        name = MethodName(own_name) if own_name else None
+        method_name = own_name or self._cues.defined_name(text, lowered, sentences, title_length)
+        name = MethodName(method_name) if method_name else None
         clashing_name = own_name.casefold() if own_name and self.context.own_name_passing else None
         background_end = functools.cache(  # computed only when a skip_background rule needs it
             lambda: self._cues.first_claim_start(text, lowered, sentences, title_length, name))

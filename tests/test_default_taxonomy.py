@@ -42,6 +42,14 @@ def rule_tags(ruleset, title, abstract):
      "self_supervised"),
     ("Slide Classification", "Slides come with slide-level labels only. Multiple instance learning handles "
      "this weakly supervised setting.", "weakly_supervised"),
+    # coarser labels than the output, said with "only"
+    ("Person Re-Identification", "We propose to locate body parts at pixel level only with person identity labels.",
+     "weakly_supervised"),
+    ("3D Pose in the Wild", "We propose a pose estimator trained with only 2D pose annotations.",
+     "weakly_supervised"),
+    # a body sentence that names the method the abstract defines says what the paper does
+    ("Subgraph Retrieval for Question Answering", "This paper proposes a trainable subgraph retriever (SR). "
+     "Via weakly supervised pre-training, SR achieves the best results.", "weakly_supervised"),
 ])
 def test_a_central_use_gives_the_tag(ruleset, title, abstract, tag):
     assert tag in rule_tags(ruleset, title, abstract)
@@ -68,6 +76,13 @@ def test_a_central_use_gives_the_tag(ruleset, title, abstract, tag):
     ("Safety Prompts", "We apply prompt tuning to MLLMs and other VLMs.", "clip_style"),
     ("MoCo: A Toolkit for Model Collaboration", "We present MoCo, a toolkit in which language models "
      "work together.", "self_supervised"),
+    ("Few Labels", "We propose a classifier that reaches 90% accuracy with only 20 labels per class.",
+     "weakly_supervised"),
+    # an acronym of the field or of a plural is not the paper's method: the sentence stays a body one
+    ("CT Foundation Models", "We introduce a model for computed tomography (CT). CT scans come with weak "
+     "supervision from reports.", "weakly_supervised"),
+    ("Sub-Concepts of Web Videos", "We propose a method (SPL) for web videos. SPL is orthogonal to "
+     "self-training frameworks.", "semi_supervised"),
     ("Semi-Supervised Video Object Segmentation", "We track the objects whose masks the first frame gives.",
      "semi_supervised"),
     # in a title written in capitals, case cannot tell the CLIP and ALIGN names from the words

@@ -1,6 +1,6 @@
 import pytest
 
-from pipeline.cues import MethodName, title_name
+from pipeline.cues import CueSet, MethodName, Sentences, title_name
 from pipeline.rules import ABSTAIN, FIRED, PASSING, Mention, RuleSet, phrase_variants
 from pipeline.taxonomy import parse_taxonomy
 from pipeline.typography import plain_text
@@ -185,6 +185,21 @@ def test_method_name_comes_from_a_one_word_title_prefix(title, name):
         method = MethodName(found)
         assert method.find(f"Then {name}, our model, wins.") == 5
         assert method.find(f"Then {name}-v2 wins.") == -1 and method.find(f"Then X{name} wins.") == -1
+
+
+@pytest.mark.parametrize("abstract, name", [
+    ("This paper proposes a trainable subgraph retriever (SR). It is fast.", "SR"),
+    ("We propose the decision tree latent controller generative adversarial network (DTLC-GAN).", "DTLC-GAN"),
+    ("A subgraph retriever (SR) is common. We propose a reasoner.", None),  # not in a claim sentence
+    ("We study large language models (LLMs).", None),  # a plural, not the paper's method
+    ("We introduce a model for computed tomography (CT).", None),  # not after a method noun
+    ("We propose a new approach (see below).", None),
+])
+def test_the_abstract_can_define_the_method_name(abstract, name):
+    cues = CueSet(parse_taxonomy(TAXONOMY, "t.yaml").context)
+    title = "A paper\n"
+    text = title + abstract
+    assert cues.defined_name(text, text.lower(), Sentences(text, len(title)), len(title)) == name
 
 
 OWN_NAME = """
