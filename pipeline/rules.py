@@ -593,7 +593,9 @@ class RuleSet:
     def _passing_reason(self, rule: int, text: str, lowered: str, start: int, end: int, sentence,
                         clashing_name: str | None, background_end=None):
         """Why a mention is passing, or None: a contrast cue, an `unless` phrase, the paper's own
-        name (casefolded in `clashing_name`; regex matches are exempt), or, for a skip_background
+        name (casefolded in `clashing_name`; regex matches are exempt, as a regex may match a new name
+        built on a known one, "MultiCapCLIP", unless the name is a bare acronym in capitals, "CLIP:
+        A Dataset for ..."), or, for a skip_background
         rule, standing before `background_end()`, the first claim sentence (`background_end` is
         None for a mention in the title or a claim sentence)."""
         if self.rules[rule].rule.scoped:
@@ -605,8 +607,8 @@ class RuleSet:
             found = unless.search(lowered, sentence[0], sentence[1])
             if found:
                 return f"unless '{normalise(found.group())}'"
-        if clashing_name is not None and self.rules[rule].rule.kind != "regex" \
-                and text[start:end].casefold() == clashing_name:
+        if clashing_name is not None and text[start:end].casefold() == clashing_name \
+                and (self.rules[rule].rule.kind != "regex" or text[start:end].isalpha() and text[start:end].isupper()):
             return "the paper's own name"
         if background_end is not None and self.rules[rule].rule.skip_background:
             claims_start = background_end()

@@ -42,6 +42,10 @@ def rule_tags(ruleset, title, abstract):
      "self_supervised"),
     ("Slide Classification", "Slides come with slide-level labels only. Multiple instance learning handles "
      "this weakly supervised setting.", "weakly_supervised"),
+    # graph-based semi-supervised learning
+    ("Node Classification", "This paper learns the initial values on the unlabeled nodes.", "semi_supervised"),
+    ("Minimal Annotation", "We develop a label propagation method over pre-trained embeddings.",
+     "semi_supervised"),
     # coarser labels than the output, said with "only"
     ("Person Re-Identification", "We propose to locate body parts at pixel level only with person identity labels.",
      "weakly_supervised"),
@@ -83,6 +87,8 @@ def test_a_central_use_gives_the_tag(ruleset, title, abstract, tag):
      "supervision from reports.", "weakly_supervised"),
     ("Sub-Concepts of Web Videos", "We propose a method (SPL) for web videos. SPL is orthogonal to "
      "self-training frameworks.", "semi_supervised"),
+    ("CLIP: A Dataset of Action Items from Discharge Notes", "This dataset, which we call CLIP, is annotated "
+     "by physicians.", "clip_style"),
     ("Semi-Supervised Video Object Segmentation", "We track the objects whose masks the first frame gives.",
      "semi_supervised"),
     # in a title written in capitals, case cannot tell the CLIP and ALIGN names from the words

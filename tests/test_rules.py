@@ -227,6 +227,9 @@ def test_a_phrase_that_is_the_papers_own_name_is_passing():
     # a new name built on a known one is not the known one, and regex matches are exempt
     assert vote(ruleset, "We pretrain with MoCo.", title="G-MoCo: Graph Contrast")[0]["moco"] == FIRED
     assert vote(ruleset, "We adapt CLIP to captions.", title="MultiCapCLIP: Captions")[0]["clip_name"] == FIRED
+    # but a bare acronym in capitals that a regex matches whole is the known name reused
+    dataset = vote(ruleset, "This dataset, which we call CLIP, holds notes.", title="CLIP: A Dataset of Notes")
+    assert dataset[0]["clip_name"] == PASSING
     off = RuleSet(parse_taxonomy(OWN_NAME % "false", "t.yaml"))
     assert vote(off, abstract, title=title)[0]["moco"] == FIRED
 
@@ -235,6 +238,8 @@ def test_a_sentence_naming_the_papers_method_is_a_claim(ruleset):
     abstract = "Results are good. MERA then learns the latent space with a pretext task."
     assert vote(ruleset, abstract, title="MERA: Lung nodules")[0]["ssl_claim"] == FIRED
     assert vote(ruleset, abstract, title="Lung nodules")[0]["ssl_claim"] == PASSING
+    defined = "We propose a nodule model (MERA). Results are good. MERA then learns with a pretext task."
+    assert vote(ruleset, defined, title="Lung nodules")[0]["ssl_claim"] == FIRED
 
 
 def test_where_title_or_claim_needs_a_claim_sentence(ruleset):
