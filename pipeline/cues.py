@@ -29,13 +29,14 @@ TITLE_NAME = re.compile(r"\s*([^\s:,]*\w[^\s:,]*?[A-Z0-9][^\s:,]*)\s*:")
 """A title that starts with a one-word name: "MERA: ...", "G-SimCLR : ...", "Unposed-to-3D: ..."."""
 
 
-METHOD_NOUNS = ("approach", "method", "framework", "model", "network", "architecture", "algorithm",
-                "module", "mechanism", "strategy", "scheme", "system", "pipeline", "loss", "technique",
-                "paradigm", "retriever", "learner", "transformer", "net")
-DEFINED_NAME = re.compile(r"(?i:\b(?:%s))\s*\((?=[^)]*[A-Z][^)]*[A-Z0-9])([A-Z][\w-]{1,24})\)"
-                          % "|".join(METHOD_NOUNS))
-"""A name given in parentheses to a method, in the singular: "a subgraph retriever (SR)", "an
+METHOD_NOUNS = frozenset(("approach", "method", "framework", "model", "network", "architecture", "algorithm",
+                          "module", "mechanism", "strategy", "scheme", "system", "pipeline", "loss", "technique",
+                          "paradigm", "retriever", "learner", "transformer", "net"))
+"""The nouns after which a parenthesised name is a method's: "a subgraph retriever (SR)", "an
 adversarial network (DTLC-GAN)"; not "large language models (LLMs)" or "computed tomography (CT)"."""
+PARENTHESISED_NAME = re.compile(r"\((?=[^)]*[A-Z][^)]*[A-Z0-9])([A-Z][\w-]{1,24})\)")
+LAST_WORD = re.compile(r"(\w+)\s*$")
+NOUN_REACH = 30  # characters before the parenthesis in which its noun is looked for
 
 
 def title_name(title: str) -> str | None:
@@ -191,8 +192,10 @@ class CueSet:
         with a claim cue, or None."""
         if self._claims is None:
             return None
-        for found in DEFINED_NAME.finditer(text, title_length):
-            if self._claims.search(lowered, *sentences.of(found.start())) is not None:
+        for found in PARENTHESISED_NAME.finditer(text, title_length):  # (a literal "(" first: fast)
+            noun = LAST_WORD.search(lowered, max(title_length, found.start() - NOUN_REACH), found.start())
+            if noun is not None and noun.group(1) in METHOD_NOUNS \
+                    and self._claims.search(lowered, *sentences.of(found.start())) is not None:
                 return found.group(1)
         return None
 
