@@ -19,10 +19,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from pipeline.artifacts import load_model, read_manifest  # noqa: E402
-from pipeline.evaluation import format_table  # noqa: E402
-from pipeline.taxonomy import load_taxonomy  # noqa: E402
-from pipeline.workflow import evaluate_gold  # noqa: E402
+from taxotag.artifacts import load_model, read_manifest  # noqa: E402
+from taxotag.evaluation import format_table  # noqa: E402
+from taxotag.taxonomy import load_taxonomy  # noqa: E402
+from taxotag.workflow import evaluate_gold  # noqa: E402
 
 CONF_DEV = "../shared/gold/conf_dev_gold.csv"
 

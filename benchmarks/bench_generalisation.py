@@ -38,13 +38,13 @@ from scipy import sparse
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from pipeline.evaluation import evaluate_systems, load_gold  # noqa: E402
-from pipeline.model import fit_model, mask_mentions  # noqa: E402
-from pipeline.rules import RuleSet, document_text  # noqa: E402
-from pipeline.tagging import Tagger  # noqa: E402
-from pipeline.taxonomy import load_taxonomy  # noqa: E402
-from pipeline.training import label_corpus  # noqa: E402
-from pipeline.weak_labels import resolve_labels  # noqa: E402
+from taxotag.evaluation import evaluate_systems, load_gold  # noqa: E402
+from taxotag.model import fit_model, mask_mentions  # noqa: E402
+from taxotag.rules import RuleSet, document_text  # noqa: E402
+from taxotag.tagging import Tagger  # noqa: E402
+from taxotag.taxonomy import load_taxonomy  # noqa: E402
+from taxotag.training import label_corpus  # noqa: E402
+from taxotag.weak_labels import resolve_labels  # noqa: E402
 
 GOLD_SETS = {"seed": "data/seed_gold.csv", "arxiv": "data/arxiv_dev_gold.csv",
              "conf": "../shared/gold/conf_dev_gold.csv"}
@@ -228,7 +228,7 @@ def main(argv=None):
 
 
 def _no_votes(votes):
-    from pipeline.rules import RuleVotes
+    from taxotag.rules import RuleVotes
     return RuleVotes(rules=votes.rules, matrix=np.full_like(votes.matrix, -1), mentions=votes.mentions)
 
 

@@ -30,11 +30,11 @@ from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 
-from pipeline.artifacts import load_model
-from pipeline.evaluation import load_gold
-from pipeline.rules import document_text
-from pipeline.tagging import Tagger
-from pipeline.taxonomy import load_taxonomy
+from taxotag.artifacts import load_model
+from taxotag.evaluation import load_gold
+from taxotag.rules import document_text
+from taxotag.tagging import Tagger
+from taxotag.taxonomy import load_taxonomy
 
 GOLD = ("data/seed_gold.csv", "data/arxiv_dev_gold.csv")
 WINDOW = 6

@@ -17,11 +17,11 @@ import random
 import re
 from datetime import date
 
-from pipeline.artifacts import load_model
-from pipeline.evaluation import load_gold, score_tags
-from pipeline.tagging import Tagger
-from pipeline.taxonomy import load_taxonomy
-from pipeline.typography import unwrap_lines
+from taxotag.artifacts import load_model
+from taxotag.evaluation import load_gold, score_tags
+from taxotag.tagging import Tagger
+from taxotag.taxonomy import load_taxonomy
+from taxotag.typography import unwrap_lines
 
 GOLD = ("data/seed_gold.csv", "data/arxiv_dev_gold.csv")
 BREAKABLE = re.compile(r"[A-Za-z]{7,}")

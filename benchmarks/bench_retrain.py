@@ -14,8 +14,8 @@ import time
 from datetime import date
 from pathlib import Path
 
-from pipeline.taxonomy import load_taxonomy
-from pipeline.workflow import DEFAULT_CORPUS, DEFAULT_GOLD, train
+from taxotag.taxonomy import load_taxonomy
+from taxotag.workflow import DEFAULT_CORPUS, DEFAULT_GOLD, train
 
 EDIT = ("      - id: oversight\n", "      - id: w2s_bench_edit\n        phrase: [easy-to-hard, weak labeler, weak labelers]\n"
         "      - id: oversight\n")

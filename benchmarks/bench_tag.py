@@ -31,10 +31,10 @@ from pathlib import Path
 import pandas as pd
 import psutil
 
-from pipeline.artifacts import load_model
-from pipeline.tagging import Tagger
-from pipeline.taxonomy import load_taxonomy
-from pipeline.workflow import DEFAULT_CORPUS, DEFAULT_MODEL, DEFAULT_TAXONOMY, train
+from taxotag.artifacts import load_model
+from taxotag.tagging import Tagger
+from taxotag.taxonomy import load_taxonomy
+from taxotag.workflow import DEFAULT_CORPUS, DEFAULT_MODEL, DEFAULT_TAXONOMY, train
 
 
 def build_input(corpus: str, count: int, path: Path) -> None:
@@ -89,7 +89,7 @@ def main():
         print(f"rules alone (1 process): {len(sample) / (time.perf_counter() - started):,.0f} abstracts/s")
 
         output = work / f"out.{args.write}"
-        command = [sys.executable, "-m", "pipeline.cli", "tag", str(source), "-o", str(output)]
+        command = [sys.executable, "-m", "taxotag", "tag", str(source), "-o", str(output)]
         seconds, peak = run_with_memory(command)
         rate = args.n / seconds
         print(f"taxotag tag end to end (all cores, writing {output.name}, {output.stat().st_size / 1e6:,.1f} MB): "

@@ -15,10 +15,10 @@ from datetime import date
 
 import numpy as np
 
-from pipeline.model import _out_of_fold, best_threshold, fit_model
-from pipeline.taxonomy import load_taxonomy
-from pipeline.training import label_corpus
-from pipeline.workflow import DEFAULT_CORPUS
+from taxotag.model import _out_of_fold, best_threshold, fit_model
+from taxotag.taxonomy import load_taxonomy
+from taxotag.training import label_corpus
+from taxotag.workflow import DEFAULT_CORPUS
 
 REGULARIZATION, FOLDS, SEED = 4.0, 2, 0  # as model.fit_classifiers trains
 

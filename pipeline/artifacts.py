@@ -18,10 +18,10 @@ from pathlib import Path
 
 import numpy as np
 
-from pipeline.errors import ModelError, StaleModelError
-from pipeline.export import current_umask, writing_beside
-from pipeline.model import TagModel
-from pipeline.taxonomy import Taxonomy
+from .errors import ModelError, StaleModelError
+from .export import current_umask, writing_beside
+from .model import TagModel
+from .taxonomy import Taxonomy
 
 FORMAT_VERSION = 2
 ARRAYS = ("idf", "coef", "intercept", "thresholds")

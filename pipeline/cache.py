@@ -19,10 +19,10 @@ from pathlib import Path
 import numpy as np
 from scipy import sparse
 
-from pipeline import cues, model, rules, typography, words
-from pipeline.export import atomic_path
-from pipeline.rules import Mention, RuleInfo
-from pipeline.taxonomy import Context
+from . import cues, model, rules, typography, words
+from .export import atomic_path
+from .rules import Mention, RuleInfo
+from .taxonomy import Context
 
 
 def rule_fingerprint(rule: RuleInfo, context: Context) -> str:

@@ -11,20 +11,20 @@ import sys
 import threading
 from pathlib import Path
 
-from pipeline import workflow
-from pipeline.artifacts import load_model, verify_model
-from pipeline.corpus import (FORMATS, REQUIRED_COLUMNS, STDIN, ReadReport, check_encoding, find_record,
+from . import workflow
+from .artifacts import load_model, verify_model
+from .corpus import (FORMATS, REQUIRED_COLUMNS, STDIN, ReadReport, check_encoding, find_record,
                              import_listings, read_all, read_documents, require_file, write_jsonl_text)
-from pipeline.engines import TaggerSpec
-from pipeline.errors import InputFileError, MissingColumnsError, TaxotagError
-from pipeline.evaluation import format_table
-from pipeline.export import (STDOUT, STREAM_FORMATS, check_writable, is_gzip_csv, refuse_overwriting, write_csv,
+from .engines import TaggerSpec
+from .errors import InputFileError, MissingColumnsError, TaxotagError
+from .evaluation import format_table
+from .export import (STDOUT, STREAM_FORMATS, check_writable, is_gzip_csv, refuse_overwriting, write_csv,
                              write_text)
-from pipeline.report import errors_text, gold_errors
-from pipeline.sampling import SAMPLED_AS, draw_sample
-from pipeline.tagging import Tagger
-from pipeline.training import GOLD_WEIGHT, CorpusFile
-from pipeline.taxonomy import load_taxonomy
+from .report import errors_text, gold_errors
+from .sampling import SAMPLED_AS, draw_sample
+from .tagging import Tagger
+from .training import GOLD_WEIGHT, CorpusFile
+from .taxonomy import load_taxonomy
 
 MAX_REPORTED_PROBLEMS = 20
 COLUMNS_HINT = "; --columns can name the file's own ones, e.g. --columns abstract=summary"

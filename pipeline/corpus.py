@@ -24,10 +24,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline.errors import InputFileError, MissingColumnsError
-from pipeline.feeds import feed_records
-from pipeline.json_document import json_records
-from pipeline.references import RIS, WEB_OF_SCIENCE, bibtex_records, tagged_records
+from .errors import InputFileError, MissingColumnsError
+from .feeds import feed_records
+from .json_document import json_records
+from .references import RIS, WEB_OF_SCIENCE, bibtex_records, tagged_records
 
 REQUIRED_COLUMNS = ("id", "title", "abstract")
 MAX_FIELD_CHARS = 64 << 20

@@ -6,7 +6,7 @@ from __future__ import annotations
 import bisect
 import re
 
-from pipeline.taxonomy import Context
+from .taxonomy import Context
 
 NOT_SENTENCE_ENDS = {"e.g.", "i.e.", "cf.", "vs.", "al.", "etc.", "fig.", "eq.", "approx."}
 

@@ -14,13 +14,13 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from pipeline.artifacts import load_model
-from pipeline.errors import TaxotagError
-from pipeline.model import effective_jobs
-from pipeline.export import output_rows
-from pipeline.tagging import Tagger
-from pipeline.taxonomy import load_taxonomy
-from pipeline.workers import ctrl_c_blocked_in_new_processes, interrupts_held, start_worker
+from .artifacts import load_model
+from .errors import TaxotagError
+from .model import effective_jobs
+from .export import output_rows
+from .tagging import Tagger
+from .taxonomy import load_taxonomy
+from .workers import ctrl_c_blocked_in_new_processes, interrupts_held, start_worker
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ def main() -> int:
     if previous is not signal.SIG_IGN:
         signal.signal(signal.SIGINT, lambda number, frame: pressed.append(number))
     try:
-        from pipeline.cli import main as run_command
+        from .cli import main as run_command
     finally:
         signal.signal(signal.SIGINT, previous)
     if pressed:

@@ -9,9 +9,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from pipeline.corpus import REQUIRED_COLUMNS, ReadReport, clean_text, read_all
-from pipeline.errors import GoldWithoutTagsError, InputFileError
-from pipeline.weak_labels import wilson_interval
+from .corpus import REQUIRED_COLUMNS, ReadReport, clean_text, read_all
+from .errors import GoldWithoutTagsError, InputFileError
+from .weak_labels import wilson_interval
 
 SYSTEMS = ("rules", "model", "combined")
 

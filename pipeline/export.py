@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline.errors import OutputWriteError, TaxotagError
+from .errors import OutputWriteError, TaxotagError
 
 try:
     import fcntl
@@ -439,7 +439,7 @@ class ResumableOutput:
             os.fsync(self._handle.fileno())
             self._text.close()
             if self.output_format == "parquet":  # (interrupted here, the spool stays for --resume)
-                from pipeline.parquet_output import spool_to_parquet
+                from .parquet_output import spool_to_parquet
 
                 with atomic_path(self.target, mode="wb") as handle:
                     spool_to_parquet(self.partial, handle, self._writer.columns)

@@ -13,7 +13,7 @@ import re
 from typing import Iterator
 from xml.parsers import expat
 
-from pipeline.errors import InputFileError
+from .errors import InputFileError
 
 ATOM = "http://www.w3.org/2005/Atom"
 ARXIV = "http://arxiv.org/schemas/atom"

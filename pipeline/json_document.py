@@ -14,7 +14,7 @@ import json
 import re
 from collections.abc import Callable, Iterable, Iterator
 
-from pipeline.errors import InputFileError, MissingColumnsError
+from .errors import InputFileError, MissingColumnsError
 
 STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.S)
 STRUCTURE = re.compile(STRING.pattern + r'|[\[\]{}]|"', re.S)

@@ -18,10 +18,10 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from pipeline.errors import TaxotagError
-from pipeline.rules import Mention
-from pipeline.words import FUNCTION_WORDS, ONE_CHARACTER, CodeTable, analyze, content_words, word_hashes
-from pipeline.workers import start_worker
+from .errors import TaxotagError
+from .rules import Mention
+from .words import FUNCTION_WORDS, ONE_CHARACTER, CodeTable, analyze, content_words, word_hashes
+from .workers import start_worker
 
 VECTORIZER_PARAMS = {
     "analyzer": analyze,

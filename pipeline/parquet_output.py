@@ -16,7 +16,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from pipeline.export import json_if_structured
+from .export import json_if_structured
 
 ROWS_PER_GROUP = 20_000
 MAX_FIELDS = 100

@@ -24,8 +24,8 @@ import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
-from pipeline.errors import InputFileError
-from pipeline.typography import known_words, line_joint, unwrap_lines
+from .errors import InputFileError
+from .typography import known_words, line_joint, unwrap_lines
 
 
 @dataclass(frozen=True)

@@ -6,10 +6,10 @@ from datetime import date
 
 import numpy as np
 
-from pipeline.artifacts import read_manifest
-from pipeline.cues import short_title
-from pipeline.evaluation import format_table
-from pipeline.taxonomy import Taxonomy
+from .artifacts import read_manifest
+from .cues import short_title
+from .evaluation import format_table
+from .taxonomy import Taxonomy
 
 
 def markdown_report(taxonomy: Taxonomy, model_dir, evaluations, weak_positives: dict, corpus_size: int) -> str:
@@ -58,7 +58,7 @@ def html_report(taxonomy: Taxonomy, model_dir, evaluations, tagger, rule_table) 
     errors on gold with their evidence, training-corpus counts, fingerprints and date."""
     import html
 
-    from pipeline import plots
+    from . import plots
 
     manifest = read_manifest(model_dir)
     tags = taxonomy.tag_ids

@@ -7,7 +7,7 @@ import math
 
 import numpy as np
 
-from pipeline.cues import short_title
+from .cues import short_title
 
 EXAMPLES_PER_SIDE = 5
 """How many documents that gained, and how many that lost, a tag the diff shows."""

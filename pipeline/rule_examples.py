@@ -8,9 +8,9 @@ import re
 import numpy as np
 import pandas as pd
 
-from pipeline.cues import short_title
-from pipeline.errors import TaxotagError
-from pipeline.rules import FIRED, PASSING, RuleVotes, document_text
+from .cues import short_title
+from .errors import TaxotagError
+from .rules import FIRED, PASSING, RuleVotes, document_text
 
 CONTEXT_CHARS = 70
 """Characters of text shown on each side of a mention."""

@@ -19,9 +19,9 @@ import spacy
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
 
-from pipeline.cues import CueSet, MethodName, Sentences, normalise, phrases_regex, plural, title_name
-from pipeline.taxonomy import Rule, Taxonomy, has_word
-from pipeline.typography import plain_text, typographic_characters
+from .cues import CueSet, MethodName, Sentences, normalise, phrases_regex, plural, title_name
+from .taxonomy import Rule, Taxonomy, has_word
+from .typography import plain_text, typographic_characters
 
 ABSTAIN, PASSING, FIRED = -1, 0, 1
 

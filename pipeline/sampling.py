@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from pipeline.corpus import REQUIRED_COLUMNS
-from pipeline.tagging import Tagger
+from .corpus import REQUIRED_COLUMNS
+from .tagging import Tagger
 
 STRATA = ("given", "mentioned, not given", "model only")
 """Per tag: the combined system gives it; one of its rules matched, but it is not given; the

@@ -21,11 +21,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from pipeline.corpus import REQUIRED_COLUMNS
-from pipeline.model import TagModel, mask_mentions
-from pipeline.rules import ABSTAIN, FIRED, RuleSet, RuleVotes, document_text
-from pipeline.taxonomy import Taxonomy
-from pipeline.weak_labels import resolve_labels, rule_scores, vetoes
+from .corpus import REQUIRED_COLUMNS
+from .model import TagModel, mask_mentions
+from .rules import ABSTAIN, FIRED, RuleSet, RuleVotes, document_text
+from .taxonomy import Taxonomy
+from .weak_labels import resolve_labels, rule_scores, vetoes
 
 TOP_FEATURES = 3
 

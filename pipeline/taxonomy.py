@@ -14,8 +14,8 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from pipeline.errors import InputFileError, TaxonomyError
-from pipeline.typography import plain_text
+from .errors import InputFileError, TaxonomyError
+from .typography import plain_text
 
 MAX_EXPANDED_NODES = 100_000
 """A taxonomy whose YAML aliases expand to more nodes than this is refused (alias bomb)."""
@@ -419,7 +419,7 @@ def _check_semantics(data: dict, line_of: dict) -> list[str]:
 
     Works on the raw data so that it also reports on the tags and rules around a structural error.
     """
-    from pipeline.rules import check_rule, check_unless  # rules compiles; taxonomy only asks it
+    from .rules import check_rule, check_unless  # rules compiles; taxonomy only asks it
 
     raw_tags = [raw if isinstance(raw, dict) else {} for raw in _as_list(data.get("tags"))]
     known = [raw.get("id") for raw in raw_tags if isinstance(raw.get("id"), str)]

@@ -14,15 +14,15 @@ import pandas as pd
 from scipy import sparse
 from tqdm import tqdm
 
-from pipeline.artifacts import sha256_file
-from pipeline.cache import CorpusCache, mask_key, rule_fingerprint
-from pipeline.corpus import ReadReport, read_documents
-from pipeline.errors import InputFileError
-from pipeline.evaluation import load_gold
-from pipeline.model import TagModel, fit_model, mask_mentions, refit_model
-from pipeline.rules import Mention, RuleSet, RuleVotes, document_text, rule_infos
-from pipeline.taxonomy import Taxonomy
-from pipeline.weak_labels import weak_labels
+from .artifacts import sha256_file
+from .cache import CorpusCache, mask_key, rule_fingerprint
+from .corpus import ReadReport, read_documents
+from .errors import InputFileError
+from .evaluation import load_gold
+from .model import TagModel, fit_model, mask_mentions, refit_model
+from .rules import Mention, RuleSet, RuleVotes, document_text, rule_infos
+from .taxonomy import Taxonomy
+from .weak_labels import weak_labels
 
 DEFAULT_CACHE = "models/.cache"
 CHUNK_SIZE = 2000

@@ -7,8 +7,8 @@ import math
 import numpy as np
 import pandas as pd
 
-from pipeline.rules import ABSTAIN, FIRED, PASSING, RuleVotes
-from pipeline.taxonomy import Taxonomy
+from .rules import ABSTAIN, FIRED, PASSING, RuleVotes
+from .taxonomy import Taxonomy
 
 
 def rule_scores(taxonomy: Taxonomy, votes: RuleVotes) -> np.ndarray:

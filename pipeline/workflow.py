@@ -14,24 +14,24 @@ from pathlib import Path
 import pandas as pd
 from tqdm import tqdm
 
-from pipeline import cache
-from pipeline.artifacts import load_model, load_model_and_labels, read_manifest, save_model, sha256_file
-from pipeline.corpus import STDIN, STDIN_NEEDS_FORMAT, ReadReport, read_documents
-from pipeline.evaluation import (SYSTEMS, evaluate_systems, evaluate_where_rules_silent, format_table,
+from . import cache
+from .artifacts import load_model, load_model_and_labels, read_manifest, save_model, sha256_file
+from .corpus import STDIN, STDIN_NEEDS_FORMAT, ReadReport, read_documents
+from .evaluation import (SYSTEMS, evaluate_systems, evaluate_where_rules_silent, format_table,
                                  load_gold)
-from pipeline.errors import GoldWithoutTagsError, InputFileError, ModelError, OutputWriteError, TaxotagError
-from pipeline.engines import TaggerSpec, tag_locally, tag_on_dask
-from pipeline.export import STDOUT, ResumableOutput, StreamedOutput, output_format, refuse_overwriting, write_text
-from pipeline.model import TagModel
-from pipeline.report import html_report, markdown_report, model_fingerprint
-from pipeline.retrain_diff import changed_examples, combined_metrics, compute_diff, format_diff
-from pipeline.tagging import Predictions, Tagger, output_columns
-from pipeline.taxonomy import Taxonomy, load_taxonomy
-from pipeline.rules import RuleSet, RuleVotes, rule_infos
-from pipeline.rule_examples import rule_examples, rule_index
-from pipeline.training import (DEFAULT_CACHE, GOLD_WEIGHT, LabelledCorpus, corpus_file, fit_full,
+from .errors import GoldWithoutTagsError, InputFileError, ModelError, OutputWriteError, TaxotagError
+from .engines import TaggerSpec, tag_locally, tag_on_dask
+from .export import STDOUT, ResumableOutput, StreamedOutput, output_format, refuse_overwriting, write_text
+from .model import TagModel
+from .report import html_report, markdown_report, model_fingerprint
+from .retrain_diff import changed_examples, combined_metrics, compute_diff, format_diff
+from .tagging import Predictions, Tagger, output_columns
+from .taxonomy import Taxonomy, load_taxonomy
+from .rules import RuleSet, RuleVotes, rule_infos
+from .rule_examples import rule_examples, rule_index
+from .training import (DEFAULT_CACHE, GOLD_WEIGHT, LabelledCorpus, corpus_file, fit_full,
                                fit_incremental, fit_with_gold, label_corpus, read_fitted_gold)
-from pipeline.weak_labels import rule_summary
+from .weak_labels import rule_summary
 
 DEFAULT_TAXONOMY = "taxonomy.yaml"
 DEFAULT_CORPUS = "data/arxiv_sample.jsonl.gz"

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.taxonomy import load_taxonomy, parse_taxonomy
-from pipeline.workflow import train
+from taxotag.taxonomy import load_taxonomy, parse_taxonomy
+from taxotag.workflow import train
 
 ROOT = Path(__file__).resolve().parent.parent
 TRAINING_SLICE = 2500

@@ -12,9 +12,9 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from pipeline.artifacts import load_model
-from pipeline.cli import build_parser, main
-from pipeline.taxonomy import parse_taxonomy
+from taxotag.artifacts import load_model
+from taxotag.cli import build_parser, main
+from taxotag.taxonomy import parse_taxonomy
 from tests.conftest import MINIMAL_TAXONOMY, ROOT
 
 
@@ -428,7 +428,7 @@ def test_tag_reads_standard_input_and_writes_standard_output(tmp_path, taxonomy,
     and a reader that stops early (`| head`) ends the run quietly."""
     papers = ROOT / "data" / "seed_papers.jsonl"
     model = ["--model", str(trained_model_dir), "--taxonomy", str(taxonomy.path), "--chunk-size", "20"]
-    command = [sys.executable, "-m", "pipeline.cli", "tag", "-", "--format", "jsonl", "-o", "-", *model]
+    command = [sys.executable, "-m", "taxotag", "tag", "-", "--format", "jsonl", "-o", "-", *model]
     done = subprocess.run(command, input=gzip.compress(papers.read_bytes()), capture_output=True, timeout=120)
     assert done.returncode == 0 and done.stderr.decode().startswith("tagged 165 abstracts")
     assert "-> standard output" in done.stderr.decode()
@@ -450,7 +450,7 @@ def test_tag_reads_standard_input_and_writes_standard_output(tmp_path, taxonomy,
 
 def _tag_to_file(tmp_path, papers, model, name="file.csv") -> bytes:
     out = tmp_path / name
-    subprocess.run([sys.executable, "-m", "pipeline.cli", "tag", str(papers), "-o", str(out), *model], check=True,
+    subprocess.run([sys.executable, "-m", "taxotag", "tag", str(papers), "-o", str(out), *model], check=True,
                    capture_output=True, timeout=120)
     return out.read_bytes()
 

@@ -3,8 +3,8 @@ import json
 
 import pytest
 
-from pipeline.corpus import ReadReport, detect_format, find_record, import_listings, read_all, read_documents
-from pipeline.errors import InputFileError, MissingColumnsError
+from taxotag.corpus import ReadReport, detect_format, find_record, import_listings, read_all, read_documents
+from taxotag.errors import InputFileError, MissingColumnsError
 from tests.conftest import ROOT, write_jsonl
 
 LISTING = """new
@@ -269,7 +269,7 @@ RECORDS = [{"id": "a", "title": 'A "quoted" [bracketed] {braced} title', "abstra
 
 
 def test_text_blocks_decode_characters_split_between_blocks(tmp_path):
-    from pipeline.corpus import TextSource
+    from taxotag.corpus import TextSource
 
     path = tmp_path / "papers.json"
     path.write_bytes(b"\xef\xbb\xbf" + "[\"é ✓ 日本\"]".encode())
@@ -307,7 +307,7 @@ def test_json_documents_give_their_records_whatever_their_shape(tmp_path, shape)
 
 
 def test_json_records_are_the_same_whatever_the_blocks_the_text_comes_in():
-    from pipeline.json_document import json_records
+    from taxotag.json_document import json_records
 
     text = json.dumps({"total": 2, "data": RECORDS}, indent=1) + "\n"
     whole = list(json_records([text], "x.json", lambda keys: "title" in keys))
@@ -424,7 +424,7 @@ def test_bibtex_entries_are_records_with_latex_decoded_and_broken_blocks_reporte
                                                                                  entries_per_piece):
     """The same records and problems, at the same lines, whatever the pieces the file is parsed in
     (a macro defined in one is used in the next, a key given in one is given again in another)."""
-    from pipeline import references
+    from taxotag import references
 
     monkeypatch.setattr(references, "ENTRIES_PER_PIECE", entries_per_piece)
     path = tmp_path / "refs.bib.gz"
@@ -448,7 +448,7 @@ def test_bibtex_entries_are_records_with_latex_decoded_and_broken_blocks_reporte
 
 def test_a_bibtex_file_parsed_an_entry_at_a_time_resolves_macros_and_duplicates_across_entries(tmp_path,
                                                                                                  monkeypatch):
-    from pipeline import references
+    from taxotag import references
 
     monkeypatch.setattr(references, "ENTRIES_PER_PIECE", 1)
     path = tmp_path / "refs.bib"
@@ -572,7 +572,7 @@ def test_an_empty_bibtex_or_ris_file_has_no_records(tmp_path, name):
     ("plain text, unchanged", "plain text, unchanged"),
 ])
 def test_bibtex_latex_is_read_as_text(latex, text):
-    from pipeline.references import latex_text
+    from taxotag.references import latex_text
 
     assert latex_text(latex) == text
 

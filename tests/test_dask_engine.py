@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from distributed import LocalCluster
 
-from pipeline.cli import main
+from taxotag.cli import main
 
 
 @pytest.fixture(scope="module")

@@ -4,8 +4,8 @@ do not."""
 
 import pytest
 
-from pipeline.rules import RuleSet
-from pipeline.weak_labels import resolve_labels
+from taxotag.rules import RuleSet
+from taxotag.weak_labels import resolve_labels
 
 
 @pytest.fixture(scope="module")

@@ -4,8 +4,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pipeline.errors import InputFileError
-from pipeline.evaluation import evaluate_systems, load_gold, metrics_row
+from taxotag.errors import InputFileError
+from taxotag.evaluation import evaluate_systems, load_gold, metrics_row
 
 
 def test_metrics_row_counts():
@@ -49,7 +49,7 @@ def test_load_gold_reads_labels_and_tag_columns_written_other_ways(tmp_path, tax
 
 
 def test_model_where_rules_silent_scores_only_untagged_documents():
-    from pipeline.evaluation import evaluate_where_rules_silent
+    from taxotag.evaluation import evaluate_where_rules_silent
 
     truth = pd.DataFrame({"a": [1, 1, 0, 1]})
     rules = np.array([[1], [0], [0], [0]])

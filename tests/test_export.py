@@ -8,8 +8,8 @@ import tempfile
 import pandas as pd
 import pytest
 
-from pipeline.errors import TaxotagError
-from pipeline.export import (ResumableOutput, atomic_path, csv_rows, csv_text, jsonl_rows, neutralise_cell,
+from taxotag.errors import TaxotagError
+from taxotag.export import (ResumableOutput, atomic_path, csv_rows, csv_text, jsonl_rows, neutralise_cell,
                              output_format, output_rows, refuse_overwriting, restore_cell, write_csv)
 
 
@@ -166,7 +166,7 @@ def test_a_parquet_output_is_spooled_resumed_and_converted_when_complete(tmp_pat
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from pipeline import parquet_output
+    from taxotag import parquet_output
 
     monkeypatch.setattr(parquet_output, "ROWS_PER_GROUP", 2)
     monkeypatch.setattr(parquet_output, "MAX_FIELDS", 3)
@@ -208,7 +208,7 @@ def test_an_empty_parquet_output_has_the_output_columns():
     spool.write(gzip.compress(b""))
     spool.close()
     try:
-        from pipeline.parquet_output import spool_to_parquet
+        from taxotag.parquet_output import spool_to_parquet
 
         spool_to_parquet(spool.name, buffer, ["id", "title", "tags", "score_x", "evidence"])
     finally:
@@ -222,7 +222,7 @@ def test_a_parquet_conversion_that_meets_a_value_its_types_cannot_hold_writes_th
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from pipeline import parquet_output
+    from taxotag import parquet_output
 
     wrong = {"year": pa.int64(), "note": pa.int64()}  # ("note" holds text)
     monkeypatch.setattr(parquet_output, "_passed_types", lambda spool, fixed, known: (dict(wrong), set()))

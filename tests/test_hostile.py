@@ -17,14 +17,14 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipeline.artifacts import load_model, save_model
-from pipeline.cli import main
-from pipeline.corpus import ReadReport, read_all
-from pipeline.errors import InputFileError, OutputWriteError, TaxonomyError
-from pipeline.export import restore_cell
-from pipeline.rules import RuleSet
-from pipeline.taxonomy import load_taxonomy
-from pipeline.workers import interrupts_held, start_worker
+from taxotag.artifacts import load_model, save_model
+from taxotag.cli import main
+from taxotag.corpus import ReadReport, read_all
+from taxotag.errors import InputFileError, OutputWriteError, TaxonomyError
+from taxotag.export import restore_cell
+from taxotag.rules import RuleSet
+from taxotag.taxonomy import load_taxonomy
+from taxotag.workers import interrupts_held, start_worker
 
 HOSTILE = Path(__file__).parent / "hostile"
 
@@ -193,7 +193,7 @@ def test_killed_run_keeps_the_old_output_and_resumes(tmp_path, tmp_path_factory,
     source, reference = big_run
     out = tmp_path / name
     out.write_text("id,tags\nold,\n")
-    command = [sys.executable, "-m", "pipeline.cli", "tag", str(source), "-o", str(out), "--chunk-size", "500",
+    command = [sys.executable, "-m", "taxotag", "tag", str(source), "-o", str(out), "--chunk-size", "500",
                "--jobs", "2", "--engine", engine, "--model", str(trained_model_dir), "--taxonomy", taxonomy.path]
     if name != reference.name:  # (an uninterrupted run in that format)
         reference = tmp_path_factory.mktemp("reference") / name
@@ -231,7 +231,7 @@ def test_killed_run_keeps_the_old_output_and_resumes(tmp_path, tmp_path_factory,
 def test_killed_training_leaves_no_worker_behind(tmp_path, taxonomy, small_corpus):
     """The fits run in joblib (loky) workers, which outlived a `kill -9` of `taxotag train`."""
     model = tmp_path / "model"
-    command = [sys.executable, "-m", "pipeline.cli", "train", "--corpus", str(small_corpus), "--model", str(model),
+    command = [sys.executable, "-m", "taxotag", "train", "--corpus", str(small_corpus), "--model", str(model),
                "--taxonomy", taxonomy.path]
     process = subprocess.Popen(command, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                start_new_session=True)
@@ -282,7 +282,7 @@ def test_an_interrupt_in_a_held_block_arrives_when_it_ends():
 
 BLOCKED_START = """
 import multiprocessing, os, signal, threading
-from pipeline.workers import ctrl_c_blocked_in_new_processes
+from taxotag.workers import ctrl_c_blocked_in_new_processes
 
 def child_mask(queue):
     queue.put(sorted(signal.pthread_sigmask(signal.SIG_BLOCK, [])))
@@ -330,7 +330,7 @@ def test_ctrl_c_while_the_command_starts_ends_it_with_one_line(tmp_path, taxonom
     lost while the cluster started, so that the run went on to the end)."""
     source, _ = big_run
     out = tmp_path / "out.csv"
-    command = [sys.executable, "-c", "import sys; from pipeline.entry import main; sys.exit(main())",
+    command = [sys.executable, "-c", "import sys; from taxotag.entry import main; sys.exit(main())",
                "tag", str(source), "-o", str(out), "--engine", "dask", "--jobs", "2",
                "--model", str(trained_model_dir), "--taxonomy", taxonomy.path]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
@@ -360,7 +360,7 @@ def test_ctrl_c_while_the_command_starts_ends_it_with_one_line(tmp_path, taxonom
 def test_a_command_started_with_ctrl_c_ignored_keeps_ignoring_it(taxonomy):
     """A shell without job control starts a background job with SIGINT ignored, so that the
     terminal's Ctrl-C leaves it alone; the entry point used to catch it while the libraries loaded."""
-    command = [sys.executable, "-c", "import sys; from pipeline.entry import main; sys.exit(main())",
+    command = [sys.executable, "-c", "import sys; from taxotag.entry import main; sys.exit(main())",
                "validate", taxonomy.path]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
                                preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
@@ -397,7 +397,7 @@ def test_a_write_that_fails_keeps_the_complete_chunks_and_resumes(tmp_path, taxo
     complete chunks, and --resume then gives the output of an uninterrupted run."""
     source, reference = big_run
     out = tmp_path / "out.csv"
-    command = [sys.executable, "-m", "pipeline.cli", "tag", str(source), "-o", str(out), "--chunk-size", "500",
+    command = [sys.executable, "-m", "taxotag", "tag", str(source), "-o", str(out), "--chunk-size", "500",
                "--jobs", "2", "--model", str(trained_model_dir), "--taxonomy", taxonomy.path]
     limit = reference.stat().st_size // 3
     failed = subprocess.run(command, capture_output=True, text=True, timeout=300, preexec_fn=_file_size_limit(limit))

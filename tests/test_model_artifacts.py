@@ -4,11 +4,11 @@ import shutil
 import numpy as np
 import pytest
 
-from pipeline.artifacts import load_model, load_model_and_labels, read_manifest, save_model
-from pipeline.errors import ModelError, StaleModelError
-from pipeline.model import best_threshold, fold_splits, mask_mentions
-from pipeline.rules import Mention
-from pipeline.taxonomy import parse_taxonomy
+from taxotag.artifacts import load_model, load_model_and_labels, read_manifest, save_model
+from taxotag.errors import ModelError, StaleModelError
+from taxotag.model import best_threshold, fold_splits, mask_mentions
+from taxotag.rules import Mention
+from taxotag.taxonomy import parse_taxonomy
 
 TEXTS = ["contrastive pretext views augmentations encoder", "teacher student compression logits"]
 
@@ -85,7 +85,7 @@ def test_pickled_array_is_never_loaded(trained_model_dir, taxonomy, tmp_path):
     shutil.copytree(trained_model_dir, copy)
     np.save(copy / "idf.npy", np.array([object()], dtype=object), allow_pickle=True)
     manifest = json.loads((copy / "manifest.json").read_text())
-    from pipeline.artifacts import sha256_file
+    from taxotag.artifacts import sha256_file
 
     manifest["artifacts"]["idf"]["sha256"] = sha256_file(copy / "idf.npy")
     (copy / "manifest.json").write_text(json.dumps(manifest))
@@ -121,7 +121,7 @@ def test_fast_transform_equals_scikit_learn(trained_model_dir, taxonomy, small_c
     """TagModel.transform re-implements TfidfVectorizer.transform for speed; it must agree."""
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    from pipeline.model import VECTORIZER_PARAMS
+    from taxotag.model import VECTORIZER_PARAMS
 
     model = load_model(trained_model_dir, taxonomy)
     reference = TfidfVectorizer(**VECTORIZER_PARAMS, vocabulary=model.vocabulary)
@@ -134,7 +134,7 @@ def test_fast_transform_equals_scikit_learn(trained_model_dir, taxonomy, small_c
 
 def test_no_model_term_is_or_holds_a_function_word(trained_model_dir, taxonomy):
     """explain and the evidence column show model terms: never 'the', 'of the', 'between the' or 'e g'."""
-    from pipeline.words import FUNCTION_WORDS
+    from taxotag.words import FUNCTION_WORDS
 
     model = load_model(trained_model_dir, taxonomy)
     assert len(model.vocabulary) > 1000
@@ -147,7 +147,7 @@ def test_fitted_features_match_scikit_learn(small_corpus):
     """fit_model's vocabulary, idf and features are scikit-learn TfidfVectorizer's."""
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    from pipeline.model import VECTORIZER_PARAMS, fit_model
+    from taxotag.model import VECTORIZER_PARAMS, fit_model
 
     texts = [json.loads(line)["abstract"] for line in open(small_corpus)][:800]
     labels = np.zeros((len(texts), 1), dtype=np.int8)
@@ -163,7 +163,7 @@ def test_fitted_features_match_scikit_learn(small_corpus):
 def test_max_features_keeps_the_most_frequent_terms_as_scikit_learn_does(small_corpus, monkeypatch):
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    from pipeline import model
+    from taxotag import model
 
     monkeypatch.setitem(model.VECTORIZER_PARAMS, "max_features", 300)
     texts = [json.loads(line)["abstract"] for line in open(small_corpus)][:400]
@@ -178,7 +178,7 @@ def test_max_features_keeps_the_most_frequent_terms_as_scikit_learn_does(small_c
 
 
 def test_words_split_at_punctuation_and_symbols_but_not_hyphens():
-    from pipeline.words import analyze, split_words
+    from taxotag.words import analyze, split_words
 
     assert split_words("Self-Supervised (SSL) pre-training, e.g. GPT-4o’s “CLIP”—features\u00a0+3.5%") == [
         "self-supervised", "ssl", "pre-training", "e", "g", "gpt-4o", "s", "clip", "features", "3", "5"]

@@ -8,12 +8,12 @@ import yaml
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from pipeline.corpus import ReadReport, read_all
-from pipeline.errors import InputFileError, TaxonomyError
-from pipeline.json_document import json_records
-from pipeline.export import csv_text, restore_cell
-from pipeline.rules import FIRED, PASSING, RuleSet
-from pipeline.taxonomy import parse_taxonomy
+from taxotag.corpus import ReadReport, read_all
+from taxotag.errors import InputFileError, TaxonomyError
+from taxotag.json_document import json_records
+from taxotag.export import csv_text, restore_cell
+from taxotag.rules import FIRED, PASSING, RuleSet
+from taxotag.taxonomy import parse_taxonomy
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=80)
@@ -205,7 +205,7 @@ def test_taxonomy_loader_never_crashes_on_structures(value):
 def test_code_table_finds_exactly_what_a_dict_finds(table, queries):
     import numpy as np
 
-    from pipeline.words import CodeTable
+    from taxotag.words import CodeTable
 
     codes = np.array(list(table), dtype=np.int64)
     found = CodeTable(codes, np.array(list(table.values()), dtype=np.int64)).get(
@@ -224,7 +224,7 @@ def test_method_name_finds_what_the_whole_word_regex_finds(text, name, start, en
     """MethodName.find replaced a regex compiled per document; it must find the same place."""
     import re
 
-    from pipeline.cues import MethodName
+    from taxotag.cues import MethodName
 
     regex = re.compile(r"(?<![\w-])" + re.escape(name) + r"(?![\w-])")
     match = regex.search(text, start) if end is None else regex.search(text, start, end)
@@ -234,7 +234,7 @@ def test_method_name_finds_what_the_whole_word_regex_finds(text, name, start, en
 @SETTINGS
 @given(st.lists(st.text(st.characters(blacklist_categories=("Cs",)), max_size=40), max_size=6))
 def test_word_hashes_hash_exactly_the_words_split_words_finds(texts):
-    from pipeline.words import ONE_CHARACTER, split_words, word_hashes
+    from taxotag.words import ONE_CHARACTER, split_words, word_hashes
 
     hashes, counts = word_hashes(texts)
     words = [word for text in texts for word in split_words(text)]
@@ -251,7 +251,7 @@ def test_word_hashes_hash_exactly_the_words_split_words_finds(texts):
 
 
 def test_long_texts_are_hashed_in_pieces_with_the_same_result(monkeypatch):
-    from pipeline import words
+    from taxotag import words
 
     texts = ["alpha beta " * 40, "", "gamma-delta, " * 25 + "x" * 300, "epsilon"]
     expected = words.word_hashes(texts)
@@ -278,8 +278,8 @@ def test_any_passed_through_values_make_a_parquet_output_that_keeps_every_row(tm
     import pandas as pd
     import pyarrow.parquet as pq
 
-    from pipeline import parquet_output
-    from pipeline.export import jsonl_rows
+    from taxotag import parquet_output
+    from taxotag.export import jsonl_rows
 
     frame = pd.DataFrame({"id": list("abcd"), "title": list("TUVW"), "tags": ["x;y", "", "x", ""],
                           "score_x": [0.9, 0.1, 0.6, 0.2], "evidence": ["e", "", "e", ""],

@@ -7,12 +7,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pipeline.artifacts import load_model, read_manifest
-from pipeline.cache import CorpusCache
-from pipeline.cli import main
-from pipeline.retrain_diff import combined_metrics, compute_diff, format_diff
-from pipeline.taxonomy import load_taxonomy
-from pipeline.workflow import retrain, train
+from taxotag.artifacts import load_model, read_manifest
+from taxotag.cache import CorpusCache
+from taxotag.cli import main
+from taxotag.retrain_diff import combined_metrics, compute_diff, format_diff
+from taxotag.taxonomy import load_taxonomy
+from taxotag.workflow import retrain, train
 from tests.conftest import ROOT
 
 ACTIVE_LEARNING = """
@@ -57,7 +57,7 @@ def test_votes_cached_by_other_rule_matching_code_are_not_reused(workspace, smal
     taxonomy = load_taxonomy(taxonomy_path)
     again = train(taxonomy, small_corpus, model_dir, incremental=True, cache_dir=cache, progress=False)
     assert again.corpus.rules_run == 0
-    monkeypatch.setattr("pipeline.cache.matcher_version", lambda: "an upgraded rules.py")
+    monkeypatch.setattr("taxotag.cache.matcher_version", lambda: "an upgraded rules.py")
     upgraded = train(taxonomy, small_corpus, model_dir, incremental=True, cache_dir=cache, progress=False)
     assert upgraded.corpus.rules_run == sum(len(tag.rules) for tag in taxonomy.tags)
     assert (upgraded.corpus.votes.matrix == again.corpus.votes.matrix).all()
@@ -70,7 +70,7 @@ def test_model_and_features_of_other_feature_code_are_not_reused(workspace, smal
     assert again.refitted == []
     features = CorpusCache(cache, again.corpus.sha256)
     assert features.load_features(again.model.vocabulary_sha()) is not None
-    monkeypatch.setattr("pipeline.cache.features_version", lambda: "an upgraded words.py")
+    monkeypatch.setattr("taxotag.cache.features_version", lambda: "an upgraded words.py")
     assert features.load_features(again.model.vocabulary_sha()) is None
     upgraded = train(taxonomy, small_corpus, model_dir, incremental=True, cache_dir=cache, progress=False)
     assert upgraded.refitted == taxonomy.tag_ids
@@ -115,7 +115,7 @@ def test_parent_tag_is_implied_in_outputs_and_evaluation(workspace, small_corpus
     taxonomy_path.write_text(text)
     taxonomy = load_taxonomy(taxonomy_path)
     train(taxonomy, small_corpus, model_dir, cache_dir=cache, progress=False)
-    from pipeline.tagging import Tagger
+    from taxotag.tagging import Tagger
 
     tagger = Tagger(taxonomy, load_model(model_dir, taxonomy))
     out = tagger.tag_frame(pd.DataFrame({"id": ["1"], "title": ["Self-supervised learning of speech"],

@@ -1,9 +1,9 @@
 import pytest
 
-from pipeline.cues import CueSet, MethodName, Sentences, title_name
-from pipeline.rules import ABSTAIN, FIRED, PASSING, Mention, RuleSet, phrase_variants
-from pipeline.taxonomy import parse_taxonomy
-from pipeline.typography import plain_text
+from taxotag.cues import CueSet, MethodName, Sentences, title_name
+from taxotag.rules import ABSTAIN, FIRED, PASSING, Mention, RuleSet, phrase_variants
+from taxotag.taxonomy import parse_taxonomy
+from taxotag.typography import plain_text
 
 TAXONOMY = """
 tags:

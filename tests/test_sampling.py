@@ -6,11 +6,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pipeline.artifacts import load_model
-from pipeline.cli import main
-from pipeline.corpus import read_documents
-from pipeline.sampling import SAMPLED_AS, STRATA, Reservoir, draw_sample
-from pipeline.tagging import Tagger
+from taxotag.artifacts import load_model
+from taxotag.cli import main
+from taxotag.corpus import read_documents
+from taxotag.sampling import SAMPLED_AS, STRATA, Reservoir, draw_sample
+from taxotag.tagging import Tagger
 
 
 def test_a_reservoir_keeps_a_uniform_sample_of_its_size():

@@ -1,9 +1,9 @@
 import pandas as pd
 import pytest
 
-from pipeline.artifacts import load_model
-from pipeline.tagging import Tagger
-from pipeline.taxonomy import parse_taxonomy
+from taxotag.artifacts import load_model
+from taxotag.tagging import Tagger
+from taxotag.taxonomy import parse_taxonomy
 
 TITLES = ["Knowledge distillation for tiny detectors", "A benchmark for table reasoning",
           "Self-supervised pretraining of speech encoders"]
@@ -69,7 +69,7 @@ def test_strong_mention_policy_ignores_context_only_matches(trained_model_dir, t
 
 def test_an_input_column_named_like_an_output_column_is_kept_as_input_name(trained_model_dir, taxonomy):
     """A file's own `tags` (a reading list's labels) or `evidence` column is not lost under ours."""
-    from pipeline.tagging import output_columns
+    from taxotag.tagging import output_columns
 
     tagger = Tagger(taxonomy, load_model(trained_model_dir, taxonomy))
     frame = pd.DataFrame({"id": ["1"], "title": ["Self-supervised learning of speech"],
@@ -105,7 +105,7 @@ def test_decisions_say_why_a_tag_was_given_or_not(trained_model_dir, taxonomy):
 
 
 def test_explain_prints_each_tags_decision(capsys, trained_model_dir, taxonomy):
-    from pipeline.cli import main
+    from taxotag.cli import main
     from tests.conftest import ROOT
 
     code = main(["explain", "s001", "--input", str(ROOT / "data" / "seed_papers.jsonl"),

@@ -1,7 +1,7 @@
 import pytest
 
-from pipeline.errors import TaxonomyError
-from pipeline.taxonomy import parse_taxonomy
+from taxotag.errors import TaxonomyError
+from taxotag.taxonomy import parse_taxonomy
 from tests.conftest import MINIMAL_TAXONOMY
 
 

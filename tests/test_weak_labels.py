@@ -2,9 +2,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pipeline.rules import RuleSet
-from pipeline.taxonomy import parse_taxonomy
-from pipeline.weak_labels import rule_summary, weak_labels, wilson_interval
+from taxotag.rules import RuleSet
+from taxotag.taxonomy import parse_taxonomy
+from taxotag.weak_labels import rule_summary, weak_labels, wilson_interval
 
 TAXONOMY = """
 tags:
