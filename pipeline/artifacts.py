@@ -21,12 +21,15 @@ import numpy as np
 from .errors import ModelError, StaleModelError
 from .export import current_umask, writing_beside
 from .model import TagModel
-from .taxonomy import Taxonomy
+from .taxonomy import Taxonomy, load_taxonomy
 
 FORMAT_VERSION = 2
 ARRAYS = ("idf", "coef", "intercept", "thresholds")
 OPTIONAL_ARRAYS = ("weak_labels",)
 """Saved beside the model when given: the training corpus's weak labels (documents x tags, int8)."""
+TAXONOMY_FILE = "taxonomy.yaml"
+"""The copy of the taxonomy a model was trained with, so that the model folder is enough to tag."""
+OPTIONAL_ARTIFACTS = (*OPTIONAL_ARRAYS, "taxonomy")
 PACKAGES = ("taxotag", "scikit-learn", "spacy", "numpy", "scipy", "pandas", "pyyaml", "pydantic")
 
 
@@ -73,6 +76,9 @@ def _write_model(model: TagModel, directory: Path, taxonomy: Taxonomy, extra: di
             files["weak_labels"] = "weak_labels.npy"
         (staging / "vocabulary.json").write_text(json.dumps(model.vocabulary, ensure_ascii=False), "utf-8")
         files["vocabulary"] = "vocabulary.json"
+        if taxonomy.text:
+            (staging / TAXONOMY_FILE).write_text(taxonomy.text, "utf-8")
+            files["taxonomy"] = TAXONOMY_FILE
         manifest = {
             "format_version": FORMAT_VERSION,
             "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
@@ -170,7 +176,7 @@ def verified_paths(directory: Path, manifest: dict) -> dict[str, Path]:
     """Every artefact's path, after checking that its sha256 matches the manifest."""
     artifacts = manifest.get("artifacts", {})
     required = set(ARRAYS) | {"vocabulary"}
-    if not isinstance(artifacts, dict) or not required <= set(artifacts) <= required | set(OPTIONAL_ARRAYS):
+    if not isinstance(artifacts, dict) or not required <= set(artifacts) <= required | set(OPTIONAL_ARTIFACTS):
         raise ModelError(f"{directory}: manifest lists artefacts {sorted(artifacts)}, expected {sorted(required)}")
     paths = {}
     for name, entry in artifacts.items():
@@ -182,6 +188,20 @@ def verified_paths(directory: Path, manifest: dict) -> dict[str, Path]:
                              "truncated, refusing to load it")
         paths[name] = path
     return paths
+
+
+def model_taxonomy(directory: str | Path) -> Taxonomy | None:
+    """The copy of the taxonomy the model in `directory` was trained with, its sha256 verified, or
+    None for a model saved without one."""
+    directory = Path(directory)
+    manifest = read_manifest(directory)
+    entry = manifest.get("artifacts", {}).get("taxonomy")
+    if not isinstance(entry, dict):
+        return None
+    path = directory / TAXONOMY_FILE
+    if not path.is_file() or sha256_file(path) != entry.get("sha256"):
+        raise ModelError(f"{path}: missing, or its sha256 does not match the manifest; refusing to use it")
+    return load_taxonomy(path)
 
 
 def _weak_labels_from(manifest: dict, paths: dict[str, Path]) -> dict[str, np.ndarray]:

@@ -67,7 +67,20 @@ def main(argv: list[str] | None = None) -> int:
 
 def _require_default_taxonomy(args) -> None:
     """The default taxonomy (and model and data) are looked for in the current folder: run outside
-    the project folder, say so rather than report a missing file."""
+    the project folder, say so rather than report a missing file. A command that uses a model and
+    was not given --taxonomy uses taxonomy.yaml when the current folder has one, else the copy
+    the model folder keeps (args.taxonomy is set to the one chosen)."""
+    if "taxonomy" in vars(args) and args.taxonomy is None:  # (a command whose --taxonomy may come from --model)
+        if Path(workflow.DEFAULT_TAXONOMY).exists():
+            args.taxonomy = workflow.DEFAULT_TAXONOMY
+        else:
+            kept = workflow.model_taxonomy_path(args.model)
+            if kept is None:
+                raise TaxotagError(f"{workflow.DEFAULT_TAXONOMY}: not in the current folder ({Path.cwd()}), and "
+                                   f"{args.model} keeps no taxonomy; name it with --taxonomy (and the model "
+                                   "with --model)")
+            args.taxonomy = str(kept)
+        return
     taxonomy = vars(args).get("taxonomy_option") or vars(args).get("taxonomy")  # (validate takes either)
     if taxonomy == workflow.DEFAULT_TAXONOMY and not Path(workflow.DEFAULT_TAXONOMY).exists():
         raise TaxotagError(f"{workflow.DEFAULT_TAXONOMY}: not in the current folder ({Path.cwd()}); run taxotag in "
@@ -152,12 +165,20 @@ def build_parser() -> argparse.ArgumentParser:
                          help="read the inputs in this format whatever their names (needed for standard "
                               "input, -, which may be gzipped)")
 
-    def corpus_options(sub, purpose):
-        sub.add_argument("--corpus", default=workflow.DEFAULT_CORPUS, help=f"{purpose} (default: %(default)s)")
+    def corpus_options(sub, purpose, from_model=False):
+        if from_model:  # (None: the corpus the model was trained on, see _corpus)
+            sub.add_argument("--corpus", help=f"{purpose} (default: the corpus the --model was trained on, "
+                                              f"else {workflow.DEFAULT_CORPUS})")
+        else:
+            sub.add_argument("--corpus", default=workflow.DEFAULT_CORPUS, help=f"{purpose} (default: %(default)s)")
         input_options(sub, "corpus")
 
+    def model_taxonomy_option(sub):
+        sub.add_argument("--taxonomy", help=f"taxonomy file (default: {workflow.DEFAULT_TAXONOMY} in the current "
+                                            "folder, else the copy the --model folder keeps)")
+
     def model_options(sub):
-        taxonomy_option(sub)
+        model_taxonomy_option(sub)
         sub.add_argument("--model", default=workflow.DEFAULT_MODEL, help="model folder (default: %(default)s)")
         sub.add_argument("--allow-stale", action="store_true",
                          help="use a model trained with an older taxonomy (its tags must be the same)")
@@ -177,7 +198,7 @@ def build_parser() -> argparse.ArgumentParser:
     ):
         sub = command(name, handler, text)
         taxonomy_option(sub)
-        corpus_options(sub, "training corpus")
+        corpus_options(sub, "training corpus", from_model=name == "retrain")
         sub.add_argument("--model", default=workflow.DEFAULT_MODEL, help="model folder (default: %(default)s)")
         sub.add_argument("--gold", nargs="*", help=GOLD_HELP + "; their precision and recall are kept in the "
                          "manifest (--gold alone: none)")
@@ -227,8 +248,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub = command("rules", cmd_rules, "One row per rule: coverage, overlaps, conflicts; with --gold, precision; "
                                       "with --show RULE_ID, that rule's matches in context.")
-    taxonomy_option(sub)
-    corpus_options(sub, "corpus for coverage")
+    model_taxonomy_option(sub)
+    corpus_options(sub, "corpus for coverage", from_model=True)
+    sub.add_argument("--model", default=workflow.DEFAULT_MODEL,
+                     help="model folder whose training corpus is the default corpus (default: %(default)s)")
     sub.add_argument("--gold", help="gold CSV for correct / incorrect / empirical precision")
     sub.add_argument("--show", metavar="RULE_ID", help="instead of the table: corpus documents where this rule "
                                                        "fired and where it matched without firing, in context "
@@ -238,7 +261,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub = command("report", cmd_report, "Write the self-contained HTML evaluation report (out/report.html).")
     sub.add_argument("--gold", nargs="+", help=GOLD_HELP)
-    corpus_options(sub, "corpus for rule coverage")
+    corpus_options(sub, "corpus for rule coverage", from_model=True)
     sub.add_argument("--out", default=workflow.DEFAULT_OUT, help="output folder (default: %(default)s)")
     model_options(sub)
 
@@ -314,7 +337,15 @@ def cmd_retrain(args) -> int:
 
 
 def _corpus(args) -> CorpusFile:
-    """The --corpus file and how to read it (--columns, --encoding)."""
+    """The --corpus file and how to read it (--columns, --encoding). Without --corpus (where the
+    command defaults to it), the corpus the --model was trained on, read as it was then, when that
+    file is still there; else the demo corpus."""
+    if args.corpus is None:
+        recorded = workflow.model_corpus(args.model)
+        if recorded is not None:
+            args.corpus = str(recorded.path)
+            return CorpusFile(recorded.path, args.columns or recorded.columns, args.encoding or recorded.encoding)
+        args.corpus = workflow.DEFAULT_CORPUS
     return CorpusFile(args.corpus, args.columns, args.encoding)
 
 

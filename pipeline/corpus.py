@@ -218,6 +218,28 @@ def find_record(paths, record_id: str, columns: dict[str, str] | None = None,
     return _empty_frame()
 
 
+def documents_from_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """A DataFrame of a caller's documents in the shape the tagger reads: its id, title and
+    abstract columns found as a file's are (the same name, or the only one that differs just in
+    case: `Title`), cleaned as a file's fields are (None or NaN is empty), an abstract that is
+    missing read as empty (the title alone is tagged), and an id that is missing made of the row
+    numbers from 1. Other columns pass through."""
+    found = {ours: _column_in(list(frame.columns), ours) for ours in REQUIRED_COLUMNS}
+    if found["title"] is None:
+        raise MissingColumnsError(f"the DataFrame has no title column (its columns: {_shown(list(frame.columns))})")
+    documents = pd.DataFrame({
+        "id": ([clean_text(value) for value in frame[found["id"]]] if found["id"] is not None
+               else [str(number) for number in range(1, len(frame) + 1)]),
+        "title": [clean_text(value) for value in frame[found["title"]]],
+        "abstract": ([clean_text(value) for value in frame[found["abstract"]]] if found["abstract"] is not None
+                     else [""] * len(frame)),
+    }, dtype=object)
+    for column in frame.columns:
+        if column not in found.values() and column not in REQUIRED_COLUMNS:
+            documents[column] = frame[column].to_numpy()
+    return documents
+
+
 def _empty_frame() -> pd.DataFrame:
     return pd.DataFrame({column: pd.Series(dtype=object) for column in REQUIRED_COLUMNS})
 

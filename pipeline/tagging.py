@@ -17,14 +17,17 @@ rescaled so that the tag's threshold maps to 0.5.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from .corpus import REQUIRED_COLUMNS
+from .artifacts import load_model, model_taxonomy
+from .corpus import REQUIRED_COLUMNS, documents_from_frame
+from .errors import ModelError
 from .model import TagModel, mask_mentions
 from .rules import ABSTAIN, FIRED, RuleSet, RuleVotes, document_text
-from .taxonomy import Taxonomy
+from .taxonomy import Taxonomy, load_taxonomy
 from .weak_labels import resolve_labels, rule_scores, vetoes
 
 TOP_FEATURES = 3
@@ -60,6 +63,26 @@ class Tagger:
         overrides = [tag.threshold for tag in taxonomy.tags]
         self.thresholds = np.array([o if o is not None else t for o, t in zip(overrides, model.thresholds)],
                                    dtype=np.float32)
+
+    @classmethod
+    def load(cls, model_dir: str | Path, taxonomy: Taxonomy | str | Path | None = None,
+             allow_stale: bool = False) -> Tagger:
+        """The tagger of a trained model folder, with the taxonomy it keeps (or `taxonomy`, a
+        Taxonomy or a path, which must be the one the model was trained with unless allow_stale)."""
+        if taxonomy is None:
+            taxonomy = model_taxonomy(model_dir)
+            if taxonomy is None:
+                raise ModelError(f"{model_dir}: the model keeps no copy of its taxonomy (it was trained by an "
+                                 "older taxotag); name the taxonomy file")
+        elif not isinstance(taxonomy, Taxonomy):
+            taxonomy = load_taxonomy(taxonomy)
+        return cls(taxonomy, load_model(model_dir, taxonomy, allow_stale=allow_stale))
+
+    def tag(self, frame: pd.DataFrame, with_abstract: bool = False) -> pd.DataFrame:
+        """Tag a DataFrame of documents: the rows `taxotag tag` writes (id, title, tags, a
+        score_<tag> per tag, evidence, the other columns). Column names may differ in case, a
+        missing or empty abstract tags the title alone, and a missing id is the row number."""
+        return self.tag_frame(documents_from_frame(frame), with_abstract)
 
     def predict(self, titles, abstracts) -> Predictions:
         votes = self.ruleset.apply(titles, abstracts)

@@ -205,6 +205,7 @@ class Taxonomy:
     model: TaxonomyModel
     path: str
     line_of: dict
+    text: str = ""  # the YAML it was read from (a model folder keeps a copy)
 
     @property
     def tags(self) -> list[Tag]:
@@ -288,7 +289,7 @@ def parse_taxonomy(text: str, path: str | Path = "<taxonomy>") -> Taxonomy:
     problems += _check_semantics(data, line_of)
     if problems:
         raise TaxonomyError(path, sorted(problems, key=_line_number))
-    return Taxonomy(model=model, path=str(path), line_of=line_of)
+    return Taxonomy(model=model, path=str(path), line_of=line_of, text=text)
 
 
 def _line_number(problem: str) -> int:

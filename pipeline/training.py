@@ -49,7 +49,8 @@ class CorpusFile:
     def describe(self) -> dict:
         """How the manifest records it."""
         options = {"columns": self.columns, "encoding": self.encoding}
-        return {"path": str(self.path), **{name: value for name, value in options.items() if value}}
+        return {"path": str(self.path), "resolved": str(Path(self.path).resolve()),
+                **{name: value for name, value in options.items() if value}}
 
 
 def corpus_file(corpus: CorpusFile | str | Path) -> CorpusFile:

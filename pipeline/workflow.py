@@ -15,7 +15,7 @@ import pandas as pd
 from tqdm import tqdm
 
 from . import cache
-from .artifacts import load_model, load_model_and_labels, read_manifest, save_model, sha256_file
+from .artifacts import load_model, load_model_and_labels, model_taxonomy, read_manifest, save_model, sha256_file
 from .corpus import STDIN, STDIN_NEEDS_FORMAT, ReadReport, read_documents
 from .evaluation import (SYSTEMS, evaluate_systems, evaluate_where_rules_silent, format_table,
                                  load_gold)
@@ -29,7 +29,7 @@ from .tagging import Predictions, Tagger, output_columns
 from .taxonomy import Taxonomy, load_taxonomy
 from .rules import RuleSet, RuleVotes, rule_infos
 from .rule_examples import rule_examples, rule_index
-from .training import (DEFAULT_CACHE, GOLD_WEIGHT, LabelledCorpus, corpus_file, fit_full,
+from .training import (DEFAULT_CACHE, GOLD_WEIGHT, CorpusFile, LabelledCorpus, corpus_file, fit_full,
                                fit_incremental, fit_with_gold, label_corpus, read_fitted_gold)
 from .weak_labels import rule_summary
 
@@ -66,8 +66,8 @@ class GoldResult:
 
 def usable_gold(taxonomy: Taxonomy, gold_paths=None) -> tuple[list[str], list[str]]:
     """The gold files to evaluate on, and a note for each one left out. `gold_paths` None means the
-    default files, of which one that is missing or has no column for a tag of the taxonomy (a
-    taxonomy of one's own) is left out. Named files must be readable and share a tag: each is read
+    default files, of which one that has no column for a tag of the taxonomy (a taxonomy of one's
+    own) is left out with a note, and one that is not there (outside the demo folder) silently. Named files must be readable and share a tag: each is read
     now, so that a mistake in one stops a command before its training, not after."""
     if gold_paths is not None:
         for path in gold_paths:
@@ -76,7 +76,6 @@ def usable_gold(taxonomy: Taxonomy, gold_paths=None) -> tuple[list[str], list[st
     usable, notes = [], []
     for path in DEFAULT_GOLD:
         if not Path(path).is_file():
-            notes.append(f"Note: default gold {path}: no such file{GOLD_LEFT_OUT}")
             continue
         try:
             load_gold(path, taxonomy.tag_ids)
@@ -283,6 +282,29 @@ def train(taxonomy: Taxonomy, corpus_path, model_dir, gold_paths=(), incremental
     examples = (changed_examples(taxonomy.tag_ids, corpus.labels, old_labels, corpus.documents, corpus.votes)
                 if same_corpus else "")
     return Training(model, corpus, evaluations, refitted, diff, time.perf_counter() - started, examples, gold_notes)
+
+
+def model_taxonomy_path(model_dir) -> Path | None:
+    """The taxonomy copy a model folder keeps (checked against its manifest), or None when there is
+    no model there or it was saved without one."""
+    try:
+        kept = model_taxonomy(model_dir)
+    except ModelError:
+        return None
+    return Path(kept.path) if kept is not None else None
+
+
+def model_corpus(model_dir) -> CorpusFile | None:
+    """The corpus a model was trained on, as the manifest records it (its path made absolute when
+    it was trained), or None when there is no model or that file is gone."""
+    try:
+        recorded = read_manifest(model_dir).get("corpus", {})
+    except ModelError:
+        return None
+    path = recorded.get("resolved") or recorded.get("path")
+    if not path or not Path(path).is_file():
+        return None
+    return CorpusFile(path, recorded.get("columns"), recorded.get("encoding"))
 
 
 def _previous_model(model_dir) -> dict | None:

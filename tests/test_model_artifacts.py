@@ -51,7 +51,8 @@ def test_saved_model_round_trips_and_verifies(trained_model_dir, taxonomy):
     model = load_model(trained_model_dir, taxonomy)
     manifest = read_manifest(trained_model_dir)
     assert manifest["taxonomy_fingerprint"] == taxonomy.training_fingerprint()
-    assert set(manifest["artifacts"]) == {"idf", "coef", "intercept", "thresholds", "vocabulary", "weak_labels"}
+    assert set(manifest["artifacts"]) == {"idf", "coef", "intercept", "thresholds", "vocabulary", "weak_labels",
+                                          "taxonomy"}
     assert manifest["corpus"]["documents"] == 2500
     assert "scikit-learn" in manifest["packages"]
     probabilities = model.predict_proba(model.transform(TEXTS))
