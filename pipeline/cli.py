@@ -22,7 +22,7 @@ from .export import (STDOUT, STREAM_FORMATS, check_writable, is_gzip_csv, refuse
                              write_text)
 from .report import errors_text, gold_errors
 from .sampling import SAMPLED_AS, draw_sample
-from .tagging import Tagger
+from .tagging import Tagger, held_back_summary
 from .training import GOLD_WEIGHT, CorpusFile
 from .taxonomy import load_taxonomy
 
@@ -317,6 +317,9 @@ def cmd_train(args) -> int:
     positives = ", ".join(f"{t} {n}" for t, n in training.weak_positives(taxonomy).items())
     print(f"trained on {len(training.corpus.documents):,} abstracts in {training.seconds:.1f} s "
           f"(weak positives: {positives}) -> {args.model}/")
+    held = held_back_summary(training.held_back, taxonomy)
+    if held:
+        print(f"on the training corpus, {held}")
     if args.fit_gold:  # (the figures that are out-of-fold, which `evaluate` cannot give for this model)
         print(f"also fitted on the gold of {', '.join(args.fit_gold)} (weight {args.gold_weight:g})")
         for evaluation in training.evaluations:
@@ -385,6 +388,9 @@ def cmd_tag(args) -> int:
     counted = " (in the chunks tagged after resuming)" if run.resumed_chunks else ""
     print(f"documents per tag{counted}: " + ", ".join(f"{tag} {run.tag_counts[tag]:,}" for tag in taxonomy.tag_ids),
           file=summary)
+    held = held_back_summary(run.held_back, taxonomy)
+    if held:
+        print(held + " (their model_tags column has them)", file=summary)
     _print_problems(run.report, encoding_hint=args.encoding is None, errors_option=True)
     if args.errors:
         import pandas as pd

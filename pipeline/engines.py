@@ -18,7 +18,7 @@ from .artifacts import load_model
 from .errors import TaxotagError
 from .model import effective_jobs
 from .export import output_rows
-from .tagging import Tagger
+from .tagging import MODEL_TAGS, Tagger
 from .taxonomy import load_taxonomy
 from .workers import ctrl_c_blocked_in_new_processes, interrupts_held, start_worker
 
@@ -44,11 +44,13 @@ def _tagger_for(spec: TaggerSpec):
 
 @dataclass(frozen=True)
 class TaggedChunk:
-    """One chunk's output: its rows as text, how many, and how many rows got each tag."""
+    """One chunk's output: its rows as text, how many, how many rows got each tag, and for how many
+    the policy held back a tag the model gave."""
 
     text: str
     rows: int
     tag_counts: dict[str, int]
+    held_back: dict[str, int]
 
 
 def tag_chunk(spec: TaggerSpec, frame: pd.DataFrame, columns: list[str], row_format: str = "csv") -> TaggedChunk:
@@ -57,7 +59,9 @@ def tag_chunk(spec: TaggerSpec, frame: pd.DataFrame, columns: list[str], row_for
     process only writes text."""
     out = _tagger_for(spec).tag_frame(frame, with_abstract="abstract" in columns)
     counts = Counter(tag for tags in out["tags"] if tags for tag in tags.split(";"))
-    return TaggedChunk(output_rows(row_format, out, columns), len(frame), dict(counts))
+    held = Counter(tag for given, suggested in zip(out["tags"], out[MODEL_TAGS]) if suggested
+                   for tag in set(suggested.split(";")) - set(given.split(";")))
+    return TaggedChunk(output_rows(row_format, out, columns), len(frame), dict(counts), dict(held))
 
 
 def tag_locally(spec: TaggerSpec, chunks: Iterable[tuple[pd.DataFrame, list[str]]],

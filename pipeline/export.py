@@ -176,13 +176,19 @@ def json_if_structured(value):
     return value
 
 
+TAG_LISTS = ("tags", "model_tags")
+"""The output columns that hold tag ids joined by ";" in CSV, and a list in JSON Lines and Parquet."""
+
+
 def jsonl_rows(frame: pd.DataFrame) -> str:
-    """A `tag` output frame's rows as JSON Lines: `tags` as a list of tag ids, scores as numbers,
+    """A `tag` output frame's rows as JSON Lines: `tags` and `model_tags` as lists of tag ids, scores as numbers,
     and the passed-through columns as the input gave them (a column a record lacked, left out)."""
     lines = []
+    lists = [column for column in TAG_LISTS if column in frame.columns]
     for record in frame.to_dict(orient="records"):
         record = {key: value for key, value in record.items() if not _is_gap(value)}
-        record["tags"] = record["tags"].split(";") if record.get("tags") else []
+        for column in lists:
+            record[column] = record[column].split(";") if record.get(column) else []
         try:
             line = json.dumps(record, ensure_ascii=False, default=str, allow_nan=False)
         except ValueError:  # an infinity or NaN, which JSON cannot hold: null instead

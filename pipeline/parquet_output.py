@@ -16,7 +16,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .export import json_if_structured
+from .export import TAG_LISTS, json_if_structured
 
 ROWS_PER_GROUP = 20_000
 MAX_FIELDS = 100
@@ -29,14 +29,14 @@ def spool_to_parquet(spool: Path, handle, columns: list[str]) -> None:
 
     `columns` are the output's (tagging.output_columns, of the first chunk; a later one may add
     others, as a JSON Lines record has its own keys). Up to `evidence` they are the output's own:
-    `tags` a list of strings, the scores after it doubles, the others strings. Another column
+    `tags` and `model_tags` lists of strings, the scores after `tags` doubles, the others strings. Another column
     takes the type of its values (numbers, text, lists, structs), widened where chunks differ
     (int64 and double: double); a column whose values have no one type (a number here, text
     there) is written as text, a list or object as its JSON.
     """
     own = columns[:columns.index("evidence") + 1]
-    scores = own[own.index("tags") + 1:-1]
-    fixed = {column: pa.list_(pa.string()) if column == "tags" else pa.float64() if column in scores
+    scores = [column for column in own if column.startswith("score_")]
+    fixed = {column: pa.list_(pa.string()) if column in TAG_LISTS else pa.float64() if column in scores
              else pa.string() for column in own}
     types, as_text = _passed_types(spool, fixed, [column for column in columns if column not in fixed])
     try:

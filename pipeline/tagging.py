@@ -31,6 +31,8 @@ from .taxonomy import Taxonomy, load_taxonomy
 from .weak_labels import resolve_labels, rule_scores, vetoes
 
 TOP_FEATURES = 3
+MODEL_TAGS = "model_tags"
+"""The output column of the tags the model alone gives, whether or not the policy lets it add them."""
 
 
 @dataclass
@@ -143,6 +145,7 @@ class Tagger:
         out["tags"] = [";".join(t for t, on in zip(tag_ids, row) if on) for row in predictions.combined]
         for j, tag_id in enumerate(tag_ids):
             out[f"score_{tag_id}"] = predictions.scores[:, j].astype(np.float64).round(4)
+        out[MODEL_TAGS] = [";".join(t for t, on in zip(tag_ids, row) if on) for row in predictions.model]
         tagged = predictions.combined.any(axis=1)
         out["evidence"] = [self.explain(predictions, i) if tagged[i] else "" for i in range(len(frame))]
         for column, name in passed_columns(tag_ids, frame.columns).items():
@@ -195,7 +198,8 @@ class Tagger:
                 reasons.append(f"excluded by {', '.join(excluders)} ({rules}; {model})")
             elif model_positive[j]:
                 policy = self.taxonomy.policy.model_adds
-                reasons.append(f"{rules}; {model}, but policy model_adds: {policy} {_POLICY_NEEDS[policy]}")
+                reasons.append(f"held back by policy: {rules}; {model}, but policy model_adds: {policy} "
+                               f"{_POLICY_NEEDS[policy]}")
             else:
                 reasons.append(f"{rules}; {model}")
         return reasons
@@ -213,7 +217,7 @@ _POLICY_NEEDS = {
 
 def output_columns(tag_ids: list[str], input_columns, with_abstract: bool = False) -> list[str]:
     """The columns of the tagged output: id, title (with `with_abstract`, the abstract), tags, a
-    score per tag, evidence, then the input's other columns (see passed_columns)."""
+    score per tag, model_tags, evidence, then the input's other columns (see passed_columns)."""
     own = _own_columns(tag_ids)
     if with_abstract:
         own.insert(2, "abstract")
@@ -239,7 +243,20 @@ def passed_columns(tag_ids: list[str], input_columns) -> dict[str, str]:
 
 
 def _own_columns(tag_ids: list[str]) -> list[str]:
-    return ["id", "title", "tags", *[f"score_{tag_id}" for tag_id in tag_ids], "evidence"]
+    return ["id", "title", "tags", *[f"score_{tag_id}" for tag_id in tag_ids], MODEL_TAGS, "evidence"]
+
+
+def held_back(predictions: Predictions) -> np.ndarray:
+    """Documents x tags: the model alone gives the tag (its probability reaches the threshold) but
+    the combined decision does not, because the policy held it back (or another tag excluded it)."""
+    return predictions.model & ~predictions.combined
+
+
+def held_back_summary(counts, taxonomy: Taxonomy) -> str:
+    """"held back by policy (model_adds: ...): tag N, ..." for the tags the model gave to documents
+    that the policy did not let it add, or "" when there are none."""
+    shown = ", ".join(f"{tag} {counts[tag]:,}" for tag in taxonomy.tag_ids if counts.get(tag))
+    return f"held back by policy (model_adds: {taxonomy.policy.model_adds}): {shown}" if shown else ""
 
 
 def _no_votes(votes: RuleVotes) -> RuleVotes:

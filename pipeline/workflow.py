@@ -15,6 +15,7 @@ import pandas as pd
 from tqdm import tqdm
 
 from . import cache
+from .cache import CorpusCache
 from .artifacts import load_model, load_model_and_labels, model_taxonomy, read_manifest, save_model, sha256_file
 from .corpus import STDIN, STDIN_NEEDS_FORMAT, ReadReport, read_documents
 from .evaluation import (SYSTEMS, evaluate_systems, evaluate_where_rules_silent, format_table,
@@ -25,7 +26,7 @@ from .export import STDOUT, ResumableOutput, StreamedOutput, output_format, refu
 from .model import TagModel
 from .report import html_report, markdown_report, model_fingerprint
 from .retrain_diff import changed_examples, combined_metrics, compute_diff, format_diff
-from .tagging import Predictions, Tagger, output_columns
+from .tagging import Predictions, Tagger, held_back, held_back_summary, output_columns
 from .taxonomy import Taxonomy, load_taxonomy
 from .rules import RuleSet, RuleVotes, rule_infos
 from .rule_examples import rule_examples, rule_index
@@ -124,6 +125,7 @@ class TagRun:
     resumed_chunks: int = 0
     report: ReadReport = field(default_factory=ReadReport)
     tag_counts: Counter = field(default_factory=Counter)  # documents given each tag (in this run's chunks)
+    held_back: Counter = field(default_factory=Counter)  # documents whose tag the model gave, the policy held back
 
 
 def tag_files(spec: TaggerSpec, inputs, output: str | Path, chunk_size: int = 2000, jobs: int | None = None,
@@ -162,6 +164,7 @@ def tag_files(spec: TaggerSpec, inputs, output: str | Path, chunk_size: int = 20
             writer.write_rows(chunk.text)
             run.documents += chunk.rows
             run.tag_counts.update(chunk.tag_counts)
+            run.held_back.update(chunk.held_back)
             bar.update(chunk.rows)
         writer.finish(output_columns(taxonomy.tag_ids, [], with_abstract))
     except KeyboardInterrupt:  # Ctrl-C or SIGTERM: keep the complete chunks for --resume
@@ -231,6 +234,7 @@ class Training:
     seconds: float
     examples: str = ""  # Markdown: corpus documents whose weak labels changed (retrain_diff.changed_examples)
     gold_notes: list[str] = field(default_factory=list)  # default gold files left out (usable_gold)
+    held_back: dict[str, int] = field(default_factory=dict)  # training documents per tag the policy held back
 
     def weak_positives(self, taxonomy: Taxonomy) -> dict[str, int]:
         return self.corpus.positives(taxonomy.tag_ids)
@@ -281,7 +285,19 @@ def train(taxonomy: Taxonomy, corpus_path, model_dir, gold_paths=(), incremental
                         old["manifest"].get("metrics", {}) if old else {}, metrics, same_corpus)
     examples = (changed_examples(taxonomy.tag_ids, corpus.labels, old_labels, corpus.documents, corpus.votes)
                 if same_corpus else "")
-    return Training(model, corpus, evaluations, refitted, diff, time.perf_counter() - started, examples, gold_notes)
+    return Training(model, corpus, evaluations, refitted, diff, time.perf_counter() - started, examples, gold_notes,
+                    corpus_held_back(taxonomy, model, corpus, cache_dir))
+
+
+def corpus_held_back(taxonomy: Taxonomy, model: TagModel, corpus: LabelledCorpus, cache_dir=None) -> dict[str, int]:
+    """Per tag, the training documents that the model gives the tag (its probability reaches the
+    threshold) and the policy does not let it add: what `tag` would hold back on such text. The
+    features come from the cache that the fit just wrote, when there is one."""
+    cached = CorpusCache(cache_dir, corpus.sha256).load_features(model.vocabulary_sha()) if cache_dir else None
+    keys_match = cached is not None and cached[1] == corpus.mask_keys()
+    features = cached[0] if keys_match else model.transform(corpus.masked_texts())
+    predictions = Tagger(taxonomy, model).decide(corpus.votes, features, model.predict_proba(features))
+    return dict(zip(taxonomy.tag_ids, map(int, held_back(predictions).sum(axis=0))))
 
 
 def model_taxonomy_path(model_dir) -> Path | None:
@@ -404,6 +420,9 @@ def run_default(taxonomy_path=DEFAULT_TAXONOMY, corpus=DEFAULT_CORPUS, model_dir
          + ", ".join(f"{tag} {count}" for tag, count in positives.items()))
     for line in training.warnings():
         echo(line)
+    held = held_back_summary(training.held_back, taxonomy)
+    if held:
+        echo(f"on the training corpus, {held}")
     echo(f"model saved to {model_dir}/")
     for evaluation in training.evaluations:
         echo(f"\n## {evaluation.path} ({len(evaluation.gold)} abstracts)\n")

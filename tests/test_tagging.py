@@ -95,7 +95,7 @@ def test_decisions_say_why_a_tag_was_given_or_not(trained_model_dir, taxonomy):
     first, second = strict.decisions(predictions, 0), strict.decisions(predictions, 1)
     assert first[semi].startswith("by its rules (rule score ") and predictions.combined[0, semi]
     assert first[ssl].startswith("excluded by rule self_training (") and not predictions.combined[0, ssl]
-    assert not predictions.combined[1, ssl] and second[ssl].startswith("rule score 0.5 < min_score 1; model ")
+    assert not predictions.combined[1, ssl] and second[ssl].startswith("held back by policy: rule score 0.5 < min_score 1; model ")
     assert second[ssl].endswith("but policy model_adds: with_strong_mention lets the model add a tag only where "
                                 "a rule that could give it alone (weight >= min_score) matched")
     eager = eager_tagger(trained_model_dir, taxonomy, "always")
