@@ -25,11 +25,11 @@ from pathlib import Path
 import pandas as pd
 
 from .errors import InputFileError, MissingColumnsError
+from .options import FORMATS, REQUIRED_COLUMNS, STDIN
 from .feeds import feed_records
 from .json_document import json_records
 from .references import RIS, WEB_OF_SCIENCE, bibtex_records, tagged_records
 
-REQUIRED_COLUMNS = ("id", "title", "abstract")
 MAX_FIELD_CHARS = 64 << 20
 """The longest single CSV field accepted (a 5 MB abstract is fine)."""
 MIN_ABSTRACT_CHARS = 200
@@ -73,13 +73,6 @@ class ReadReport:
         """Whether some line was skipped because it is not in its file's encoding."""
         return any(problem.undecodable for problem in self.problems)
 
-
-STDIN = "-"
-"""The input name that stands for standard input, read in the format `--format` names (gzip too)."""
-
-FORMATS = {"jsonl": "jsonl", "json": "json", "csv": "csv", "tsv": "tsv", "parquet": "parquet", "bib": "bibtex",
-           "ris": "ris", "wos": "wos", "txt": "listing", "xml": "feed"}
-"""The names of the input formats (as --format takes them) and the kind each is read as."""
 
 STDIN_NEEDS_FORMAT = ("-: name the format of standard input with --format (jsonl, json, csv, tsv, bib, ris, wos, "
                       "txt or xml)")
@@ -398,15 +391,6 @@ BYTE_ORDER_MARKS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-
                     (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 """Files that start with one of these are read in its encoding (UTF-32 first: its LE mark starts
 with UTF-16's). A spreadsheet's "Unicode text" export is UTF-16 with a mark."""
-
-
-def check_encoding(name: str) -> str:
-    """`name` if Python knows the encoding (utf-8, cp1252, latin-1, utf-16, ...), else an InputFileError."""
-    try:
-        codecs.lookup(name)
-    except LookupError:
-        raise InputFileError(f"unknown encoding {name!r}; examples: utf-8, cp1252, latin-1, utf-16") from None
-    return name
 
 
 @dataclass

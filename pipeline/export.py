@@ -18,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from .errors import OutputWriteError, TaxotagError
+from .options import OUTPUT_FORMATS, STDOUT, STREAM_FORMATS
 
 try:
     import fcntl
@@ -26,7 +27,6 @@ except ImportError:  # not POSIX: runs writing the same output are not kept apar
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
-STDOUT = "-"
 """The output name that stands for standard output (and, as an input, standard input: no file)."""
 
 
@@ -212,10 +212,6 @@ def _finite(value):
     return value
 
 
-STREAM_FORMATS = ("csv", "jsonl")
-"""The formats `tag` writes to standard output, and to a file of that name (optionally .gz)."""
-OUTPUT_FORMATS = (*STREAM_FORMATS, "parquet")
-"""The formats `tag` writes to a file named so (Parquet compresses itself: no .gz)."""
 
 
 def output_format(target: str | Path, asked: str | None = None) -> str:

@@ -19,6 +19,7 @@ from .cache import CorpusCache, mask_key, rule_fingerprint
 from .corpus import ReadReport, read_documents
 from .errors import InputFileError
 from .evaluation import load_gold
+from .options import GOLD_WEIGHT
 from .model import TagModel, fit_model, mask_mentions, refit_model
 from .rules import Mention, RuleSet, RuleVotes, document_text, rule_infos
 from .taxonomy import Taxonomy
@@ -189,8 +190,6 @@ def fit_incremental(taxonomy: Taxonomy, corpus: LabelledCorpus, old: TagModel, o
     return model, refit
 
 
-GOLD_WEIGHT = 10.0
-"""How much a hand-labelled gold abstract weighs in training against one weakly labelled by the rules."""
 GOLD_FOLDS = 5
 """Gold the model is fitted on is scored out-of-fold: each abstract by a fit without its fifth."""
 

@@ -32,14 +32,10 @@ from .rules import RuleSet, RuleVotes, rule_infos
 from .rule_examples import rule_examples, rule_index
 from .training import (DEFAULT_CACHE, GOLD_WEIGHT, CorpusFile, LabelledCorpus, corpus_file, fit_full,
                                fit_incremental, fit_with_gold, label_corpus, read_fitted_gold)
+from .options import (DEFAULT_CORPUS, DEFAULT_GOLD, DEFAULT_MODEL, DEFAULT_OUT, DEFAULT_SEED_PAPERS,
+                      DEFAULT_TAXONOMY)
 from .weak_labels import rule_summary
 
-DEFAULT_TAXONOMY = "taxonomy.yaml"
-DEFAULT_CORPUS = "data/arxiv_sample.jsonl.gz"
-DEFAULT_MODEL = "models/default"
-DEFAULT_GOLD = ("data/seed_gold.csv", "data/arxiv_dev_gold.csv")
-DEFAULT_SEED_PAPERS = "data/seed_papers.jsonl"
-DEFAULT_OUT = "out"
 GOLD_LEFT_OUT = "; not evaluated (name gold files with --gold)"
 
 

@@ -29,9 +29,10 @@ def test_the_package_face_is_its_all():
         taxotag.no_such_name
 
 
-def test_importing_taxotag_loads_no_library():
-    """The CLI imports the package first, so `taxotag --help` must not pay for pandas or spaCy."""
-    code = "import sys, taxotag; print(sorted(m for m in ('pandas', 'spacy', 'sklearn') if m in sys.modules))"
+@pytest.mark.parametrize("statement", ["import taxotag", "from taxotag.cli import build_parser; build_parser()"])
+def test_importing_taxotag_and_its_parser_loads_no_library(statement):
+    """`taxotag --help` must not pay for pandas, NumPy, spaCy or scikit-learn (commands.py loads them)."""
+    code = f"import sys; {statement}; print(sorted(m for m in ('pandas', 'numpy', 'spacy', 'sklearn') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
 

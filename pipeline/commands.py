@@ -1,0 +1,327 @@
+"""What each `taxotag` command does, once cli.py has parsed its arguments: read the inputs, call the
+library's jobs, print their results. Errors are raised as TaxotagError for cli.main to print."""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+from pathlib import Path
+
+from . import workflow
+from .artifacts import load_model, verify_model
+from .corpus import ReadReport, find_record, import_listings, read_all, read_documents, require_file, write_jsonl_text
+from .engines import TaggerSpec
+from .errors import TaxotagError
+from .evaluation import format_table
+from .export import check_writable, is_gzip_csv, refuse_overwriting, write_csv, write_text
+from .options import DEFAULT_CORPUS, DEFAULT_TAXONOMY, ENCODING_HINT, STDIN, STDOUT
+from .report import errors_text, gold_errors
+from .sampling import SAMPLED_AS, draw_sample
+from .tagging import Tagger, held_back_summary
+from .training import CorpusFile
+from .taxonomy import load_taxonomy
+
+MAX_REPORTED_PROBLEMS = 20
+
+
+def require_taxonomy(args) -> None:
+    """The default taxonomy (and model and data) are looked for in the current folder: run outside
+    the project folder, say so rather than report a missing file. A command that uses a model and
+    was not given --taxonomy uses taxonomy.yaml when the current folder has one, else the copy
+    the model folder keeps (args.taxonomy is set to the one chosen)."""
+    if "taxonomy" in vars(args) and args.taxonomy is None:  # (a command whose --taxonomy may come from --model)
+        if Path(DEFAULT_TAXONOMY).exists():
+            args.taxonomy = DEFAULT_TAXONOMY
+        else:
+            kept = workflow.model_taxonomy_path(args.model)
+            if kept is None:
+                raise TaxotagError(f"{DEFAULT_TAXONOMY}: not in the current folder ({Path.cwd()}), and "
+                                   f"{args.model} keeps no taxonomy; name it with --taxonomy (and the model "
+                                   "with --model)")
+            args.taxonomy = str(kept)
+        return
+    taxonomy = vars(args).get("taxonomy_option") or vars(args).get("taxonomy")  # (validate takes either)
+    if taxonomy == DEFAULT_TAXONOMY and not Path(DEFAULT_TAXONOMY).exists():
+        raise TaxotagError(f"{DEFAULT_TAXONOMY}: not in the current folder ({Path.cwd()}); run taxotag in "
+                           "the project folder, or name the files with --taxonomy (and --model)")
+
+
+def cmd_run(args) -> int:
+    check_writable(args.model)  # (before training, not after it)
+    check_writable(Path(args.out) / "report.md")
+    workflow.run_default(args.taxonomy, args.corpus, args.model, args.gold, args.papers, args.out)
+    return 0
+
+
+def cmd_train(args) -> int:
+    taxonomy = load_taxonomy(args.taxonomy)
+    check_writable(args.model)
+    training = workflow.train(taxonomy, _corpus(args), args.model, args.gold, fit_gold=args.fit_gold,
+                              gold_weight=args.gold_weight)
+    positives = ", ".join(f"{t} {n}" for t, n in training.weak_positives(taxonomy).items())
+    print(f"trained on {len(training.corpus.documents):,} abstracts in {training.seconds:.1f} s "
+          f"(weak positives: {positives}) -> {args.model}/")
+    held = held_back_summary(training.held_back, taxonomy)
+    if held:
+        print(f"on the training corpus, {held}")
+    if args.fit_gold:  # (the figures that are out-of-fold, which `evaluate` cannot give for this model)
+        print(f"also fitted on the gold of {', '.join(args.fit_gold)} (weight {args.gold_weight:g})")
+        for evaluation in training.evaluations:
+            fitted = " (out-of-fold: the model was fitted on this gold)" if evaluation.path in args.fit_gold else ""
+            print(f"\n## {evaluation.path}{fitted}\n\n{format_table(evaluation.results)}")
+    for line in training.warnings():
+        print(line, file=sys.stderr)
+    _print_problems(training.corpus.report, encoding_hint=args.encoding is None)
+    return 0
+
+
+def cmd_retrain(args) -> int:
+    check_writable(args.model)
+    check_writable(Path(args.out) / "retrain_diff.md")
+    training = workflow.retrain(args.taxonomy, _corpus(args), args.model, args.gold, args.out)
+    _print_problems(training.corpus.report, encoding_hint=args.encoding is None)
+    return 0
+
+
+def _corpus(args) -> CorpusFile:
+    """The --corpus file and how to read it (--columns, --encoding). Without --corpus (where the
+    command defaults to it), the corpus the --model was trained on, read as it was then, when that
+    file is still there; else the demo corpus."""
+    if args.corpus is None:
+        recorded = workflow.model_corpus(args.model)
+        if recorded is not None:
+            args.corpus = str(recorded.path)
+            return CorpusFile(recorded.path, args.columns or recorded.columns, args.encoding or recorded.encoding)
+        args.corpus = DEFAULT_CORPUS
+    return CorpusFile(args.corpus, args.columns, args.encoding)
+
+
+def cmd_tag(args) -> int:
+    if args.errors:  # (tag_files checks the output itself)
+        refuse_overwriting([*args.inputs, args.output], [args.errors])
+        is_gzip_csv(args.errors)  # (refuses a name other than .csv or .csv.gz)
+        check_writable(args.errors)  # (it is written last)
+    taxonomy = load_taxonomy(args.taxonomy)
+    verify_model(args.model, taxonomy, allow_stale=args.allow_stale)  # before starting workers
+    if args.allow_stale:
+        print(f"Warning: --allow-stale: {args.model} may not reflect the current {args.taxonomy}", file=sys.stderr)
+    for path in args.inputs:
+        if path != STDIN:
+            require_file(path)
+    spec = TaggerSpec(str(args.taxonomy), str(args.model), args.allow_stale)
+    streamed = args.output == STDOUT
+    try:
+        run = workflow.tag_files(spec, args.inputs, args.output, chunk_size=args.chunk_size, jobs=args.jobs,
+                                 engine=args.engine, scheduler=args.scheduler, resume=args.resume,
+                                 columns=args.columns, encoding=args.encoding, input_format=args.input_format,
+                                 output_as=args.output_format, with_abstract=args.with_abstract)
+    except KeyboardInterrupt:
+        if streamed:
+            print("Interrupted; the rows written so far are on standard output.", file=sys.stderr)
+        else:
+            print(f"Interrupted; {args.output} was not written. Run the same command with --resume to go on "
+                  "from the last complete chunk.", file=sys.stderr)
+        return 130
+    summary = sys.stderr if streamed else sys.stdout  # (standard output holds the rows)
+    rate = run.documents / run.seconds if run.seconds else math.inf
+    resumed = f" (resumed after {run.resumed_chunks} chunks)" if run.resumed_chunks else ""
+    where = "standard output" if streamed else args.output
+    noun = "abstract" if run.documents == 1 else "abstracts"
+    print(f"tagged {run.documents:,} {noun} in {run.seconds:.1f} s ({rate:,.0f}/s){resumed} -> {where}",
+          file=summary)
+    counted = " (in the chunks tagged after resuming)" if run.resumed_chunks else ""
+    print(f"documents per tag{counted}: " + ", ".join(f"{tag} {run.tag_counts[tag]:,}" for tag in taxonomy.tag_ids),
+          file=summary)
+    held = held_back_summary(run.held_back, taxonomy)
+    if held:
+        print(held + " (their model_tags column has them)", file=summary)
+    _print_problems(run.report, encoding_hint=args.encoding is None, errors_option=True)
+    if args.errors:
+        import pandas as pd
+
+        rows = [{"file": p.path, "line": p.line, "problem": p.message} for p in run.report.problems]
+        write_csv(args.errors, pd.DataFrame(rows, columns=["file", "line", "problem"]))
+    return 0
+
+
+def _print_problems(report: ReadReport, encoding_hint: bool = False, errors_option: bool = False) -> None:
+    """The skipped records on stderr; with `encoding_hint`, how to read a file that is not UTF-8, and
+    with `errors_option`, that --errors lists them all."""
+    if not report.problems:
+        return
+    print(f"skipped {len(report.problems)} record(s):", file=sys.stderr)
+    for problem in report.problems[:MAX_REPORTED_PROBLEMS]:
+        print(f"  {problem}", file=sys.stderr)
+    if len(report.problems) > MAX_REPORTED_PROBLEMS:
+        more = " (use --errors FILE)" if errors_option else ""
+        print(f"  ... and {len(report.problems) - MAX_REPORTED_PROBLEMS} more{more}", file=sys.stderr)
+    if encoding_hint and report.undecodable:
+        print(f"  not UTF-8? {ENCODING_HINT}", file=sys.stderr)
+
+
+def cmd_evaluate(args) -> int:
+    taxonomy = load_taxonomy(args.taxonomy)
+    model = load_model(args.model, taxonomy, allow_stale=args.allow_stale)
+    evaluation = workflow.evaluate_gold(taxonomy, model, args.gold, args.columns, args.encoding)
+    fitted = workflow.fitted_on(args.model, args.gold)
+    if fitted:
+        print(f"Note: {fitted}", file=sys.stderr)
+    if args.json:
+        result = _evaluation_json(evaluation)
+        if args.show_errors:
+            tagger = Tagger(taxonomy, model)
+            result["errors"] = {tag: gold_errors(evaluation, tagger, tag) for tag in taxonomy.tag_ids
+                                if tag in evaluation.gold.columns}
+        print(json.dumps(result, indent=2))
+        return 0
+    print(f"{args.gold}: {len(evaluation.gold)} abstracts\n")
+    print(format_table(evaluation.results))
+    notes = evaluation.column_notes()
+    if notes:
+        print("\n" + "\n".join(notes))
+    if args.show_errors:
+        print("\nErrors of the combined system:\n")
+        print(errors_text(evaluation, Tagger(taxonomy, model)))
+    return 0
+
+
+def _evaluation_json(evaluation) -> dict:
+    tags: dict = {}
+    for _, row in evaluation.results.iterrows():
+        metrics = {key: _json_number(row[key]) for key in ("precision", "recall", "f1", "support", "tp", "fp", "fn")}
+        tags.setdefault(row["tag"], {})[row["system"]] = metrics
+    return {"gold": evaluation.path, "documents": len(evaluation.gold),
+            "ignored_columns": evaluation.ignored_columns, "unevaluated_tags": evaluation.unevaluated_tags,
+            "tags": tags}
+
+
+def _json_number(value):
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return int(value) if float(value).is_integer() and not isinstance(value, float) else float(value)
+
+
+def cmd_rules(args) -> int:
+    taxonomy = load_taxonomy(args.taxonomy)
+    if args.show:
+        print(workflow.show_rule(taxonomy, _corpus(args), args.show, args.examples, args.gold))
+        return 0
+    table = workflow.rule_analysis(taxonomy, _corpus(args), [args.gold] if args.gold else [])
+    print(f"rules on {args.corpus}" + (f"; precision on {args.gold}" if args.gold else ""))
+    print(_rules_text(table))
+    print(RULES_LEGEND + (RULES_GOLD_LEGEND if args.gold else ""))
+    return 0
+
+
+RULES_LEGEND = """
+coverage: share of corpus abstracts where the rule fired; passing: where it matched but did not fire
+(a passing mention, or not where / as often as the rule asks); overlaps: where it fired with another
+rule; conflicts: where it fired and a rule of another tag fired too; sole_voter: abstracts where it
+is the only rule of its tag that fired (a count; with a weight below the tag's min_score, a rule
+firing alone gives no tag)."""
+RULES_GOLD_LEGEND = """
+correct / incorrect: gold abstracts where it fired and the gold label of its tag is 1 / 0;
+precision: correct / (correct + incorrect), with its 95% Wilson interval."""
+
+
+def cmd_report(args) -> int:
+    check_writable(Path(args.out) / "report.html")
+    path = workflow.report(args.taxonomy, args.model, args.gold, _corpus(args), args.out, args.allow_stale)
+    print(f"report -> {path}")
+    return 0
+
+
+def _rules_text(table) -> str:
+    shown = table.copy()
+    for column in ("coverage", "passing", "overlaps", "conflicts"):
+        shown[column] = (shown[column] * 100).map(lambda v: f"{v:.2f}%")
+    if "precision" in shown:
+        shown["precision"] = [
+            "n/a" if math.isnan(p) else f"{p:.2f} [{lo:.2f}, {hi:.2f}]"
+            for p, lo, hi in zip(shown["precision"], shown["precision_low"], shown["precision_high"])
+        ]
+        shown = shown.drop(columns=["precision_low", "precision_high"])
+        for column in ("correct", "incorrect"):
+            shown[column] = shown[column].astype("Int64")
+    return shown.to_string(index=False)
+
+
+def cmd_explain(args) -> int:
+    taxonomy = load_taxonomy(args.taxonomy)
+    model = load_model(args.model, taxonomy, allow_stale=args.allow_stale)
+    match = find_record(args.input, args.id, args.columns, args.encoding, args.input_format)
+    if match.empty:
+        raise TaxotagError(f"{', '.join(args.input)}: no record with id {args.id!r}")
+    tagger = Tagger(taxonomy, model)
+    predictions = tagger.predict(match["title"].tolist(), match["abstract"].tolist())
+    print(explain_text(tagger, predictions, match.iloc[0]))
+    return 0
+
+
+def explain_text(tagger: Tagger, predictions, record) -> str:
+    """A readable account of one paper's rule mentions, model scores and tags."""
+    votes, tag_ids = predictions.votes, tagger.taxonomy.tag_ids
+    lines = [f"{record['id']}: {record['title']}",
+             f"tags: {';'.join(t for t, on in zip(tag_ids, predictions.combined[0]) if on) or '(none)'}", ""]
+    for j, (tag_id, reason) in enumerate(zip(tag_ids, tagger.decisions(predictions, 0))):
+        state = "GIVEN" if predictions.combined[0, j] else "not given"
+        lines.append(f"{tag_id}: {state} (score {predictions.scores[0, j]:.3f}): {reason}")
+        for mention in votes.tag_mentions(0, tag_id):
+            lines.append(f"    rule {votes.rules[mention.rule].id}: {mention.describe()}")
+        terms = tagger.model.top_features(predictions.features[0], j, 5)
+        if terms:
+            lines.append(f"    model terms: {', '.join(terms)}")
+    return "\n".join(lines)
+
+
+def cmd_sample(args) -> int:
+    refuse_overwriting(args.inputs, [args.output])
+    is_gzip_csv(args.output)  # (refuses a name other than .csv or .csv.gz)
+    if args.at_random < 0:
+        raise TaxotagError(f"--random {args.at_random}: give 0 or more")
+    taxonomy = load_taxonomy(args.taxonomy)
+    tagger = Tagger(taxonomy, load_model(args.model, taxonomy, allow_stale=args.allow_stale))
+    exclude = frozenset(id_ for path in args.exclude for id_ in read_all(path, report=ReadReport())["id"])
+    report = ReadReport()
+    frames = (frame for path in args.inputs
+              for frame in read_documents(path, report=report, columns=args.columns, encoding=args.encoding,
+                                          input_format=args.input_format))
+    sheet = draw_sample(tagger, frames, args.per_stratum, args.at_random, args.seed, exclude)
+    write_csv(args.output, sheet)
+    left_out = f", {len(exclude):,} ids left out" if exclude else ""
+    print(f"drew {len(sheet)} of {report.records:,} papers{left_out} -> {args.output}")
+    print(f"label each tag column 1 or 0, then: taxotag evaluate --gold {args.output}")
+    print(f"(the {SAMPLED_AS} column says why each paper was drawn; hide it while labelling)")
+    _print_problems(report, encoding_hint=True)
+    return 0
+
+
+def cmd_validate(args) -> int:
+    named = args.taxonomy != DEFAULT_TAXONOMY
+    if named and args.taxonomy_option and args.taxonomy != args.taxonomy_option:
+        raise TaxotagError(f"two taxonomy files named ({args.taxonomy}, {args.taxonomy_option}); name one")
+    path = args.taxonomy_option or args.taxonomy
+    taxonomy = load_taxonomy(path)
+    rules = sum(len(tag.rules) for tag in taxonomy.tags)
+    print(f"{path}: OK ({len(taxonomy.tags)} tags, {rules} rules)")
+    return 0
+
+
+IMPORT_FORMATS = (".jsonl", ".jsonl.gz", ".csv", ".csv.gz")
+
+
+def cmd_import(args) -> int:
+    refuse_overwriting(args.inputs, [args.output])
+    output = Path(args.output)
+    if not output.name.lower().endswith(IMPORT_FORMATS):
+        raise TaxotagError(f"{output}: name the output .jsonl or .csv (or .jsonl.gz, .csv.gz to compress it)")
+    frame, report = import_listings(args.inputs, id_prefix=args.id_prefix)
+    if output.name.lower().endswith((".csv", ".csv.gz")):
+        write_csv(output, frame)
+    else:
+        write_text(output, write_jsonl_text(frame))
+    print(f"imported {len(frame)} papers from {len(args.inputs)} file(s) -> {output}")
+    _print_problems(report)
+    return 0
+
