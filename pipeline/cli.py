@@ -261,6 +261,10 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--taxonomy", dest="taxonomy_option", metavar="TAXONOMY",
                      help="the same, named as the other commands name it")
 
+    sub = command("init", "cmd_init", "Start a project of one's own: a commented starter taxonomy, a note on the "
+                                      "next commands, and the data/ and models/ folders.")
+    sub.add_argument("folder", help="the project folder (made if missing; an existing taxonomy.yaml in it is kept)")
+
     sub = command("import", "cmd_import", "Import papers-listing text files (title line, abstract paragraph).")
     sub.add_argument("inputs", nargs="+", metavar="FILE")
     sub.add_argument("-o", "--output", required=True, help="output .jsonl or .csv (optionally .gz)")

@@ -308,6 +308,30 @@ def cmd_validate(args) -> int:
     return 0
 
 
+STARTER = Path(__file__).parent / "starter"
+"""The files `init` copies: taxonomy.yaml and README.md."""
+
+
+def cmd_init(args) -> int:
+    folder = Path(args.folder)
+    if folder.exists() and not folder.is_dir():
+        raise TaxotagError(f"{folder}: is a file, not a folder")
+    taken = [name for name in ("taxonomy.yaml", "README.md") if (folder / name).exists()]
+    if "taxonomy.yaml" in taken:
+        raise TaxotagError(f"{folder / 'taxonomy.yaml'}: already there; init does not replace a taxonomy "
+                           "(name another folder)")
+    for name in ("data", "models"):
+        (folder / name).mkdir(parents=True, exist_ok=True)
+    for name in ("taxonomy.yaml", "README.md"):
+        if name not in taken:
+            write_text(folder / name, (STARTER / name).read_text("utf-8"))
+    kept = " (its README.md was kept)" if taken else ""
+    print(f"made {folder}/: taxonomy.yaml (two example tags), README.md, data/, models/{kept}")
+    print(f"next: cd {folder}; put your abstracts in data/; taxotag validate; "
+          "taxotag train --corpus data/YOUR_FILE; taxotag tag NEW_FILE -o tagged.csv (README.md has more)")
+    return 0
+
+
 IMPORT_FORMATS = (".jsonl", ".jsonl.gz", ".csv", ".csv.gz")
 
 

@@ -28,7 +28,7 @@ def test_every_command_has_help():
     parser = build_parser()
     commands = parser._subparsers._group_actions[0].choices
     assert set(commands) == {"run", "train", "retrain", "tag", "evaluate", "rules", "report", "explain", "validate",
-                             "import", "sample"}
+                             "import", "sample", "init"}
     for name, sub in commands.items():
         assert sub.description, name
 
