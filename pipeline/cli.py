@@ -265,7 +265,9 @@ def build_parser() -> argparse.ArgumentParser:
                                       "next commands, and the data/ and models/ folders.")
     sub.add_argument("folder", help="the project folder (made if missing; an existing taxonomy.yaml in it is kept)")
 
-    sub = command("import", "cmd_import", "Import papers-listing text files (title line, abstract paragraph).")
+    sub = command("import", "cmd_import", "Import papers into one JSONL or CSV file: papers-listing text files "
+                                          "(title line, abstract paragraph; duplicate titles merged), or any "
+                                          "format `tag` reads, by the file's name.")
     sub.add_argument("inputs", nargs="+", metavar="FILE")
     sub.add_argument("-o", "--output", required=True, help="output .jsonl or .csv (optionally .gz)")
     sub.add_argument("--id-prefix", default="s", help="id prefix, numbered in reading order (default: %(default)s)")

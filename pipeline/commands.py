@@ -10,7 +10,7 @@ from pathlib import Path
 
 from . import workflow
 from .artifacts import load_model, verify_model
-from .corpus import ReadReport, find_record, import_listings, read_all, read_documents, require_file, write_jsonl_text
+from .corpus import ReadReport, detect_format, find_record, import_listings, read_all, read_documents, require_file, write_jsonl_text
 from .engines import TaggerSpec
 from .errors import TaxotagError
 from .evaluation import format_table
@@ -148,6 +148,9 @@ def cmd_tag(args) -> int:
 def _print_problems(report: ReadReport, encoding_hint: bool = False, errors_option: bool = False) -> None:
     """The skipped records on stderr; with `encoding_hint`, how to read a file that is not UTF-8, and
     with `errors_option`, that --errors lists them all."""
+    if report.title_only:
+        print(f"title only: {report.title_only:,} record(s) have no abstract (missing or empty); their title "
+              "alone is read", file=sys.stderr)
     if not report.problems:
         return
     print(f"skipped {len(report.problems)} record(s):", file=sys.stderr)
@@ -340,7 +343,11 @@ def cmd_import(args) -> int:
     output = Path(args.output)
     if not output.name.lower().endswith(IMPORT_FORMATS):
         raise TaxotagError(f"{output}: name the output .jsonl or .csv (or .jsonl.gz, .csv.gz to compress it)")
-    frame, report = import_listings(args.inputs, id_prefix=args.id_prefix)
+    if all(detect_format(path) == "listing" for path in args.inputs):  # (duplicate titles merged, sources kept)
+        frame, report = import_listings(args.inputs, id_prefix=args.id_prefix)
+    else:  # read as `tag` reads them, by their names
+        report = ReadReport()
+        frame = read_all(args.inputs, report=report, id_prefix=args.id_prefix)
     if output.name.lower().endswith((".csv", ".csv.gz")):
         write_csv(output, frame)
     else:

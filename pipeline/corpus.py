@@ -62,6 +62,8 @@ class ReadReport:
 
     problems: list[RowProblem] = field(default_factory=list)
     records: int = 0
+    title_only: int = 0  # records read whose abstract is missing or empty (tagged on the title alone)
+    duplicates: int = 0  # records skipped because an earlier one (of any file) has their id
     file_of_id: dict[str, str] = field(default_factory=dict)
     numbered: int = 0
 
@@ -141,7 +143,7 @@ def read_documents(path: str | Path, chunk_size: int = 5000, report: ReadReport 
                            notes=kind in JSON_KINDS)
     chunk: list[dict] = []
     name = str(path)  # (one string for all the file's ids in report.file_of_id)
-    first_keys, kept = None, 0
+    first_keys, kept, duplicates_before = None, 0, report.duplicates
     for line, record in records:
         if first_keys is None and isinstance(record, dict):
             first_keys = list(record)
@@ -157,11 +159,23 @@ def read_documents(path: str | Path, chunk_size: int = 5000, report: ReadReport 
     if chunk:
         report.records += len(chunk)
         yield _frame(chunk)
+    if not kept and report.duplicates == duplicates_before:  # (a file of papers read before is no mistake)
+        _no_records(path, kind, source, first_keys, [p for p in report.problems if p.path == name])
+
+
+def _no_records(path, kind: str, source: dict[str, str], first_keys, problems: list[RowProblem]) -> None:
+    """Raise the error of a file from which no record could be read: one whose first record lacks a
+    required key, one whose every record was skipped, or one with no record at all."""
     lacking = [column for column in REQUIRED_COLUMNS if column not in (first_keys or REQUIRED_COLUMNS)]
-    if kind in JSON_KINDS and not kept and lacking:
+    if kind in JSON_KINDS and lacking:
         raise MissingColumnsError(f"{path}: no record could be read: the first one has no "
                                   f"{', '.join(source[c] for c in lacking)} (its keys: {_shown(first_keys)})",
                                   suggested_columns(lacking, first_keys))
+    if problems:
+        raise InputFileError(f"{path}: no record could be read: all {len(problems)} were skipped, the first at "
+                             f"line {problems[0].line}: {problems[0].message}",
+                             undecodable=any(problem.undecodable for problem in problems))
+    raise InputFileError(f"{path}: no records in it (read as {kind})")
 
 
 JSON_KINDS = ("jsonl", "json")
@@ -278,6 +292,8 @@ def _clean_record(record, path: str, line: int, report: ReadReport) -> dict | No
     if not isinstance(record, dict):
         report.skip(path, line, "not a JSON object")
         return None
+    if "abstract" not in record and "id" in record and "title" in record:
+        record = {**record, "abstract": None}  # (as a null abstract is: the title alone is tagged)
     missing = [column for column in REQUIRED_COLUMNS if column not in record]
     if missing:
         report.skip(path, line, f"missing {', '.join(missing)}")
@@ -302,8 +318,11 @@ def _clean_record(record, path: str, line: int, report: ReadReport) -> dict | No
     if first_file is not None:
         where = "" if first_file == path else f", in {first_file},"
         report.skip(path, line, f"duplicate id {document['id']!r} (the first one{where} is kept)")
+        report.duplicates += 1
         return None
     report.file_of_id[document["id"]] = path
+    if not document["abstract"]:
+        report.title_only += 1
     return document
 
 
@@ -689,7 +708,9 @@ def import_listings(paths, id_prefix: str = "s") -> tuple[pd.DataFrame, ReadRepo
     papers, seen = [], {}
     for path in paths:
         path = require_file(path)
+        found = 0
         for line, title, abstract in parse_listing(TextSource(path, report).lines(), path, report):
+            found += 1
             key = title_key(title)
             if key in seen:
                 seen[key]["sources"] += f";{path.name}:{line}"
@@ -697,6 +718,8 @@ def import_listings(paths, id_prefix: str = "s") -> tuple[pd.DataFrame, ReadRepo
             paper = {"title": title, "abstract": abstract, "sources": f"{path.name}:{line}"}
             seen[key] = paper
             papers.append(paper)
+        if not found:
+            _no_records(path, "listing", {}, None, [p for p in report.problems if p.path == str(path)])
     width = max(3, len(str(max(len(papers) - 1, 0))))
     frame = pd.DataFrame(papers, columns=["title", "abstract", "sources"])
     frame.insert(0, "id", [f"{id_prefix}{i:0{width}d}" for i in range(len(frame))])

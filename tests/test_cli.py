@@ -196,8 +196,8 @@ def test_user_errors_print_one_line_and_no_traceback(capsys, tmp_path, taxonomy,
                               "(its keys: id); --columns can name the file's own ones, e.g. --columns abstract=summary\n")
     corpus.write_text('{"id": 1, "title": "", "abstract": ""}\n')
     code, out, err = run(capsys, "rules", "--corpus", corpus, "--taxonomy", taxonomy.path)
-    assert (code, err) == (1, f"Error: {corpus}: the corpus has no usable records; all 1 were skipped, first: "
-                              f"{corpus}, line 1: id '1' has neither title nor abstract\n")
+    assert (code, err) == (1, f"Error: {corpus}: no record could be read: all 1 were skipped, the first at line 1: "
+                              "id '1' has neither title nor abstract\n")
 
 
 def test_outside_the_project_folder_the_default_taxonomy_is_named_as_missing(capsys, tmp_path, monkeypatch):
@@ -409,8 +409,10 @@ def test_a_file_in_another_encoding_gets_a_hint_and_is_read_with_encoding(capsys
     source.write_bytes("id,title,abstract\na,Self\u2013supervised learning,We propose it.\n".encode("cp1252"))
     model = ["--model", trained_model_dir, "--taxonomy", taxonomy.path]
     code, out, err = run(capsys, "tag", source, "-o", tmp_path / "o.csv", *model)
-    assert code == 0 and out.startswith("tagged 0 abstracts")
-    assert f"{source}, line 2: not UTF-8" in err and "--encoding cp1252" in err
+    assert (code, out) == (1, "") and not (tmp_path / "o.csv").exists()  # (no record read: an error, no output)
+    assert err == (f"Error: {source}: no record could be read: all 1 were skipped, the first at line 2: not UTF-8; "
+                   "name the file's encoding with --encoding, e.g. --encoding cp1252 for a spreadsheet saved as CSV "
+                   "on Windows\n")
     code, out, err = run(capsys, "tag", source, "-o", tmp_path / "o.csv", "--encoding", "cp1252", *model)
     assert code == 0 and err == ""
     assert pd.read_csv(tmp_path / "o.csv")["tags"].tolist() == ["self_supervised"]
@@ -490,13 +492,15 @@ def test_standard_input_needs_a_format_is_read_once_and_reports_lines_as_stdin(c
     stdin(gzip.compress(json.dumps(response, indent=2).encode()))
     code, out, err = run(capsys, "tag", "-", "--format", "json", "--columns", "id=paperId", "-o", tmp_path / "o.csv",
                          *model)
-    assert (code, err) == (0, "")
+    assert (code, err) == (0, "title only: 1 record(s) have no abstract (missing or empty); their title alone is "
+                              "read\n")
     assert pd.read_csv(tmp_path / "o.csv")[["id", "tags"]].values.tolist() == [["x1", "self_supervised"],
                                                                                ["x2", "distillation"]]
     stdin(b"@article{he2022, title={Masked Autoencoders Are Scalable Vision Learners}}\n"
           b"TY  - JOUR\nTI  - Not BibTeX\nER  -\n")
     code, out, err = run(capsys, "tag", "-", "--format", "bib", "-o", tmp_path / "o.csv", *model)
-    assert (code, err) == (0, "")
+    assert (code, err) == (0, "title only: 1 record(s) have no abstract (missing or empty); their title alone is "
+                              "read\n")
     assert pd.read_csv(tmp_path / "o.csv")[["id", "tags"]].values.tolist() == [["he2022", "self_supervised"]]
     stdin(json.dumps(response).encode())  # (without --columns: no record has an id)
     code, out, err = run(capsys, "tag", "-", "--format", "json", "-o", tmp_path / "none.csv", *model)
@@ -566,3 +570,30 @@ def test_train_fit_gold_refuses_gold_that_lacks_a_tag_or_has_other_labels(capsys
                            "--model", tmp_path / "m", "--gold", "--fit-gold", tmp_path / name)
         assert code == 1 and err.startswith(f"Error: {tmp_path / name}: ") and message in err, err
         assert not (tmp_path / "m").exists()
+
+
+def test_reading_no_record_is_an_error_in_every_command(capsys, tmp_path, taxonomy, trained_model_dir):
+    model = ["--model", trained_model_dir, "--taxonomy", taxonomy.path]
+    for name, text, why in (("empty.jsonl", "", "no records in it (read as jsonl)"),
+                            ("header.csv", "id,title,abstract\n", "no records in it (read as csv)"),
+                            ("papers.txt", "a,b\n1,2\n", "no records in it (read as listing)"),
+                            ("refs.bib", "% a comment, no entry\n", "not a BibTeX file: no entry")):
+        source = tmp_path / name
+        source.write_text(text)
+        for command in (["tag", source, "-o", tmp_path / "o.csv", *model], ["import", source, "-o", tmp_path / "o.jsonl"],
+                        ["sample", source, "-o", tmp_path / "s.csv", *model], ["explain", "x", "--input", source, *model],
+                        ["rules", "--corpus", source, "--taxonomy", taxonomy.path],
+                        ["train", "--corpus", source, "--model", tmp_path / "m", "--taxonomy", taxonomy.path]):
+            code, out, err = run(capsys, *command)
+            assert (code, out) == (1, ""), (name, command[0])
+            assert err.startswith(f"Error: {source}: {why}"), (name, command[0], err)
+        assert not any((tmp_path / output).exists() for output in ("o.csv", "o.jsonl", "s.csv", "m"))
+
+
+def test_import_reads_any_format_by_its_name(capsys, tmp_path):
+    bib = tmp_path / "papers.bib"
+    bib.write_text("@article{he2022, title={Masked Autoencoders}, abstract={We mask patches.}}\n")
+    code, out, _ = run(capsys, "import", bib, "-o", tmp_path / "papers.jsonl")
+    assert code == 0 and out.startswith("imported 1 papers")
+    (record,) = [json.loads(line) for line in (tmp_path / "papers.jsonl").read_text().splitlines()]
+    assert (record["id"], record["title"], record["abstract"]) == ("he2022", "Masked Autoencoders", "We mask patches.")

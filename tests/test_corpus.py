@@ -74,10 +74,10 @@ def test_jsonl_bad_lines_are_skipped_with_line_numbers(tmp_path):
                     '{"id": "2", "title": "T2"}\n{"id": "1", "title": "again", "abstract": "x"}\n')
     report = ReadReport()
     frame = read_all(path, report=report)
-    assert frame["id"].tolist() == ["1"]
+    assert frame["id"].tolist() == ["1", "2"]  # (a record without an abstract is read as a null one is)
+    assert frame["abstract"].tolist() == ["A", ""] and report.title_only == 1
     assert [str(p) for p in report.problems] == [
         f"{path}, line 2: invalid JSON: Expecting property name enclosed in double quotes (column 2)",
-        f"{path}, line 3: missing abstract",
         f"{path}, line 4: duplicate id '1' (the first one is kept)",
     ]
 
@@ -141,9 +141,9 @@ def test_nul_bytes_and_bom_are_cleaned(tmp_path):
     path.write_bytes(b'\xef\xbb\xbf{"id": "1", "title": "T\\u0000", "abstract": "A"}\n')
     assert read_all(path).loc[0, "title"] == "T"
     write_jsonl(path, [{"id": "1", "title": "", "abstract": ""}])
-    report = ReadReport()
-    assert read_all(path, report=report).empty
-    assert "has neither title nor abstract" in str(report.problems[0])
+    with pytest.raises(InputFileError, match=r"no record could be read: all 1 were skipped, the first at line 1: "
+                                             r"id '1' has neither title nor abstract"):
+        read_all(path, report=ReadReport())
 
 
 def test_find_record_finds_one_record_in_any_chunk(tmp_path):
@@ -234,9 +234,9 @@ def test_another_encoding_is_read_when_named(tmp_path):
     assert frame[["id", "title", "abstract"]].to_dict("records") == SPREADSHEET
     jsonl = tmp_path / "latin.jsonl"
     jsonl.write_bytes('{"id": "x", "title": "Caf\u00e9", "abstract": "\u00e9t\u00e9"}\n'.encode("latin-1"))
-    report = ReadReport()
-    read_all(jsonl, report=report, encoding="ascii")
-    assert [(p.line, p.message) for p in report.problems] == [(1, "not ascii (byte 25)")]
+    with pytest.raises(InputFileError, match=r"all 1 were skipped, the first at line 1: not ascii \(byte 25\)") as raised:
+        read_all(jsonl, report=ReadReport(), encoding="ascii")
+    assert raised.value.undecodable  # (so the CLI adds its --encoding hint)
     assert read_all(jsonl, encoding="latin-1")["title"].tolist() == ["Caf\u00e9"]
 
 
@@ -277,12 +277,15 @@ def test_text_blocks_decode_characters_split_between_blocks(tmp_path):
     assert "".join(blocks) == "[\"é ✓ 日本\"]"  # (the byte order mark dropped)
 
 
-def test_an_empty_page_of_results_has_no_records(tmp_path):
+def test_an_empty_page_of_results_is_an_error(tmp_path):
+    """Reading nothing from a file that is there is a mistake to report, not an empty output."""
     path = tmp_path / "page.json"
     path.write_text('{"total": 0, "offset": 0, "data": []}')
-    assert read_all(path, report=ReadReport()).empty
+    with pytest.raises(InputFileError, match=r"page.json: no records in it \(read as json\)"):
+        read_all(path, report=ReadReport())
     path.write_text('{"meta": {"count": 0, "groups": []}, "results": [], "group_by": []}')
-    assert read_all(path, columns={"abstract": "summary"}, report=ReadReport()).empty
+    with pytest.raises(InputFileError, match="no records in it"):
+        read_all(path, columns={"abstract": "summary"}, report=ReadReport())
 
 
 @pytest.mark.parametrize("shape", ["array", "pretty array", "api response", "json lines", "gzip"])
@@ -361,14 +364,15 @@ def test_openreview_notes_are_read_with_their_content_fields(tmp_path, layout):
         path.write_text(json.dumps({"notes": notes, "count": len(notes)}, indent=1))
     report = ReadReport()
     frame = read_all(path, report=report)
-    assert frame["id"].tolist() == ["aB3xYz", "Zx5Cv1"]
-    assert frame["title"].tolist() == ["Masked Autoencoders for Point Clouds", "Distilling Teachers"]
-    assert frame["abstract"].tolist() == ["We propose a self-supervised masked autoencoder.", "We distill a teacher."]
+    assert frame["id"].tolist() == ["aB3xYz", "Qw9Er7", "Zx5Cv1"]
+    assert frame["title"].tolist() == ["Masked Autoencoders for Point Clouds", "Withdrawn, no abstract",
+                                       "Distilling Teachers"]
+    assert frame["abstract"].tolist() == ["We propose a self-supervised masked autoencoder.", "",
+                                          "We distill a teacher."]
     assert frame.loc[0, "venue"] == "ICLR 2025 Poster" and frame.loc[0, "number"] == 4217
     assert frame.loc[0, "keywords"] == ["self-supervised learning", "point clouds"]
     assert "content" not in frame.columns
-    (problem,) = report.problems  # like any record without an abstract
-    assert str(problem).startswith(f"{path}, line ") and str(problem).endswith(": missing abstract")
+    assert not report.problems and report.title_only == 1  # (like any record without an abstract: its title)
 
 
 def test_a_record_with_its_own_title_keeps_its_content_column(tmp_path):
@@ -554,9 +558,10 @@ def test_a_broken_json_bibtex_or_ris_file_or_one_without_records_is_an_error(tmp
 
 
 @pytest.mark.parametrize("name", ["refs.bib", "refs.ris"])
-def test_an_empty_bibtex_or_ris_file_has_no_records(tmp_path, name):
+def test_an_empty_bibtex_or_ris_file_is_an_error(tmp_path, name):
     (tmp_path / name).write_text("")
-    assert read_all(tmp_path / name).empty
+    with pytest.raises(InputFileError, match=f"{name}: no records in it"):
+        read_all(tmp_path / name)
 
 
 @pytest.mark.parametrize("latex, text", [
@@ -662,13 +667,13 @@ def test_an_arxiv_rss_listing_is_read_with_its_abstract_preamble_taken_off():
     assert item["categories"] == ["cs.CV", "cs.LG"] and item["link"] == "https://arxiv.org/abs/2512.00001"
 
 
-def test_a_feed_item_without_an_abstract_is_skipped_with_its_line(tmp_path):
+def test_a_feed_item_without_an_abstract_is_read_by_its_title(tmp_path):
     path = tmp_path / "listing.rss"
     path.write_text('<rss version="2.0"><channel>\n<item><guid>a1</guid><title>A</title><description>Ok.'
                     "</description></item>\n<item><guid>a2</guid>\n<title>B</title></item>\n</channel></rss>\n")
     report = ReadReport()
-    assert read_all(path, report=report)["id"].tolist() == ["a1"]
-    assert [str(p) for p in report.problems] == [f"{path}, line 3: missing abstract"]
+    assert read_all(path, report=report)["id"].tolist() == ["a1", "a2"]
+    assert not report.problems and report.title_only == 1
 
 
 @pytest.mark.parametrize("text, error", [
@@ -711,7 +716,7 @@ def test_markup_inside_a_feed_summary_keeps_its_text(tmp_path):
     assert (record["abstract"], record["authors"]) == ("A bold word.", ["X"])
 
 
-def test_an_xml_file_that_is_no_feed_is_an_error_and_an_empty_feed_is_not(tmp_path):
+def test_an_xml_file_that_is_no_feed_is_an_error_and_so_is_an_empty_feed(tmp_path):
     other = tmp_path / "pubmed.xml"
     other.write_text("<PubmedArticleSet><PubmedArticle><PMID>1</PMID></PubmedArticle></PubmedArticleSet>")
     with pytest.raises(InputFileError, match=r"pubmed.xml: not an Atom or RSS feed \(its root element is "
@@ -719,4 +724,5 @@ def test_an_xml_file_that_is_no_feed_is_an_error_and_an_empty_feed_is_not(tmp_pa
         read_all(other)
     empty = tmp_path / "no_results.xml"  # the arXiv API's answer to a query that matches nothing
     empty.write_text('<feed xmlns="http://www.w3.org/2005/Atom"><title>ArXiv Query</title></feed>')
-    assert read_all(empty).empty
+    with pytest.raises(InputFileError, match=r"no_results.xml: no records in it \(read as feed\)"):
+        read_all(empty)

@@ -4,6 +4,7 @@ import csv
 import io
 import json
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
@@ -42,8 +43,7 @@ def expected(rows):
 def test_jsonl_reader_round_trips(tmp_path_factory, rows):
     path = tmp_path_factory.mktemp("p") / "in.jsonl"
     path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
-    frame = read_all(path)
-    assert frame[["id", "title", "abstract"]].to_dict("records") == expected(rows)
+    assert_read_as_expected(path, rows)
 
 
 @SETTINGS
@@ -120,8 +120,16 @@ def test_csv_reader_round_trips(tmp_path_factory, rows):
     writer.writerow(["id", "title", "abstract"])
     writer.writerows([r["id"], r["title"], r["abstract"]] for r in rows)
     path.write_text(buffer.getvalue(), encoding="utf-8", newline="")
-    report = ReadReport()
-    frame = read_all(path, report=report)
+    assert_read_as_expected(path, rows)
+
+
+def assert_read_as_expected(path, rows):
+    """The records read are the expected ones; a file that has none to read is an error."""
+    if not expected(rows):
+        with pytest.raises(InputFileError, match="no record"):
+            read_all(path, report=ReadReport())
+        return
+    frame = read_all(path, report=ReadReport())
     assert frame[["id", "title", "abstract"]].to_dict("records") == expected(rows)
 
 
