@@ -196,6 +196,7 @@ def _evaluation_json(evaluation) -> dict:
         tags.setdefault(row["tag"], {})[row["system"]] = metrics
     return {"gold": evaluation.path, "documents": len(evaluation.gold),
             "ignored_columns": evaluation.ignored_columns, "unevaluated_tags": evaluation.unevaluated_tags,
+            "unlabelled": evaluation.unlabelled,
             "tags": tags}
 
 

@@ -16,8 +16,11 @@ from .weak_labels import wilson_interval
 SYSTEMS = ("rules", "model", "combined")
 
 
-LABEL_VALUES = {"0": 0, "1": 1, "0.0": 0, "1.0": 1, "false": 0, "true": 1}
-"""Gold cell texts read as labels, after trimming and in any case."""
+LABEL_VALUES = {"0": 0, "1": 1, "0.0": 0, "1.0": 1, "false": 0, "true": 1, "": -1}
+"""Gold cell texts read as labels, after trimming and in any case; a blank cell is UNLABELLED."""
+UNLABELLED = -1
+"""The label of a blank gold cell: not labelled yet (a sheet from `taxotag sample` being filled in).
+The paper is left out of that tag's figures, not of the other tags'."""
 
 
 def load_gold(path: str | Path, tag_ids: list[str], columns: dict[str, str] | None = None,
@@ -44,7 +47,8 @@ def load_gold(path: str | Path, tag_ids: list[str], columns: dict[str, str] | No
                                         *gold.loc[labels[tag].isna(), ["id", tag]].to_numpy().T)]
     if bad:
         more = f"; ... and {len(bad) - 5} more" if len(bad) > 5 else ""
-        raise InputFileError(f"{path}: {len(bad)} gold label(s) are not 0 or 1: {'; '.join(bad[:5])}{more}")
+        raise InputFileError(f"{path}: {len(bad)} gold label(s) are not 0 or 1 (or blank, not labelled yet): "
+                             f"{'; '.join(bad[:5])}{more}")
     for tag in shared:
         gold[tag] = labels[tag].astype(int)
     return gold, shared, ignored
@@ -67,11 +71,18 @@ def score_tags(truth: pd.DataFrame, predicted: np.ndarray, tag_ids: list[str], t
     """Per-tag metrics rows; `predicted` is documents x tag_ids (0/1), `tags` the ones to score."""
     rows = []
     for tag in tags:
-        actual = truth[tag].to_numpy().astype(bool)
-        guess = predicted[:, tag_ids.index(tag)].astype(bool)
+        labelled = truth[tag].to_numpy() != UNLABELLED
+        actual = truth[tag].to_numpy()[labelled].astype(bool)
+        guess = predicted[labelled, tag_ids.index(tag)].astype(bool)
         tp, fp, fn = int((actual & guess).sum()), int((~actual & guess).sum()), int((actual & ~guess).sum())
         rows.append(metrics_row(tag, tp, fp, fn))
     return rows
+
+
+def unlabelled_counts(gold: pd.DataFrame, tags: list[str]) -> dict[str, int]:
+    """Per tag, the gold papers whose cell is blank (not labelled yet), for the tags that have any."""
+    counts = {tag: int((gold[tag].to_numpy() == UNLABELLED).sum()) for tag in tags}
+    return {tag: count for tag, count in counts.items() if count}
 
 
 def metrics_row(tag: str, tp: int, fp: int, fn: int) -> dict:
@@ -108,7 +119,7 @@ def evaluate_where_rules_silent(truth: pd.DataFrame, rules: np.ndarray, model: n
     rows = []
     for tag in tags:
         j = tag_ids.index(tag)
-        silent = ~rules[:, j].astype(bool)
+        silent = ~rules[:, j].astype(bool) & (truth[tag].to_numpy() != UNLABELLED)
         actual = truth[tag].to_numpy().astype(bool)[silent]
         guess = model[silent, j].astype(bool)
         tp, fp, fn = int((actual & guess).sum()), int((~actual & guess).sum()), int((actual & ~guess).sum())

@@ -8,7 +8,7 @@ import numpy as np
 
 from .artifacts import read_manifest
 from .cues import short_title
-from .evaluation import format_table
+from .evaluation import UNLABELLED, format_table
 from .taxonomy import Taxonomy
 
 
@@ -53,9 +53,12 @@ def model_fingerprint(manifest: dict) -> str:
     return hashlib.sha256(digests.encode("ascii")).hexdigest()[:12]
 
 
-def html_report(taxonomy: Taxonomy, model_dir, evaluations, tagger, rule_table) -> str:
+def html_report(taxonomy: Taxonomy, model_dir, evaluations, tagger, rule_table, corpus_tags=None) -> str:
     """The self-contained HTML report: summary, metrics with intervals, PR curves, rule analysis,
-    errors on gold with their evidence, training-corpus counts, fingerprints and date."""
+    errors on gold with their evidence, training-corpus counts, fingerprints and date. Without
+    gold (no evaluations) it has no gold sections; instead, from `corpus_tags` (the corpus's
+    documents and the predictions on them), each tag's count and share and example papers with
+    their evidence."""
     import html
 
     from . import plots
@@ -70,7 +73,10 @@ def html_report(taxonomy: Taxonomy, model_dir, evaluations, tagger, rule_table) 
              f"(fingerprint <code>{model_fingerprint(manifest)}</code>, trained {esc(manifest['created'])} on "
              f"{corpus.get('documents', 0):,} abstracts) · policy.model_adds "
              f"<code>{esc(taxonomy.policy.model_adds)}</code></p>"]
-    parts.append(_summary_html(evaluations, tags))
+    if evaluations:
+        parts.append(_summary_html(evaluations, tags))
+    elif corpus_tags is not None:
+        parts.append(_corpus_tags_html(tagger, *corpus_tags))
     for evaluation in evaluations:
         shared = [t for t in tags if t in evaluation.results["tag"].unique()]
         parts.append(f"<h2>{esc(evaluation.path)} ({len(evaluation.gold)} abstracts)</h2>")
@@ -78,18 +84,22 @@ def html_report(taxonomy: Taxonomy, model_dir, evaluations, tagger, rule_table) 
         parts.append("<div class='figure'>" + plots.metrics_figure(
             evaluation.results, shared, f"{evaluation.path}: precision and recall with 95% intervals") + "</div>")
         parts += [f"<p>{esc(_sentence(note))}</p>" for note in evaluation.column_notes()]
-    parts.append("<h2>Precision-recall curves (all gold sets together)</h2>")
-    parts.append("<p>The model curve ranks documents by the model's probability, the combined curve by "
-                 "<code>score_&lt;tag&gt;</code>; dots mark the thresholds in use.</p>")
     truth, model_scores, combined_scores = {}, {}, {}
     for tag in tags:
-        pairs = [(e.gold[tag].to_numpy(), e.predictions.probabilities[:, tags.index(tag)],
-                  e.predictions.scores[:, tags.index(tag)]) for e in evaluations if tag in e.gold.columns]
+        pairs = []
+        for e in evaluations:
+            if tag in e.gold.columns:
+                labelled = e.gold[tag].to_numpy() != UNLABELLED  # (a blank cell is not labelled yet)
+                pairs.append((e.gold[tag].to_numpy()[labelled], e.predictions.probabilities[labelled, tags.index(tag)],
+                              e.predictions.scores[labelled, tags.index(tag)]))
         if pairs:
             truth[tag] = np.concatenate([p[0] for p in pairs]).astype(int)
             model_scores[tag] = np.concatenate([p[1] for p in pairs])
             combined_scores[tag] = np.concatenate([p[2] for p in pairs])
     if truth:
+        parts.append("<h2>Precision-recall curves (all gold sets together)</h2>")
+        parts.append("<p>The model curve ranks documents by the model's probability, the combined curve by "
+                     "<code>score_&lt;tag&gt;</code>; dots mark the thresholds in use.</p>")
         thresholds = dict(zip(tags, map(float, tagger.thresholds)))
         parts.append("<div class='figure'>" + plots.pr_curves_figure(truth, model_scores, combined_scores,
                                                                       thresholds) + "</div>")
@@ -98,8 +108,9 @@ def html_report(taxonomy: Taxonomy, model_dir, evaluations, tagger, rule_table) 
                  "rule of another tag) and sole voter (abstracts where it is the only rule of its tag that fired); "
                  "on the gold sets: correct, incorrect and empirical precision (95% Wilson interval).</p>")
     parts.append(_rule_table_html(rule_table))
-    parts.append("<h2>Errors on gold (combined)</h2>")
-    parts.append(_errors_html(evaluations, tagger, tags))
+    if evaluations:
+        parts.append("<h2>Errors on gold (combined)</h2>")
+        parts.append(_errors_html(evaluations, tagger, tags))
     counts, notes = corpus.get("weak_positives", {}), manifest.get("notes", {})
     if counts:
         parts.append("<h2>Training corpus</h2><div class='figure'>"
@@ -159,6 +170,34 @@ def _summary_html(evaluations, tags) -> str:
             f"<table><tr><th class='text' rowspan='2'>tag</th>{header}</tr><tr>{sub}</tr>{''.join(rows)}</table>")
 
 
+EXAMPLES_PER_TAG = 5
+
+
+def _corpus_tags_html(tagger, documents, predictions) -> str:
+    """Without gold: each tag's count and share of the corpus under the combined system, the
+    documents the policy held back, and the first example papers with their evidence."""
+    import html
+
+    esc, total = html.escape, max(len(documents), 1)
+    rows, examples = [], []
+    for j, tag in enumerate(tagger.taxonomy.tag_ids):
+        given = np.flatnonzero(predictions.combined[:, j])
+        held = int((predictions.model[:, j] & ~predictions.combined[:, j]).sum())
+        rows.append(f"<tr><td class='text'><code>{esc(tag)}</code></td><td>{len(given):,}</td>"
+                    f"<td>{100 * len(given) / total:.1f}%</td><td>{held:,}</td></tr>")
+        items = "".join(f"<li><code>{esc(str(documents['id'].iloc[i]))}</code> {esc(documents['title'].iloc[i])}"
+                        f"<br><small>{esc(tagger.explain(predictions, i))}</small></li>"
+                        for i in given[:EXAMPLES_PER_TAG])
+        examples.append(f"<details><summary>{esc(tag)}: {len(given):,} papers</summary><ul>{items or '<li>none</li>'}"
+                        "</ul></details>")
+    return (f"<h2>Tags on the training corpus</h2><p>No gold set was given, so there are no precision or recall "
+            f"figures; these are the combined system's tags on the {len(documents):,} corpus abstracts (held back: "
+            "the model gave the tag, the policy did not let it add it). <code>taxotag sample</code> draws papers to "
+            "label, and <code>taxotag report --gold FILE</code> scores them.</p>"
+            "<table><tr><th class='text'>tag</th><th>papers</th><th>share</th><th>held back</th></tr>"
+            + "".join(rows) + "</table>" + "".join(examples))
+
+
 def _metrics_table_html(results, tags) -> str:
     import html
 
@@ -206,10 +245,11 @@ def gold_errors(evaluation, tagger, tag: str) -> list[dict]:
     tag back) and the tag's rule mentions."""
     j = tagger.taxonomy.tag_ids.index(tag)
     predictions = evaluation.predictions
-    truth = evaluation.gold[tag].to_numpy().astype(bool)
+    labels = evaluation.gold[tag].to_numpy()
+    truth, labelled = labels == 1, labels != UNLABELLED
     given = predictions.combined[:, j].astype(bool)
     rows = []
-    for kind, found in (("false positive", given & ~truth), ("false negative", ~given & truth)):
+    for kind, found in (("false positive", given & ~truth & labelled), ("false negative", ~given & truth)):
         for i in np.flatnonzero(found):
             record = evaluation.gold.iloc[i]
             rows.append({"kind": kind, "gold": evaluation.path, "id": record["id"], "title": record["title"],

@@ -18,7 +18,7 @@ from .artifacts import sha256_file
 from .cache import CorpusCache, mask_key, rule_fingerprint
 from .corpus import ReadReport, read_documents
 from .errors import InputFileError
-from .evaluation import load_gold
+from .evaluation import UNLABELLED, load_gold, unlabelled_counts
 from .options import GOLD_WEIGHT
 from .model import TagModel, fit_model, mask_mentions, refit_model
 from .rules import Mention, RuleSet, RuleVotes, document_text, rule_infos
@@ -220,6 +220,12 @@ def read_fitted_gold(taxonomy: Taxonomy, paths) -> FittedGold:
         if missing:
             raise InputFileError(f"{path}: no column for tag {missing[0]!r}; gold that the model is fitted on "
                                  f"needs a 0/1 column for every tag ({', '.join(taxonomy.tag_ids)})")
+        blank = unlabelled_counts(gold, taxonomy.tag_ids)
+        if blank:
+            tag = next(iter(blank))
+            row = int(np.flatnonzero(gold[tag].to_numpy() == UNLABELLED)[0])
+            raise InputFileError(f"{path}: row {row + 1}, id {gold['id'].iloc[row]!r}, column {tag!r} is blank; gold "
+                                 "that the model is fitted on needs a 0/1 label in every cell")
         frames.append(gold[["id", "title", "abstract"]].assign(path=str(path)))
         labels.append(gold[taxonomy.tag_ids].to_numpy().astype(np.int8))
     documents = pd.concat(frames, ignore_index=True)

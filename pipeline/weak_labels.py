@@ -124,8 +124,9 @@ def rule_summary(votes: RuleVotes, gold: pd.DataFrame | None = None) -> pd.DataF
             "sole_voter": (mine & (others_same_tag == 0)).sum(),
         }
         if gold is not None and info.tag in gold.columns:
-            truth = gold[info.tag].to_numpy().astype(bool)
-            correct, incorrect = int((mine & truth).sum()), int((mine & ~truth).sum())
+            labels = gold[info.tag].to_numpy()
+            truth, labelled = labels == 1, labels >= 0  # (a blank cell, -1, is not labelled yet)
+            correct, incorrect = int((mine & truth).sum()), int((mine & ~truth & labelled).sum())
             low, high = wilson_interval(correct, correct + incorrect)
             precision = correct / (correct + incorrect) if correct + incorrect else math.nan
             row.update(correct=correct, incorrect=incorrect, precision=precision,

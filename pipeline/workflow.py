@@ -18,7 +18,7 @@ from . import cache
 from .cache import CorpusCache
 from .artifacts import load_model, load_model_and_labels, model_taxonomy, read_manifest, save_model, sha256_file
 from .corpus import STDIN, STDIN_NEEDS_FORMAT, ReadReport, read_documents
-from .evaluation import (SYSTEMS, evaluate_systems, evaluate_where_rules_silent, format_table,
+from .evaluation import (SYSTEMS, evaluate_systems, evaluate_where_rules_silent, format_table, unlabelled_counts,
                                  load_gold)
 from .errors import GoldWithoutTagsError, InputFileError, ModelError, OutputWriteError, TaxotagError
 from .engines import TaggerSpec, tag_locally, tag_on_dask
@@ -50,6 +50,7 @@ class GoldResult:
     predictions: Predictions
     model_where_rules_silent: pd.DataFrame
     unevaluated_tags: list[str]  # taxonomy tags the gold file has no column for
+    unlabelled: dict[str, int] = field(default_factory=dict)  # blank cells per tag: not labelled yet, skipped
 
     def column_notes(self) -> list[str]:
         """What the gold file's columns and the taxonomy's tags do not share, one note each."""
@@ -58,6 +59,9 @@ class GoldResult:
             notes.append(f"gold columns not in the taxonomy, ignored: {', '.join(self.ignored_columns)}")
         if self.unevaluated_tags:
             notes.append(f"taxonomy tags with no gold column, not evaluated: {', '.join(self.unevaluated_tags)}")
+        if self.unlabelled:
+            counts = ", ".join(f"{tag} {count}" for tag, count in self.unlabelled.items())
+            notes.append(f"blank cells, not labelled yet, left out of their tag's figures: {counts}")
         return notes
 
 
@@ -98,7 +102,8 @@ def evaluate_gold(taxonomy: Taxonomy, model: TagModel, gold_path: str | Path,
     results = evaluate_systems(gold, systems, taxonomy.tag_ids, shared)
     silent = evaluate_where_rules_silent(gold, systems["rules"], systems["model"], taxonomy.tag_ids, shared)
     unevaluated = [tag for tag in taxonomy.tag_ids if tag not in shared]
-    return GoldResult(str(gold_path), results, ignored, gold, predictions, silent, unevaluated)
+    return GoldResult(str(gold_path), results, ignored, gold, predictions, silent, unevaluated,
+                      unlabelled_counts(gold, shared))
 
 
 def fitted_on(model_dir, gold_path) -> str | None:
@@ -287,13 +292,19 @@ def train(taxonomy: Taxonomy, corpus_path, model_dir, gold_paths=(), incremental
 
 def corpus_held_back(taxonomy: Taxonomy, model: TagModel, corpus: LabelledCorpus, cache_dir=None) -> dict[str, int]:
     """Per tag, the training documents that the model gives the tag (its probability reaches the
-    threshold) and the policy does not let it add: what `tag` would hold back on such text. The
-    features come from the cache that the fit just wrote, when there is one."""
+    threshold) and the policy does not let it add: what `tag` would hold back on such text."""
+    predictions = corpus_predictions(Tagger(taxonomy, model), corpus, cache_dir)
+    return dict(zip(taxonomy.tag_ids, map(int, held_back(predictions).sum(axis=0))))
+
+
+def corpus_predictions(tagger: Tagger, corpus: LabelledCorpus, cache_dir=None) -> Predictions:
+    """The tagger's predictions on a labelled corpus, from its rule votes; the features come from
+    the cache a fit on this corpus wrote, when it is there and current, else they are computed."""
+    model = tagger.model
     cached = CorpusCache(cache_dir, corpus.sha256).load_features(model.vocabulary_sha()) if cache_dir else None
     keys_match = cached is not None and cached[1] == corpus.mask_keys()
     features = cached[0] if keys_match else model.transform(corpus.masked_texts())
-    predictions = Tagger(taxonomy, model).decide(corpus.votes, features, model.predict_proba(features))
-    return dict(zip(taxonomy.tag_ids, map(int, held_back(predictions).sum(axis=0))))
+    return tagger.decide(corpus.votes, features, model.predict_proba(features))
 
 
 def model_taxonomy_path(model_dir) -> Path | None:
@@ -380,10 +391,12 @@ def _gold_votes(taxonomy: Taxonomy, gold_paths) -> tuple[RuleVotes, pd.DataFrame
 
 
 def write_html_report(taxonomy: Taxonomy, model: TagModel, model_dir, evaluations, corpus_votes: RuleVotes,
-                      out_path) -> Path:
-    """out/report.html for a trained model, its evaluations and its training corpus's votes."""
+                      out_path, corpus_tags=None) -> Path:
+    """out/report.html for a trained model, its evaluations and its training corpus's votes (and,
+    in `corpus_tags`, the corpus documents and the predictions on them, for a report without gold)."""
     table = rule_table(taxonomy, corpus_votes, [e.path for e in evaluations])
-    return write_text(out_path, html_report(taxonomy, model_dir, evaluations, Tagger(taxonomy, model), table))
+    return write_text(out_path, html_report(taxonomy, model_dir, evaluations, Tagger(taxonomy, model), table,
+                                            corpus_tags))
 
 
 def report(taxonomy_path=DEFAULT_TAXONOMY, model_dir=DEFAULT_MODEL, gold_paths=None,
@@ -397,8 +410,12 @@ def report(taxonomy_path=DEFAULT_TAXONOMY, model_dir=DEFAULT_MODEL, gold_paths=N
     for note in notes:
         echo(note)
     evaluations = [evaluate_gold(taxonomy, model, path) for path in gold_paths]
-    votes = label_corpus(taxonomy, corpus, cache_dir=cache_dir, progress=False).votes
-    return write_html_report(taxonomy, model, model_dir, evaluations, votes, Path(out_dir) / "report.html")
+    labelled = label_corpus(taxonomy, corpus, cache_dir=cache_dir, progress=False)
+    corpus_tags = None
+    if not evaluations:  # (without gold, the report shows what the tagger does on the corpus instead)
+        corpus_tags = (labelled.documents, corpus_predictions(Tagger(taxonomy, model), labelled, cache_dir))
+    return write_html_report(taxonomy, model, model_dir, evaluations, labelled.votes, Path(out_dir) / "report.html",
+                             corpus_tags)
 
 
 def run_default(taxonomy_path=DEFAULT_TAXONOMY, corpus=DEFAULT_CORPUS, model_dir=DEFAULT_MODEL,

@@ -561,10 +561,15 @@ def test_train_fit_gold_refuses_gold_that_lacks_a_tag_or_has_other_labels(capsys
     frame.drop(columns=["clip_style"]).to_csv(tmp_path / "no_clip.csv", index=False)
     frame.assign(distillation=["yes"] + frame["distillation"].astype(str).tolist()[1:]).to_csv(
         tmp_path / "bad.csv", index=False)
+    frame.assign(distillation=[""] + frame["distillation"].astype(str).tolist()[1:]).to_csv(
+        tmp_path / "blank.csv", index=False)
     for name, message in [
         ("no_clip.csv", "no column for tag 'clip_style'; gold that the model is fitted on needs a 0/1 column for "
                         "every tag"),
-        ("bad.csv", f"1 gold label(s) are not 0 or 1: row 1, id '{frame['id'][0]}', column 'distillation': 'yes'"),
+        ("bad.csv", f"1 gold label(s) are not 0 or 1 (or blank, not labelled yet): row 1, id '{frame['id'][0]}', "
+                    "column 'distillation': 'yes'"),
+        ("blank.csv", f"row 1, id '{frame['id'][0]}', column 'distillation' is blank; gold that the model is fitted "
+                      "on needs a 0/1 label in every cell"),
     ]:
         code, _, err = run(capsys, "train", "--taxonomy", taxonomy.path, "--corpus", small_corpus,
                            "--model", tmp_path / "m", "--gold", "--fit-gold", tmp_path / name)

@@ -7,6 +7,8 @@ import pytest
 from taxotag.errors import InputFileError
 from taxotag.evaluation import evaluate_systems, load_gold, metrics_row
 
+from conftest import ROOT
+
 
 def test_metrics_row_counts():
     row = metrics_row("t", tp=8, fp=2, fn=8)
@@ -29,11 +31,11 @@ def test_load_gold_reports_ignored_columns_and_bad_values(tmp_path, taxonomy):
     path.write_text("id,title,abstract,distillation,few_zero_shot\n1,T,A,1,0\n")
     gold, shared, ignored = load_gold(path, taxonomy.tag_ids)
     assert (shared, ignored) == (["distillation"], ["few_zero_shot"])
-    path.write_text("id,title,abstract,distillation,clip_style\n1,T,A,yes,0\n2,T,A,1,\n3,T,A,0,1\n")
+    path.write_text("id,title,abstract,distillation,clip_style\n1,T,A,yes,0\n2,T,A,1,\n3,T,A,0,1\n4,T,A,2,1\n")
     with pytest.raises(InputFileError) as error:
         load_gold(path, taxonomy.tag_ids)
-    assert str(error.value) == (f"{path}: 2 gold label(s) are not 0 or 1: row 1, id '1', column 'distillation': "
-                                "'yes'; row 2, id '2', column 'clip_style': ''")
+    assert str(error.value) == (f"{path}: 2 gold label(s) are not 0 or 1 (or blank, not labelled yet): row 1, id '1', "
+                                "column 'distillation': 'yes'; row 4, id '4', column 'distillation': '2'")
 
 
 def test_load_gold_reads_labels_and_tag_columns_written_other_ways(tmp_path, taxonomy):
@@ -68,5 +70,33 @@ def test_load_gold_reads_labels_as_numbers_and_booleans_in_json_lines_and_parque
         gold, shared, _ = load_gold(tmp_path / name, taxonomy.tag_ids)
         assert gold[shared].values.tolist() == [[0, 1, 1], [1, 0, 0]]
     frame.assign(distillation=[1, None]).to_json(tmp_path / "gap.jsonl", orient="records", lines=True)
-    with pytest.raises(InputFileError, match=r"1 gold label\(s\) are not 0 or 1: row 2, id '2', column 'distillation'"):
-        load_gold(tmp_path / "gap.jsonl", taxonomy.tag_ids)
+    gold, shared, _ = load_gold(tmp_path / "gap.jsonl", taxonomy.tag_ids)  # (null: not labelled yet)
+    assert gold["distillation"].tolist() == [1, -1]
+    frame.assign(distillation=[1, "maybe"]).to_json(tmp_path / "bad.jsonl", orient="records", lines=True)
+    with pytest.raises(InputFileError, match=r"1 gold label\(s\) are not 0 or 1 \(or blank, not labelled yet\): "
+                                             r"row 2, id '2', column 'distillation'"):
+        load_gold(tmp_path / "bad.jsonl", taxonomy.tag_ids)
+
+
+def test_blank_cells_are_not_labelled_yet_and_left_out_of_their_tag_only(tmp_path, taxonomy, trained_model_dir):
+    from taxotag.artifacts import load_model
+    from taxotag.workflow import evaluate_gold
+
+    full = pd.read_csv(ROOT / "data" / "seed_gold.csv")
+    partial = full.astype({"distillation": object, "clip_style": object})
+    partial.loc[:4, "distillation"] = ""
+    partial.loc[:1, "clip_style"] = None
+    partial.to_csv(tmp_path / "partial.csv", index=False)
+    full.iloc[5:].to_csv(tmp_path / "rest.csv", index=False)
+    model = load_model(trained_model_dir, taxonomy)
+    evaluation = evaluate_gold(taxonomy, model, tmp_path / "partial.csv")
+    assert evaluation.unlabelled == {"distillation": 5, "clip_style": 2}
+    assert "blank cells, not labelled yet, left out of their tag's figures: distillation 5, clip_style 2" in \
+        evaluation.column_notes()
+    rest = evaluate_gold(taxonomy, model, tmp_path / "rest.csv").results.set_index(["system", "tag"])
+    results = evaluation.results.set_index(["system", "tag"])
+    columns = ["tp", "fp", "fn"]
+    assert results.loc[("combined", "distillation"), columns].tolist() == rest.loc[("combined", "distillation"), columns].tolist()
+    whole = evaluate_gold(taxonomy, model, ROOT / "data" / "seed_gold.csv").results.set_index(["system", "tag"])
+    assert results.loc[("combined", "semi_supervised"), columns].tolist() == \
+        whole.loc[("combined", "semi_supervised"), columns].tolist()  # (its cells are all labelled)

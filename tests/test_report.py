@@ -34,6 +34,20 @@ def test_report_is_self_contained_and_complete(report_path, taxonomy):
     assert "false positives" in html and "fingerprint" in html
 
 
+def test_a_report_without_gold_shows_the_corpus_tags_and_no_gold_section(tmp_path, taxonomy, trained_model_dir,
+                                                                         small_corpus):
+    html = report(taxonomy.path, trained_model_dir, [], small_corpus, tmp_path, cache_dir=tmp_path / "cache").read_text()
+    sections = re.findall(r"<h2>([^<]*)</h2>", html)
+    assert sections == ["Tags on the training corpus", "Rules", "Training corpus", "Model"]
+    assert "false positive" not in html and "Precision-recall" not in html
+    for tag in taxonomy.tag_ids:
+        row = re.search(rf"<tr><td class='text'><code>{tag}</code></td><td>([\d,]+)</td><td>([\d.]+)%</td>", html)
+        count, share = int(row.group(1).replace(",", "")), float(row.group(2))
+        assert abs(share - 100 * count / 2500) < 0.06  # (of the 2,500 corpus abstracts)
+    assert re.search(r"<summary>distillation: [\d,]+ papers</summary><ul><li><code>[^<]+</code> [^<]+<br>"
+                     r"<small>[^<]*distillation: ", html)  # an example with its evidence
+
+
 @pytest.mark.skipif(not (CHROMIUM and CHROMEDRIVER) and not os.environ.get("CI"),
                     reason="needs Debian's chromium and chromium-driver (make test installs them; required in CI)")
 def test_report_renders_in_headless_chromium(report_path, tmp_path):
