@@ -148,6 +148,8 @@ def cmd_tag(args) -> int:
 def _print_problems(report: ReadReport, encoding_hint: bool = False, errors_option: bool = False) -> None:
     """The skipped records on stderr; with `encoding_hint`, how to read a file that is not UTF-8, and
     with `errors_option`, that --errors lists them all."""
+    for note in report.notes:
+        print(f"note: {note}", file=sys.stderr)
     if report.title_only:
         print(f"title only: {report.title_only:,} record(s) have no abstract (missing or empty); their title "
               "alone is read", file=sys.stderr)

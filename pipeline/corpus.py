@@ -64,6 +64,7 @@ class ReadReport:
     records: int = 0
     title_only: int = 0  # records read whose abstract is missing or empty (tagged on the title alone)
     duplicates: int = 0  # records skipped because an earlier one (of any file) has their id
+    notes: list[str] = field(default_factory=list)  # how a file was read that the user should know
     file_of_id: dict[str, str] = field(default_factory=dict)
     numbered: int = 0
 
@@ -562,21 +563,33 @@ def _csv_records(text: TextSource, source: dict[str, str], delimiter: str = ",")
             first = header.index(twice[0])
             raise InputFileError(f"{path}, line 1: the header names column {twice[0]!r} twice (columns "
                                  f"{first + 1} and {header.index(twice[0], first + 1) + 1}), so one would be lost")
-        _check_columns(f"{path}, line 1", source, header)
-        start = line_numbers[0] + 1
+        numbered = (source["id"] == "id" and _column_in(header, "id") is None  # (no id column, none named, and
+                    and not suggested_columns(["id"], header))                 # none that exports use for it)
+        if numbered:
+            source = {**source, "id": ROW_NUMBER_ID}
+            report.notes.append(f"{path} has no id column: each record's id is its row number (1 for the first)")
+        _check_columns(f"{path}, line 1", {ours: theirs for ours, theirs in source.items() if theirs != ROW_NUMBER_ID},
+                       header)
+        start, row_number = line_numbers[0] + 1, 0
         for row in reader:
             end = line_numbers[0]
+            if row:
+                row_number += 1
             if any(number in bad_lines for number in range(start, end + 1)):
                 report.skip(path, start, f"not {text.label}", undecodable=True)
             elif len(row) != len(header):
                 if row:
                     report.skip(path, start, f"{len(row)} fields, the header has {len(header)}")
             else:
-                yield start, dict(zip(header, row))
+                yield start, {**dict(zip(header, row)), **({"id": str(row_number)} if numbered else {})}
             start = end + 1
     except csv.Error as exc:
         raise InputFileError(f"{path}, line {start}: malformed CSV in the record that starts here ({exc}); "
                              "check for an unbalanced quote") from None
+
+
+ROW_NUMBER_ID = "(row number)"
+"""The id `source` of a CSV without an id column: its records are numbered from 1."""
 
 
 def _check_columns(where: str, source: dict[str, str], names) -> None:

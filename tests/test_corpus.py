@@ -726,3 +726,16 @@ def test_an_xml_file_that_is_no_feed_is_an_error_and_so_is_an_empty_feed(tmp_pat
     empty.write_text('<feed xmlns="http://www.w3.org/2005/Atom"><title>ArXiv Query</title></feed>')
     with pytest.raises(InputFileError, match=r"no_results.xml: no records in it \(read as feed\)"):
         read_all(empty)
+
+
+def test_a_csv_without_an_id_column_is_numbered_by_row_with_a_note(tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_text("Title,Abstract\nFirst,One.\n\nSecond,\nThird,Three.\n")
+    report = ReadReport()
+    frame = read_all(path, report=report)
+    assert frame[["id", "title", "abstract"]].values.tolist() == [["1", "First", "One."], ["2", "Second", ""],
+                                                                  ["3", "Third", "Three."]]
+    assert report.notes == [f"{path} has no id column: each record's id is its row number (1 for the first)"]
+    assert report.title_only == 1
+    with pytest.raises(MissingColumnsError, match="missing required column"):
+        read_all(path, columns={"id": "paperId"})  # (a named id column must be there)
