@@ -65,6 +65,7 @@ class ReadReport:
     title_only: int = 0  # records read whose abstract is missing or empty (tagged on the title alone)
     duplicates: int = 0  # records skipped because an earlier one (of any file) has their id
     notes: list[str] = field(default_factory=list)  # how a file was read that the user should know
+    position: object = None  # a function: the bytes of the file being read so far (for a progress bar)
     file_of_id: dict[str, str] = field(default_factory=dict)
     numbered: int = 0
 
@@ -463,6 +464,8 @@ class TextSource:
                 yield self.stream
                 return
             with _open_binary(self.path) as handle:
+                raw = getattr(handle, "fileobj", handle)  # (a gzip file's position in its compressed bytes)
+                self.report.position = raw.tell
                 yield handle
         except (OSError, EOFError, gzip.BadGzipFile) as exc:
             raise InputFileError(f"{self.path}: cannot read ({exc})") from None

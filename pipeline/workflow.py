@@ -153,12 +153,20 @@ def tag_files(spec: TaggerSpec, inputs, output: str | Path, chunk_size: int = 20
               else ResumableOutput(output, fingerprint, resume))
     run.resumed_chunks = writer.chunks_done
     started = time.perf_counter()
-    bar = tqdm(desc="tagging", unit=" abstracts", disable=None if progress is None else not progress)
+    sizes = [0 if str(path) == STDIN else Path(path).stat().st_size for path in inputs]
+    bar = tqdm(desc="tagging", total=sum(sizes) or None, unit="B", unit_scale=True,
+               disable=None if progress is None else not progress)  # (by bytes read: quiet when not a terminal)
+    done_bytes = [0]  # the sizes of the inputs read to the end
+
+    def frames():
+        for path, size in zip(inputs, sizes):
+            run.report.position = None
+            yield from read_documents(path, chunk_size, report=run.report, columns=columns, encoding=encoding,
+                                      input_format=input_format)
+            done_bytes[0] += size
+
     try:
-        frames = (frame for path in inputs
-                  for frame in read_documents(path, chunk_size, report=run.report, columns=columns,
-                                              encoding=encoding, input_format=input_format))
-        chunks = _with_columns(writer, taxonomy, frames, writer.chunks_done, with_abstract)
+        chunks = _with_columns(writer, taxonomy, frames(), writer.chunks_done, with_abstract)
         tagged = (tag_on_dask(spec, chunks, scheduler=scheduler, workers=jobs, row_format=writer.row_format)
                   if engine == "dask" else tag_locally(spec, chunks, jobs, writer.row_format))
         for chunk in tagged:
@@ -166,7 +174,8 @@ def tag_files(spec: TaggerSpec, inputs, output: str | Path, chunk_size: int = 20
             run.documents += chunk.rows
             run.tag_counts.update(chunk.tag_counts)
             run.held_back.update(chunk.held_back)
-            bar.update(chunk.rows)
+            bar.update(min(done_bytes[0] + _bytes_read(run.report), bar.total or 0) - bar.n)
+            bar.set_postfix_str(f"{run.documents:,} abstracts", refresh=False)
         writer.finish(output_columns(taxonomy.tag_ids, [], with_abstract))
     except KeyboardInterrupt:  # Ctrl-C or SIGTERM: keep the complete chunks for --resume
         writer.close()
@@ -183,6 +192,15 @@ def tag_files(spec: TaggerSpec, inputs, output: str | Path, chunk_size: int = 20
         bar.close()
     run.seconds = time.perf_counter() - started
     return run
+
+
+def _bytes_read(report: ReadReport) -> int:
+    """How far the reader is in the file it reads (0 when it cannot say: standard input, Parquet,
+    or a file it has closed)."""
+    try:
+        return report.position() if report.position is not None else 0
+    except (ValueError, OSError):
+        return 0
 
 
 def _with_columns(writer: ResumableOutput | StreamedOutput, taxonomy: Taxonomy, chunks, skip: int,
@@ -261,6 +279,9 @@ def train(taxonomy: Taxonomy, corpus_path, model_dir, gold_paths=(), incremental
     fitted_gold = read_fitted_gold(taxonomy, fit_gold) if fit_gold else None
     old = _previous_model(model_dir) if incremental and fitted_gold is None else None
     corpus = label_corpus(taxonomy, corpus_path, cache_dir=cache_dir, progress=progress)
+    stage = tqdm(total=3, bar_format="training, step {n}/{total}: {desc}",
+                 disable=None if progress is None else not progress)  # (quiet when not a terminal)
+    stage.set_description_str(f"fitting {len(taxonomy.tag_ids)} tags on {len(corpus.documents):,} abstracts")
     same_corpus = old is not None and old["manifest"].get("corpus", {}).get("sha256") == corpus.sha256
     if same_corpus and old["manifest"].get("features_version") == cache.features_version():
         model, refitted = fit_incremental(taxonomy, corpus, old["model"], old["labels"], cache_dir)
@@ -271,8 +292,12 @@ def train(taxonomy: Taxonomy, corpus_path, model_dir, gold_paths=(), incremental
         model, scores = fit_with_gold(taxonomy, corpus, model, fitted_gold, gold_weight, out_of_fold=True)
         rows_of = fitted_gold.documents["path"].to_numpy()
         out_of_fold = {str(Path(path).resolve()): scores[rows_of == path] for path in fitted_gold.paths}
+    stage.update(1)
+    stage.set_description_str(f"evaluating on {len(gold_paths)} gold file(s)")
     evaluations = [evaluate_gold(taxonomy, model, path, probabilities=out_of_fold.get(str(Path(path).resolve())))
                    for path in gold_paths]
+    stage.update(1)
+    stage.set_description_str(f"saving the model to {model_dir}")
     metrics = combined_metrics(evaluations)
     save_model(model, model_dir, taxonomy, weak_labels=corpus.labels, extra={
         "features_version": cache.features_version(),
@@ -281,6 +306,8 @@ def train(taxonomy: Taxonomy, corpus_path, model_dir, gold_paths=(), incremental
         "metrics": metrics,
         **({"fit_gold": fitted_gold.describe(gold_weight)} if fitted_gold is not None else {}),
     })
+    stage.update(1)
+    stage.close()
     old_labels = old["labels"] if old else None
     diff = compute_diff(taxonomy.tag_ids, corpus.labels, old_labels,
                         old["manifest"].get("metrics", {}) if old else {}, metrics, same_corpus)

@@ -2,6 +2,7 @@ import gzip
 import io
 import itertools
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -602,3 +603,39 @@ def test_import_reads_any_format_by_its_name(capsys, tmp_path):
     assert code == 0 and out.startswith("imported 1 papers")
     (record,) = [json.loads(line) for line in (tmp_path / "papers.jsonl").read_text().splitlines()]
     assert (record["id"], record["title"], record["abstract"]) == ("he2022", "Masked Autoencoders", "We mask patches.")
+
+
+def _in_terminal(command, cwd) -> str:
+    """What a command prints in a terminal of 120 columns (a pseudo-terminal), carriage returns as new lines."""
+    import fcntl
+    import struct
+    import termios
+
+    master, slave = os.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
+    process = subprocess.Popen(command, stdin=slave, stdout=slave, stderr=slave, cwd=cwd)
+    os.close(slave)
+    output = b""
+    while True:
+        try:
+            data = os.read(master, 4096)
+        except OSError:  # (the terminal closed)
+            break
+        if not data:
+            break
+        output += data
+    process.wait()
+    os.close(master)
+    return output.decode("utf-8", "replace").replace("\r", "\n")
+
+
+def test_tag_shows_its_progress_by_bytes_in_a_terminal_and_stays_quiet_elsewhere(tmp_path, taxonomy,
+                                                                                 trained_model_dir, small_corpus):
+    command = [sys.executable, "-m", "taxotag", "tag", str(small_corpus), "-o", str(tmp_path / "o.csv"),
+               "--chunk-size", "500", "--jobs", "1", "--model", str(trained_model_dir), "--taxonomy", taxonomy.path]
+    shown = _in_terminal(command, tmp_path)
+    size = small_corpus.stat().st_size / 1e6
+    assert re.search(rf"tagging: 100%\|[^|]*\| {size:.2f}M/{size:.2f}M \[[\d:]+<[\d:]+, [^\]]*2,500 abstracts\]", shown)
+    assert re.search(r"tagging: +\d\d?%\|[^|]*\| [\d.]+[kM]?/[\d.]+M \[[\d:]+<", shown)  # (before the end: the time left)
+    quiet = subprocess.run(command, capture_output=True, text=True, check=True)
+    assert "tagging:" not in quiet.stderr and quiet.stderr == ""
