@@ -5,6 +5,7 @@ in input order."""
 from __future__ import annotations
 
 import functools
+import itertools
 import logging
 import os
 from collections import Counter, deque
@@ -67,12 +68,16 @@ def tag_chunk(spec: TaggerSpec, frame: pd.DataFrame, columns: list[str], row_for
 def tag_locally(spec: TaggerSpec, chunks: Iterable[tuple[pd.DataFrame, list[str]]],
                 jobs: int | None = None, row_format: str = "csv") -> Iterator[TaggedChunk]:
     """Tag (chunk, output columns) pairs into rows of `row_format`, in order; with more than one
-    job, in a process pool with a bounded queue."""
+    job and more than one chunk, in a process pool with a bounded queue (an input of one chunk is
+    tagged in this process: starting workers would take longer than tagging it)."""
     jobs = effective_jobs(jobs)
-    if jobs == 1:
-        for frame, columns in chunks:
+    chunks = iter(chunks)
+    first = list(itertools.islice(chunks, 2))
+    if jobs == 1 or len(first) < 2:
+        for frame, columns in itertools.chain(first, chunks):
             yield tag_chunk(spec, frame, columns, row_format)
         return
+    chunks = itertools.chain(first, chunks)
     with ProcessPoolExecutor(max_workers=jobs, initializer=start_worker, initargs=(os.getpid(),)) as pool:
         pending: deque = deque()
         try:

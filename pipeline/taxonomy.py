@@ -297,9 +297,14 @@ def _line_number(problem: str) -> int:
     return int(digits) if digits.isdigit() else 0
 
 
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+"""PyYAML's safe loader, in C (libyaml) when it is installed: the same safe subset as
+yaml.safe_load, which never builds Python objects from tags, ten times faster."""
+
+
 def _read_yaml(text: str, path) -> tuple[Any, dict]:
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = yaml.compose(text, Loader=SAFE_LOADER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
@@ -315,7 +320,7 @@ def _read_yaml(text: str, path) -> tuple[Any, dict]:
     if duplicates:
         raise TaxonomyError(path, duplicates)
     try:
-        return yaml.safe_load(text), line_of
+        return yaml.load(text, Loader=SAFE_LOADER), line_of  # (safe: SAFE_LOADER is a SafeLoader)
     except yaml.MarkedYAMLError as exc:  # e.g. a !!python/object tag, which safe_load refuses
         mark = exc.problem_mark or exc.context_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
