@@ -102,6 +102,13 @@ def test_rules_and_retrain_default_to_the_corpus_the_model_was_trained_on(capsys
     code = main(["rules", "--model", str(trained_model_dir)])
     out = capsys.readouterr().out
     assert code == 0 and out.splitlines()[0] == f"rules on {small_corpus.resolve()}"
+    code = main(["report", "--model", str(trained_model_dir), "--out", "rep"])  # (no gold here: corpus tags)
+    assert code == 0 and "Tags on the training corpus" in (tmp_path / "rep" / "report.html").read_text("utf-8")
+    model = tmp_path / "copy"
+    shutil.copytree(trained_model_dir, model)
+    code = main(["retrain", "--model", str(model), "--taxonomy", str(ROOT / "taxonomy.yaml"), "--out", "rep"])
+    out = capsys.readouterr().out
+    assert code == 0 and read_manifest(model)["corpus"]["sha256"] == read_manifest(trained_model_dir)["corpus"]["sha256"]
 
 
 def test_python_dash_m_taxotag_is_the_command():
