@@ -15,6 +15,7 @@ from .errors import InputFileError, MissingColumnsError, TaxotagError
 from .options import (DEFAULT_CORPUS, DEFAULT_GOLD, DEFAULT_MODEL, DEFAULT_OUT, DEFAULT_SEED_PAPERS,
                       DEFAULT_TAXONOMY, ENCODING_HINT, FORMATS, GOLD_WEIGHT, REQUIRED_COLUMNS, STREAM_FORMATS,
                       check_encoding)
+from .workers import interrupts_held
 
 COLUMNS_HINT = "; --columns can name the file's own ones, e.g. --columns abstract=summary"
 GOLD_HELP = (f"gold CSV files (default: {' '.join(DEFAULT_GOLD)}, those that have a column for a "
@@ -34,7 +35,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 2
     try:
-        commands = import_module(".commands", __package__)  # (the libraries load here, not for --help)
+        with interrupts_held():  # (a Ctrl-C while the libraries load arrives once they have, not mid-import)
+            commands = import_module(".commands", __package__)  # (they load here, not for --help)
         commands.require_taxonomy(args)
         return getattr(commands, args.handler)(args) or 0
     except TaxotagError as exc:
