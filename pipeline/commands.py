@@ -10,7 +10,8 @@ from pathlib import Path
 
 from . import workflow
 from .artifacts import load_model, verify_model
-from .corpus import ReadReport, detect_format, find_record, import_listings, read_all, read_documents, require_file, write_jsonl_text
+from .corpus import (ReadReport, detect_format, find_record, import_listings, read_all, read_documents, require_file,
+                     write_jsonl_text)
 from .engines import TaggerSpec
 from .errors import TaxotagError
 from .evaluation import format_table

@@ -68,7 +68,8 @@ class GoldResult:
 def usable_gold(taxonomy: Taxonomy, gold_paths=None) -> tuple[list[str], list[str]]:
     """The gold files to evaluate on, and a note for each one left out. `gold_paths` None means the
     default files, of which one that has no column for a tag of the taxonomy (a taxonomy of one's
-    own) is left out with a note, and one that is not there (outside the demo folder) silently. Named files must be readable and share a tag: each is read
+    own) is left out with a note, and one that is not there (outside the demo folder) silently.
+    Named files must be readable and share a tag: each is read
     now, so that a mistake in one stops a command before its training, not after."""
     if gold_paths is not None:
         for path in gold_paths:

@@ -739,3 +739,14 @@ def test_a_csv_without_an_id_column_is_numbered_by_row_with_a_note(tmp_path):
     assert report.title_only == 1
     with pytest.raises(MissingColumnsError, match="missing required column"):
         read_all(path, columns={"id": "paperId"})  # (a named id column must be there)
+
+
+def test_a_json_record_without_an_abstract_but_with_a_known_other_name_for_one_is_an_error(tmp_path):
+    """Its abstracts are under another name, so reading titles alone would tag the wrong thing."""
+    path = tmp_path / "s2.jsonl"
+    write_jsonl(path, [{"id": "a", "title": "T", "paperAbstract": "A."}, {"id": "b", "title": "U"}])
+    with pytest.raises(MissingColumnsError, match=r"line 1: the first record has no abstract, but a key that exports "
+                                                  r"use for one \(its keys: id, title, paperAbstract\)") as raised:
+        read_all(path)
+    assert raised.value.suggestion == "--columns abstract=paperAbstract"
+    assert read_all(path, columns={"abstract": "paperAbstract"})["abstract"].tolist() == ["A.", ""]
