@@ -44,6 +44,3 @@ def evaluate(gold: str | Path, model: str | Path = DEFAULT_MODEL, taxonomy: Taxo
     named."""
     tagger = Tagger.load(model, taxonomy, allow_stale=allow_stale)
     return evaluate_gold(tagger.taxonomy, tagger.model, gold).results
-
-
-

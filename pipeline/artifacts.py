@@ -190,18 +190,24 @@ def verified_paths(directory: Path, manifest: dict) -> dict[str, Path]:
     return paths
 
 
-def model_taxonomy(directory: str | Path) -> Taxonomy | None:
-    """The copy of the taxonomy the model in `directory` was trained with, its sha256 verified, or
-    None for a model saved without one."""
+def kept_taxonomy_path(directory: str | Path) -> Path | None:
+    """The path of the taxonomy copy the model in `directory` keeps, its sha256 verified, or None
+    for a model saved without one."""
     directory = Path(directory)
-    manifest = read_manifest(directory)
-    entry = manifest.get("artifacts", {}).get("taxonomy")
+    entry = read_manifest(directory).get("artifacts", {}).get("taxonomy")
     if not isinstance(entry, dict):
         return None
     path = directory / TAXONOMY_FILE
     if not path.is_file() or sha256_file(path) != entry.get("sha256"):
         raise ModelError(f"{path}: missing, or its sha256 does not match the manifest; refusing to use it")
-    return load_taxonomy(path)
+    return path
+
+
+def model_taxonomy(directory: str | Path) -> Taxonomy | None:
+    """The copy of the taxonomy the model in `directory` was trained with (see kept_taxonomy_path),
+    read, or None for a model saved without one."""
+    path = kept_taxonomy_path(directory)
+    return load_taxonomy(path) if path is not None else None
 
 
 def _weak_labels_from(manifest: dict, paths: dict[str, Path]) -> dict[str, np.ndarray]:

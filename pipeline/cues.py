@@ -188,8 +188,8 @@ class CueSet:
 
     def defined_name(self, text: str, lowered: str, sentences: Sentences, title_length: int) -> str | None:
         """The name the abstract gives the paper's method where it first says what the paper
-        does: the first parenthesised name ("we propose a subgraph retriever (SR)") in a sentence
-        with a claim cue, or None."""
+        does: the first parenthesised name after a method noun (METHOD_NOUNS) in a sentence with a
+        claim cue ("we propose a subgraph retriever (SR)"), or None."""
         if self._claims is None:
             return None
         for found in PARENTHESISED_NAME.finditer(text, title_length):  # (a literal "(" first: fast)

@@ -8,7 +8,7 @@ import functools
 import itertools
 import logging
 import os
-from collections import Counter, deque
+from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -19,7 +19,7 @@ from .artifacts import load_model
 from .errors import TaxotagError
 from .model import effective_jobs
 from .export import output_rows
-from .tagging import MODEL_TAGS, Tagger
+from .tagging import Tagger, held_back
 from .taxonomy import load_taxonomy
 from .workers import ctrl_c_blocked_in_new_processes, interrupts_held, start_worker
 
@@ -58,11 +58,13 @@ def tag_chunk(spec: TaggerSpec, frame: pd.DataFrame, columns: list[str], row_for
     """One chunk's output rows as text (export.output_rows: CSV in the given columns, or JSON
     Lines; the abstract when the columns have it); this runs in a worker, so that the main
     process only writes text."""
-    out = _tagger_for(spec).tag_frame(frame, with_abstract="abstract" in columns)
-    counts = Counter(tag for tags in out["tags"] if tags for tag in tags.split(";"))
-    held = Counter(tag for given, suggested in zip(out["tags"], out[MODEL_TAGS]) if suggested
-                   for tag in set(suggested.split(";")) - set(given.split(";")))
-    return TaggedChunk(output_rows(row_format, out, columns), len(frame), dict(counts), dict(held))
+    tagger = _tagger_for(spec)
+    predictions = tagger.predict(frame["title"].tolist(), frame["abstract"].tolist())
+    out = tagger.output_frame(frame, predictions, with_abstract="abstract" in columns)
+    tag_ids = tagger.taxonomy.tag_ids
+    counts = dict(zip(tag_ids, map(int, predictions.combined.sum(axis=0))))
+    held = dict(zip(tag_ids, map(int, held_back(predictions).sum(axis=0))))
+    return TaggedChunk(output_rows(row_format, out, columns), len(frame), counts, held)
 
 
 def tag_locally(spec: TaggerSpec, chunks: Iterable[tuple[pd.DataFrame, list[str]]],

@@ -16,11 +16,11 @@ from .weak_labels import wilson_interval
 SYSTEMS = ("rules", "model", "combined")
 
 
-LABEL_VALUES = {"0": 0, "1": 1, "0.0": 0, "1.0": 1, "false": 0, "true": 1, "": -1}
-"""Gold cell texts read as labels, after trimming and in any case; a blank cell is UNLABELLED."""
 UNLABELLED = -1
 """The label of a blank gold cell: not labelled yet (a sheet from `taxotag sample` being filled in).
 The paper is left out of that tag's figures, not of the other tags'."""
+LABEL_VALUES = {"0": 0, "1": 1, "0.0": 0, "1.0": 1, "false": 0, "true": 1, "": UNLABELLED}
+"""Gold cell texts read as labels, after trimming and in any case; a blank cell is UNLABELLED."""
 
 
 def load_gold(path: str | Path, tag_ids: list[str], columns: dict[str, str] | None = None,

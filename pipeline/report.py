@@ -9,6 +9,7 @@ import numpy as np
 from .artifacts import read_manifest
 from .cues import short_title
 from .evaluation import UNLABELLED, format_table
+from .tagging import held_back
 from .taxonomy import Taxonomy
 
 
@@ -180,9 +181,10 @@ def _corpus_tags_html(tagger, documents, predictions) -> str:
 
     esc, total = html.escape, max(len(documents), 1)
     rows, examples = [], []
+    held_counts = held_back(predictions).sum(axis=0)
     for j, tag in enumerate(tagger.taxonomy.tag_ids):
         given = np.flatnonzero(predictions.combined[:, j])
-        held = int((predictions.model[:, j] & ~predictions.combined[:, j]).sum())
+        held = int(held_counts[j])
         rows.append(f"<tr><td class='text'><code>{esc(tag)}</code></td><td>{len(given):,}</td>"
                     f"<td>{100 * len(given) / total:.1f}%</td><td>{held:,}</td></tr>")
         items = "".join(f"<li><code>{esc(str(documents['id'].iloc[i]))}</code> {esc(documents['title'].iloc[i])}"

@@ -595,9 +595,9 @@ class RuleSet:
         """Why a mention is passing, or None: a contrast cue, an `unless` phrase, the paper's own
         name (casefolded in `clashing_name`; regex matches are exempt, as a regex may match a new name
         built on a known one, "MultiCapCLIP", unless the name is a bare acronym in capitals, "CLIP:
-        A Dataset for ..."), or, for a skip_background
-        rule, standing before `background_end()`, the first claim sentence (`background_end` is
-        None for a mention in the title or a claim sentence)."""
+        A Dataset for ..."), or, for a skip_background rule, standing before `background_end()`,
+        the first claim sentence (`background_end` is None for a mention in the title or a claim
+        sentence)."""
         if self.rules[rule].rule.scoped:
             reason = self._cues.passing_reason(lowered, start, end, sentence)
             if reason:

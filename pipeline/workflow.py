@@ -16,7 +16,8 @@ from tqdm import tqdm
 
 from . import cache
 from .cache import CorpusCache
-from .artifacts import load_model, load_model_and_labels, model_taxonomy, read_manifest, save_model, sha256_file
+from .artifacts import (kept_taxonomy_path, load_model, load_model_and_labels, read_manifest, save_model,
+                        sha256_file)
 from .corpus import STDIN, STDIN_NEEDS_FORMAT, ReadReport, read_documents
 from .evaluation import (SYSTEMS, evaluate_systems, evaluate_where_rules_silent, format_table, unlabelled_counts,
                                  load_gold)
@@ -339,10 +340,9 @@ def model_taxonomy_path(model_dir) -> Path | None:
     """The taxonomy copy a model folder keeps (checked against its manifest), or None when there is
     no model there or it was saved without one."""
     try:
-        kept = model_taxonomy(model_dir)
+        return kept_taxonomy_path(model_dir)
     except ModelError:
         return None
-    return Path(kept.path) if kept is not None else None
 
 
 def model_corpus(model_dir) -> CorpusFile | None:
