@@ -149,10 +149,10 @@ def read_documents(path: str | Path, chunk_size: int = 5000, report: ReadReport 
     for line, record in records:
         if first_keys is None and isinstance(record, dict):
             first_keys = list(record)
-            if kind in JSON_KINDS and "abstract" not in record and suggested_columns(["abstract"], first_keys):
+            other_name = suggested_columns(["abstract"], first_keys) if "abstract" not in record else ""
+            if kind in JSON_KINDS and other_name:
                 raise MissingColumnsError(f"{path}, line {line}: the first record has no abstract, but a key that "
-                                          f"exports use for one (its keys: {_shown(first_keys)})",
-                                          suggested_columns(["abstract"], first_keys))
+                                          f"exports use for one (its keys: {_shown(first_keys)})", other_name)
         document = _clean_record(record, name, line, report)
         if document is None:
             continue

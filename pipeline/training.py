@@ -92,12 +92,10 @@ def corpus_texts(documents: pd.DataFrame) -> list[str]:
 
 
 def read_corpus(corpus: CorpusFile | str | Path, report: ReadReport) -> pd.DataFrame:
+    """The corpus's documents (read_documents raises an InputFileError when none can be read)."""
     corpus = corpus_file(corpus)
     frames = [frame[["id", "title", "abstract"]] for frame in read_documents(
         corpus.path, CHUNK_SIZE, report, columns=corpus.columns, encoding=corpus.encoding)]
-    if not frames:
-        skipped = f"; all {len(report.problems)} were skipped, first: {report.problems[0]}" if report.problems else ""
-        raise InputFileError(f"{corpus.path}: the corpus has no usable records{skipped}")
     return pd.concat(frames, ignore_index=True)
 
 
