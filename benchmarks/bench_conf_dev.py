@@ -35,7 +35,8 @@ def main(argv=None) -> None:
     args = parser.parse_args(argv)
     taxonomy = load_taxonomy(args.taxonomy)
     model = load_model(args.model, taxonomy)
-    fitted = [entry["path"] for entry in read_manifest(args.model).get("fit_gold", {}).get("files", [])]
+    fit_gold = read_manifest(args.model).fit_gold
+    fitted = [entry.path for entry in fit_gold.files] if fit_gold is not None else []
     evaluation = evaluate_gold(taxonomy, model, args.gold)
     print(f"{args.gold}: {len(evaluation.gold)} abstracts ({platform.machine()}, {date.today()}; model "
           f"{args.model}, fitted on {'the gold of ' + ', '.join(fitted) if fitted else 'weak labels only'})\n")

@@ -7,23 +7,25 @@ a model whose files do not match is refused.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
 import tempfile
 from datetime import datetime, timezone
+
+from pydantic import ValidationError
 from importlib import metadata
 from pathlib import Path
 
 import numpy as np
 
-from .errors import ModelError, StaleModelError
+from .errors import ModelError, ModelFormatError, NoModelError, StaleModelError
 from .export import current_umask, writing_beside
+from .fingerprints import file_sha256
+from .manifest import FORMAT_VERSION, Manifest
 from .model import TagModel
 from .taxonomy import Taxonomy, load_taxonomy
 
-FORMAT_VERSION = 2
 ARRAYS = ("idf", "coef", "intercept", "thresholds")
 OPTIONAL_ARRAYS = ("weak_labels",)
 """Saved beside the model when given: the training corpus's weak labels (documents x tags, int8)."""
@@ -31,14 +33,6 @@ TAXONOMY_FILE = "taxonomy.yaml"
 """The copy of the taxonomy a model was trained with, so that the model folder is enough to tag."""
 OPTIONAL_ARTIFACTS = (*OPTIONAL_ARRAYS, "taxonomy")
 PACKAGES = ("taxotag", "scikit-learn", "spacy", "numpy", "scipy", "pandas", "pyyaml", "pydantic")
-
-
-def sha256_file(path: str | Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def package_versions() -> dict[str, str]:
@@ -79,7 +73,7 @@ def _write_model(model: TagModel, directory: Path, taxonomy: Taxonomy, extra: di
         if taxonomy.text:
             (staging / TAXONOMY_FILE).write_text(taxonomy.text, "utf-8")
             files["taxonomy"] = TAXONOMY_FILE
-        manifest = {
+        manifest = Manifest.model_validate({
             "format_version": FORMAT_VERSION,
             "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
             "tags": model.tag_ids,
@@ -90,11 +84,11 @@ def _write_model(model: TagModel, directory: Path, taxonomy: Taxonomy, extra: di
             "notes": model.notes,
             "packages": package_versions(),
             **(extra or {}),
-            "artifacts": {name: {"file": file_name, "sha256": sha256_file(staging / file_name)}
+            "artifacts": {name: {"file": file_name, "sha256": file_sha256(staging / file_name)}
                           for name, file_name in files.items()},
-        }
+        })
         with open(staging / "manifest.json", "w", encoding="utf-8") as handle:
-            json.dump(manifest, handle, indent=2)
+            handle.write(manifest.json_text())
             handle.flush()
             os.fsync(handle.fileno())
         _swap_in(staging, directory)
@@ -116,20 +110,24 @@ def _swap_in(staging: Path, directory: Path) -> None:
         staging.rename(directory)
 
 
-def read_manifest(directory: str | Path) -> dict:
+def read_manifest(directory: str | Path) -> Manifest:
+    """The model folder's manifest, validated; a ModelError (NoModelError, ModelFormatError) when
+    there is none or it cannot be read."""
     directory = Path(directory)
     path = directory / "manifest.json"
     if not path.is_file():
-        raise ModelError(f"{directory}: no trained model here (manifest.json is missing); "
-                         "run `taxotag run` or `taxotag train` first")
+        raise NoModelError(f"{directory}: no trained model here (manifest.json is missing)")
     try:
         manifest = json.loads(path.read_text("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ModelError(f"{path}: manifest is not valid JSON ({exc})") from None
     if not isinstance(manifest, dict) or manifest.get("format_version") != FORMAT_VERSION:
-        raise ModelError(f"{path}: unsupported model format (expected format_version {FORMAT_VERSION}); "
-                         "run `taxotag train` to make a model with this version of taxotag")
-    return manifest
+        raise ModelFormatError(f"{path}: unsupported model format (expected format_version {FORMAT_VERSION})")
+    try:
+        return Manifest.model_validate(manifest)
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, error['loc']))}: {error['msg']}" for error in exc.errors()[:5])
+        raise ModelError(f"{path}: not a valid manifest ({problems})") from None
 
 
 def verify_model(directory: str | Path, taxonomy: Taxonomy | None = None, allow_stale: bool = False):
@@ -155,35 +153,35 @@ def load_model_and_labels(directory: str | Path) -> tuple[dict, TagModel, dict[s
     return manifest, _model_from(Path(directory), manifest, paths), _weak_labels_from(manifest, paths)
 
 
-def _model_from(directory: Path, manifest: dict, paths: dict[str, Path]) -> TagModel:
+def _model_from(directory: Path, manifest: Manifest, paths: dict[str, Path]) -> TagModel:
     try:
         arrays = {name: np.load(paths[name], allow_pickle=False) for name in ARRAYS}
         vocabulary = json.loads(paths["vocabulary"].read_text("utf-8"))
     except (ValueError, OSError, json.JSONDecodeError) as exc:
         raise ModelError(f"{directory}: cannot read model arrays ({exc})") from None
-    tags = manifest["tags"]
+    tags = manifest.tags
     if arrays["coef"].shape != (len(tags), len(vocabulary)) or arrays["idf"].shape != (len(vocabulary),):
         raise ModelError(f"{directory}: array shapes do not fit {len(tags)} tags and "
                          f"{len(vocabulary)} terms")
     try:
-        return TagModel(tag_ids=tags, vocabulary=vocabulary, params=manifest["vectorizer"],
-                        notes=manifest.get("notes", {}), **arrays)
+        return TagModel(tag_ids=tags, vocabulary=vocabulary, params=dict(manifest.vectorizer),
+                        notes=dict(manifest.notes), **arrays)
     except ValueError as exc:
-        raise ModelError(f"{directory}: {exc}") from None
+        raise ModelFormatError(f"{directory}: {exc}") from None
 
 
-def verified_paths(directory: Path, manifest: dict) -> dict[str, Path]:
+def verified_paths(directory: Path, manifest: Manifest) -> dict[str, Path]:
     """Every artefact's path, after checking that its sha256 matches the manifest."""
-    artifacts = manifest.get("artifacts", {})
+    artifacts = manifest.artifacts
     required = set(ARRAYS) | {"vocabulary"}
-    if not isinstance(artifacts, dict) or not required <= set(artifacts) <= required | set(OPTIONAL_ARTIFACTS):
+    if not required <= set(artifacts) <= required | set(OPTIONAL_ARTIFACTS):
         raise ModelError(f"{directory}: manifest lists artefacts {sorted(artifacts)}, expected {sorted(required)}")
     paths = {}
     for name, entry in artifacts.items():
-        path = directory / Path(str(entry.get("file", ""))).name
+        path = directory / Path(entry.file).name
         if not path.is_file():
             raise ModelError(f"{path}: artefact '{name}' is missing")
-        if sha256_file(path) != entry.get("sha256"):
+        if file_sha256(path) != entry.sha256:
             raise ModelError(f"{path}: sha256 does not match the manifest; the file was changed or "
                              "truncated, refusing to load it")
         paths[name] = path
@@ -194,11 +192,11 @@ def kept_taxonomy_path(directory: str | Path) -> Path | None:
     """The path of the taxonomy copy the model in `directory` keeps, its sha256 verified, or None
     for a model saved without one."""
     directory = Path(directory)
-    entry = read_manifest(directory).get("artifacts", {}).get("taxonomy")
-    if not isinstance(entry, dict):
+    entry = read_manifest(directory).artifacts.get("taxonomy")
+    if entry is None:
         return None
     path = directory / TAXONOMY_FILE
-    if not path.is_file() or sha256_file(path) != entry.get("sha256"):
+    if not path.is_file() or file_sha256(path) != entry.sha256:
         raise ModelError(f"{path}: missing, or its sha256 does not match the manifest; refusing to use it")
     return path
 
@@ -210,7 +208,7 @@ def model_taxonomy(directory: str | Path) -> Taxonomy | None:
     return load_taxonomy(path) if path is not None else None
 
 
-def _weak_labels_from(manifest: dict, paths: dict[str, Path]) -> dict[str, np.ndarray]:
+def _weak_labels_from(manifest: Manifest, paths: dict[str, Path]) -> dict[str, np.ndarray]:
     """The training corpus's weak labels saved with a model, by tag id (empty when not saved)."""
     if "weak_labels" not in paths:
         return {}
@@ -218,12 +216,12 @@ def _weak_labels_from(manifest: dict, paths: dict[str, Path]) -> dict[str, np.nd
         labels = np.load(paths["weak_labels"], allow_pickle=False)
     except (ValueError, OSError) as exc:
         raise ModelError(f"{paths['weak_labels']}: cannot read the weak labels ({exc})") from None
-    return {tag: labels[:, j] for j, tag in enumerate(manifest["tags"])}
+    return {tag: labels[:, j] for j, tag in enumerate(manifest.tags)}
 
 
-def changed_tags(manifest: dict, taxonomy: Taxonomy) -> dict[str, list[str]]:
+def changed_tags(manifest: Manifest, taxonomy: Taxonomy) -> dict[str, list[str]]:
     """Tags added, removed or edited since the model was trained."""
-    old, new = manifest.get("tag_fingerprints", {}), taxonomy.tag_fingerprints()
+    old, new = manifest.tag_fingerprints, taxonomy.tag_fingerprints()
     return {
         "added": [tag for tag in new if tag not in old],
         "removed": [tag for tag in old if tag not in new],
@@ -231,16 +229,16 @@ def changed_tags(manifest: dict, taxonomy: Taxonomy) -> dict[str, list[str]]:
     }
 
 
-def check_fresh(manifest: dict, taxonomy: Taxonomy, directory, allow_stale: bool = False) -> None:
+def check_fresh(manifest: Manifest, taxonomy: Taxonomy, directory, allow_stale: bool = False) -> None:
     """Raise StaleModelError when the taxonomy changed since training (unless allowed)."""
-    if manifest.get("taxonomy_fingerprint") == taxonomy.training_fingerprint():
+    if manifest.taxonomy_fingerprint == taxonomy.training_fingerprint():
         return
     changes = changed_tags(manifest, taxonomy)
     described = "; ".join(f"{kind}: {', '.join(tags)}" for kind, tags in changes.items() if tags)
     described = described or "the shared context settings or tag order changed"
-    message = (f"{directory}: the model was trained with another version of {taxonomy.path} "
-               f"({described}); run `taxotag retrain`")
+    message = f"{directory}: the model was trained with another version of {taxonomy.path} ({described})"
+    usable = set(manifest.tags) == set(taxonomy.tag_ids)
     if not allow_stale:
-        raise StaleModelError(message + ", or pass --allow-stale to use it anyway")
-    if set(manifest.get("tags", [])) != set(taxonomy.tag_ids):
-        raise StaleModelError(message + "; --allow-stale cannot help when tags were added or removed")
+        raise StaleModelError(message, changes, usable)
+    if not usable:
+        raise StaleModelError(message + "; it cannot be used when tags were added or removed", changes, usable)

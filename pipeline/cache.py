@@ -10,8 +10,6 @@ and rebuilt, and files are replaced atomically.
 from __future__ import annotations
 
 import functools
-import hashlib
-import json
 import zipfile
 from importlib import metadata
 from pathlib import Path
@@ -21,6 +19,7 @@ from scipy import sparse
 
 from . import cues, model, rules, typography, words
 from .export import atomic_path
+from .fingerprints import file_sha256, json_sha256, text_sha256
 from .rules import Mention, RuleInfo
 from .taxonomy import Context
 
@@ -29,7 +28,7 @@ def rule_fingerprint(rule: RuleInfo, context: Context) -> str:
     """Changes whenever the rule's matches or votes could change: the rule, the context cues, or
     the code and libraries that match rules (so an upgrade never reuses votes of older code)."""
     payload = [matcher_version(), context.model_dump(mode="json"), rule.rule.model_dump(mode="json")]
-    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode("utf-8")).hexdigest()[:24]
+    return json_sha256(payload)[:24]
 
 
 @functools.lru_cache(maxsize=1)
@@ -47,12 +46,8 @@ def features_version() -> str:
 
 
 def _code_digest(modules, packages, data_files=()) -> str:
-    digest = hashlib.sha256()
-    for path in [*(module.__file__ for module in modules), *data_files]:
-        digest.update(Path(path).read_bytes())
-    for package in packages:
-        digest.update(f"{package} {metadata.version(package)}".encode("utf-8"))
-    return digest.hexdigest()[:16]
+    files = [file_sha256(path) for path in [*(module.__file__ for module in modules), *data_files]]
+    return json_sha256([files, [f"{package} {metadata.version(package)}" for package in packages]])[:16]
 
 
 def _features_key(vocabulary_sha: str) -> str:
@@ -67,7 +62,7 @@ def _atomic_save(directory: Path, name: str, write) -> None:
 def mask_key(mentions: list[Mention]) -> str:
     """Identifies the spans masked out of one document's text."""
     spans = ",".join(f"{m.start}:{m.end}" for m in sorted(mentions, key=lambda m: (m.start, m.end)))
-    return hashlib.sha1(spans.encode("ascii")).hexdigest()[:16]
+    return text_sha256(spans)[:16]
 
 
 class CorpusCache:

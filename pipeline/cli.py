@@ -11,13 +11,14 @@ import sys
 import threading
 from importlib import import_module
 
-from .errors import InputFileError, MissingColumnsError, TaxotagError
+from .errors import TaxotagError
+from .hints import hint
 from .options import (DEFAULT_CORPUS, DEFAULT_GOLD, DEFAULT_MODEL, DEFAULT_OUT, DEFAULT_SEED_PAPERS,
-                      DEFAULT_TAXONOMY, ENCODING_HINT, FORMATS, GOLD_WEIGHT, REQUIRED_COLUMNS, STREAM_FORMATS,
+                      DEFAULT_TAXONOMY, GOLD_WEIGHT, REQUIRED_COLUMNS,
                       check_encoding)
+from .formats import INPUT_FORMAT_NAMES, INPUT_LABELS, INPUT_SUFFIXES, OUTPUT_FORMATS, OUTPUT_NAMES, STREAM_FORMATS
 from .workers import interrupts_held
 
-COLUMNS_HINT = "; --columns can name the file's own ones, e.g. --columns abstract=summary"
 GOLD_HELP = (f"gold CSV files (default: {' '.join(DEFAULT_GOLD)}, those that have a column for a "
              "tag of the taxonomy)")
 
@@ -40,12 +41,7 @@ def main(argv: list[str] | None = None) -> int:
         commands.require_taxonomy(args)
         return getattr(commands, args.handler)(args) or 0
     except TaxotagError as exc:
-        hint = ""
-        if isinstance(exc, MissingColumnsError) and vars(args).get("columns", "") is None:
-            hint = f"; try {exc.suggestion}" if exc.suggestion else COLUMNS_HINT
-        elif isinstance(exc, InputFileError) and exc.undecodable and vars(args).get("encoding", "") is None:
-            hint = f"; {ENCODING_HINT}"
-        print(f"Error: {exc}{hint}", file=sys.stderr)
+        print(f"Error: {exc}{hint(exc, vars(args))}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("Interrupted; no output file was replaced.", file=sys.stderr)
@@ -129,7 +125,7 @@ def build_parser() -> argparse.ArgumentParser:
                               "UTF-16/32 for a file that starts with their byte order mark)")
 
     def format_option(sub):
-        sub.add_argument("--format", choices=list(FORMATS), dest="input_format",
+        sub.add_argument("--format", choices=INPUT_FORMAT_NAMES, dest="input_format",
                          help="read the inputs in this format whatever their names (needed for standard "
                               "input, -, which may be gzipped)")
 
@@ -180,17 +176,15 @@ def build_parser() -> argparse.ArgumentParser:
                              help="how much one gold abstract weighs against one weakly labelled corpus abstract "
                                   "(default: %(default)g)")
 
-    sub = command("tag", "cmd_tag", "Tag abstracts from JSONL, JSON, CSV, TSV, Parquet, BibTeX, RIS, Web of Science, "
-                                  "listing text files or Atom / RSS feeds (arXiv's) into a CSV, JSON Lines or "
-                                  "Parquet file.")
+    sub = command("tag", "cmd_tag", f"Tag abstracts from {INPUT_LABELS} into a "
+                                  f"{', '.join(f.label for f in OUTPUT_FORMATS[:-1])} or {OUTPUT_FORMATS[-1].label} file.")
     sub.add_argument("inputs", nargs="+", metavar="INPUT",
-                     help="input files (.jsonl, .json, .csv, .tsv, .parquet, .bib, .ris, .txt, .xml, optionally .gz), "
+                     help=f"input files ({INPUT_SUFFIXES}, optionally .gz), "
                           "or - for standard input (with --format)")
     sub.add_argument("-o", "--output", required=True,
-                     help="output file: .csv, .jsonl (JSON Lines) or .parquet (.csv.gz, .jsonl.gz to compress it); "
-                          "or - for standard output")
+                     help=f"output file: {OUTPUT_NAMES}; or - for standard output")
     sub.add_argument("--output-format", choices=STREAM_FORMATS, default=None,
-                     help="with -o -: write csv (default) or jsonl to standard output")
+                     help=f"with -o -: write {' or '.join(STREAM_FORMATS)} (default: {STREAM_FORMATS[0]}) to standard output")
     sub.add_argument("--with-abstract", action="store_true", help="also write each record's abstract (after its title)")
     sub.add_argument("--errors", help="also write the skipped rows (file, line, problem) to this CSV "
                      "(.csv, or .csv.gz for gzip)")

@@ -10,11 +10,12 @@ from pathlib import Path
 
 from . import workflow
 from .artifacts import load_model, verify_model
-from .corpus import (ReadReport, detect_format, find_record, import_listings, read_all, read_documents, require_file,
+from .corpus import (ReadReport, find_record, import_listings, read_all, read_documents, require_file,
                      write_jsonl_text)
 from .engines import TaggerSpec
 from .errors import TaxotagError
 from .evaluation import format_table
+from .formats import input_format_of, streamed_format_of
 from .export import check_writable, is_gzip_csv, refuse_overwriting, write_csv, write_text
 from .options import DEFAULT_CORPUS, DEFAULT_TAXONOMY, ENCODING_HINT, STDIN, STDOUT
 from .report import errors_text, gold_errors
@@ -51,7 +52,30 @@ def require_taxonomy(args) -> None:
 def cmd_run(args) -> int:
     check_writable(args.model)  # (before training, not after it)
     check_writable(Path(args.out) / "report.md")
-    workflow.run_default(args.taxonomy, args.corpus, args.model, args.gold, args.papers, args.out)
+    taxonomy = load_taxonomy(args.taxonomy)
+    print(f"taxonomy {args.taxonomy}: {len(taxonomy.tags)} tags, {sum(len(tag.rules) for tag in taxonomy.tags)} rules")
+    print(f"training on {args.corpus} ...", flush=True)
+    run = workflow.run_default(args.taxonomy, args.corpus, args.model, args.gold, args.papers, args.out)
+    training = run.training
+    positives = training.weak_positives(taxonomy)
+    print(f"trained on {len(training.corpus.documents):,} abstracts in {training.seconds:.1f} s; weak positives: "
+          + ", ".join(f"{tag} {count}" for tag, count in positives.items()))
+    for line in training.warnings():
+        print(line)
+    held = held_back_summary(training.held_back, taxonomy)
+    if held:
+        print(f"on the training corpus, {held}")
+    print(f"model saved to {args.model}/")
+    for evaluation in training.evaluations:
+        print(f"\n## {evaluation.path} ({len(evaluation.gold)} abstracts)\n")
+        print(format_table(evaluation.results))
+        print("\nWhat the model adds (its precision / recall on the documents the rules did not tag):\n")
+        print(format_table(evaluation.model_where_rules_silent))
+        for note in evaluation.column_notes():
+            print(f"({note})")
+    print(f"\ntagged {run.tagged.documents} seed papers -> {run.tagged_path}")
+    print(f"report -> {run.report}, {run.html}")
+    print(f"done in {run.seconds:.1f} s")
     return 0
 
 
@@ -81,6 +105,12 @@ def cmd_retrain(args) -> int:
     check_writable(args.model)
     check_writable(Path(args.out) / "retrain_diff.md")
     training = workflow.retrain(args.taxonomy, _corpus(args), args.model, args.gold, args.out)
+    print(f"retrained {args.model}/ on {len(training.corpus.documents):,} abstracts")
+    for line in training.warnings():
+        print(line)
+    print(training.diff_text)
+    examples = " and examples of changed documents" if training.examples else ""
+    print(f"diff{examples} -> {training.diff_path}")
     _print_problems(training.corpus.report, encoding_hint=args.encoding is None)
     return 0
 
@@ -234,8 +264,10 @@ precision: correct / (correct + incorrect), with its 95% Wilson interval."""
 
 def cmd_report(args) -> int:
     check_writable(Path(args.out) / "report.html")
-    path = workflow.report(args.taxonomy, args.model, args.gold, _corpus(args), args.out, args.allow_stale)
-    print(f"report -> {path}")
+    written = workflow.report(args.taxonomy, args.model, args.gold, _corpus(args), args.out, args.allow_stale)
+    for note in written.gold_notes:
+        print(note)
+    print(f"report -> {written.path}")
     return 0
 
 
@@ -339,20 +371,16 @@ def cmd_init(args) -> int:
     return 0
 
 
-IMPORT_FORMATS = (".jsonl", ".jsonl.gz", ".csv", ".csv.gz")
-
-
 def cmd_import(args) -> int:
     refuse_overwriting(args.inputs, [args.output])
     output = Path(args.output)
-    if not output.name.lower().endswith(IMPORT_FORMATS):
-        raise TaxotagError(f"{output}: name the output .jsonl or .csv (or .jsonl.gz, .csv.gz to compress it)")
-    if all(detect_format(path) == "listing" for path in args.inputs):  # (duplicate titles merged, sources kept)
+    written_as = streamed_format_of(output)
+    if all(input_format_of(path) == "listing" for path in args.inputs):  # (duplicate titles merged, sources kept)
         frame, report = import_listings(args.inputs, id_prefix=args.id_prefix)
     else:  # read as `tag` reads them, by their names
         report = ReadReport()
         frame = read_all(args.inputs, report=report, id_prefix=args.id_prefix)
-    if output.name.lower().endswith((".csv", ".csv.gz")):
+    if written_as == "csv":
         write_csv(output, frame)
     else:
         write_text(output, write_jsonl_text(frame))

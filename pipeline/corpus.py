@@ -15,7 +15,6 @@ import gzip
 import io
 import json
 import re
-import shlex
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,8 +23,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from .errors import InputFileError, MissingColumnsError
-from .options import FORMATS, REQUIRED_COLUMNS, STDIN
+from .errors import InputFileError, MissingColumnsError, StdinFormatError, WebOfScienceTabError
+from .formats import input_format_of, input_kind
+from .options import REQUIRED_COLUMNS, STDIN
 from .feeds import feed_records
 from .json_document import json_records
 from .references import RIS, WEB_OF_SCIENCE, bibtex_records, tagged_records
@@ -78,20 +78,7 @@ class ReadReport:
         return any(problem.undecodable for problem in self.problems)
 
 
-STDIN_NEEDS_FORMAT = ("-: name the format of standard input with --format (jsonl, json, csv, tsv, bib, ris, wos, "
-                      "txt or xml)")
-
-
-def detect_format(path: str | Path) -> str:
-    """The kind of file (a value of FORMATS) its name says (a trailing .gz is allowed)."""
-    name = Path(path).name.lower().removesuffix(".gz")
-    for suffix, kind in ((".jsonl", "jsonl"), (".ndjson", "jsonl"), (".json", "json"), (".csv", "csv"),
-                         (".tsv", "tsv"), (".parquet", "parquet"), (".bib", "bibtex"), (".ris", "ris"),
-                         (".txt", "listing"), (".xml", "feed"), (".atom", "feed"), (".rss", "feed")):
-        if name.endswith(suffix):
-            return kind
-    raise InputFileError(f"{path}: unknown input format; use .jsonl, .json, .csv, .tsv, .parquet, .bib, .ris, "
-                         ".txt or .xml (an Atom or RSS feed; optionally .gz)")
+STDIN_UNNAMED = "-: the format of standard input is not known"
 
 
 def read_documents(path: str | Path, chunk_size: int = 5000, report: ReadReport | None = None,
@@ -103,7 +90,7 @@ def read_documents(path: str | Path, chunk_size: int = 5000, report: ReadReport 
     `columns` names the file's own columns for id, title and abstract ({"abstract": "summary"});
     a file column that already has one of those names is then left out. `encoding` is the text
     files' encoding (default: UTF-8, or UTF-16/32 when the file starts with their byte order mark).
-    `input_format` (a key of FORMATS) is the format, instead of the one the file's name says.
+    `input_format` (a name of formats.INPUT_FORMATS) is the format, instead of the one the file's name says.
     """
     stdin = str(path) == STDIN
     path = Path("<stdin>") if stdin else require_file(path)
@@ -111,11 +98,11 @@ def read_documents(path: str | Path, chunk_size: int = 5000, report: ReadReport 
     source = {name: (columns or {}).get(name, name) for name in REQUIRED_COLUMNS}
     inverted_index = source["abstract"] == "abstract"  # (OpenAlex's key is the abstract unless one is named)
     if input_format is not None:
-        kind = FORMATS[input_format]
+        kind = input_kind(input_format)
     elif stdin:
-        raise InputFileError(STDIN_NEEDS_FORMAT)
+        raise StdinFormatError(STDIN_UNNAMED)
     else:
-        kind = detect_format(path)
+        kind = input_format_of(path)
     if kind == "parquet":
         if stdin:
             raise InputFileError(f"{path}: Parquet cannot be read from standard input; name the file instead")
@@ -149,7 +136,7 @@ def read_documents(path: str | Path, chunk_size: int = 5000, report: ReadReport 
     for line, record in records:
         if first_keys is None and isinstance(record, dict):
             first_keys = list(record)
-            other_name = suggested_columns(["abstract"], first_keys) if "abstract" not in record else ""
+            other_name = suggested_columns(["abstract"], first_keys) if "abstract" not in record else {}
             if kind in JSON_KINDS and other_name:
                 raise MissingColumnsError(f"{path}, line {line}: the first record has no abstract, but a key that "
                                           f"exports use for one (its keys: {_shown(first_keys)})", other_name)
@@ -617,15 +604,15 @@ EXPORT_COLUMNS = {
 Zotero's and IEEE Xplore's CSV, PubMed, arXiv's API), in the order they are suggested."""
 
 
-def suggested_columns(lacking, names) -> str:
-    """`--columns id=EID,abstract='Abstract Note'` naming, for each of the `lacking` columns, the
-    first of the file's `names` that exports use for it; '' when there is none."""
-    picks = []
+def suggested_columns(lacking, names) -> dict[str, str]:
+    """{ours: the file's}: for each of the `lacking` columns, the first of the file's `names` that
+    exports use for it ({"id": "EID", "abstract": "Abstract Note"}); empty when there is none."""
+    picks = {}
     for ours in lacking:
         found = next(filter(None, (_column_in(names, name) for name in EXPORT_COLUMNS[ours])), None)
         if found is not None:
-            picks.append(f"{ours}={found}")
-    return f"--columns {shlex.quote(','.join(picks))}" if picks else ""
+            picks[ours] = found
+    return picks
 
 
 def _missing_columns(source: dict[str, str], names) -> str:
@@ -664,9 +651,8 @@ def _text_kind(text: TextSource) -> str:
     if first.startswith("FN "):
         return "wos"
     if first.startswith("PT\t"):
-        raise InputFileError(f"{text.path}, line 1: this is a Web of Science tab-delimited export; export the "
-                             "records as a plain text file instead, which taxotag reads as it is, or read this "
-                             "one with --format tsv --columns id=UT,title=TI,abstract=AB")
+        raise WebOfScienceTabError(f"{text.path}, line 1: this is a Web of Science tab-delimited export; export "
+                                   "the records as a plain text file instead, which taxotag reads as it is")
     return "listing"
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from .artifacts import load_model
-from .errors import TaxotagError
+from .errors import SchedulerError, TaxotagError
 from .model import effective_jobs
 from .export import output_rows
 from .tagging import Tagger, held_back
@@ -140,5 +140,5 @@ def _client(client_class, address):
     try:
         return client_class(address)
     except (OSError, ValueError, AssertionError) as exc:
-        raise TaxotagError(f"{address}: cannot connect to a Dask scheduler there ({exc or type(exc).__name__}); "
-                           "give --scheduler as tcp://HOST:PORT of a running scheduler") from None
+        raise SchedulerError(f"{address}: cannot connect to a Dask scheduler there "
+                             f"({exc or type(exc).__name__})") from None

@@ -17,8 +17,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from .errors import OutputWriteError, TaxotagError
-from .options import OUTPUT_FORMATS, STDOUT, STREAM_FORMATS
+from .errors import OutputNameError, OutputWriteError, TaxotagError
+from .formats import OUTPUT_NAMES, output_format_of
+from .options import STDOUT
 
 try:
     import fcntl
@@ -220,19 +221,15 @@ def output_format(target: str | Path, asked: str | None = None) -> str:
     name, or for a name that says another format than `asked`."""
     if str(target) == STDOUT:
         if asked == "parquet":
-            raise TaxotagError("-: Parquet cannot be written to standard output (its file ends with the "
-                               "schema); name a .parquet file")
+            raise OutputNameError("-: Parquet cannot be written to standard output (its file ends with the "
+                                  "schema); name a .parquet file")
         return asked or "csv"
-    name = Path(target).name.lower()
-    named = next((kind for kind in OUTPUT_FORMATS if name.endswith(f".{kind}")), None)
-    if named is None and name.endswith(".gz"):
-        named = next((kind for kind in STREAM_FORMATS if name.endswith(f".{kind}.gz")), None)
+    named = output_format_of(target)
     if named is None:
-        raise TaxotagError(f"{target}: name the output .csv, .jsonl or .parquet (.csv.gz or .jsonl.gz to compress "
-                           "it); its name says its format")
+        raise OutputNameError(f"{target}: name the output {OUTPUT_NAMES}; its name says its format")
     if asked is not None and asked != named:
-        raise TaxotagError(f"{target}: --output-format {asked} but the name says {named}; "
-                           f"name it .{asked} (the option is for standard output, -o -)")
+        raise OutputNameError(f"{target}: the output format asked for is {asked} but the name says {named}; "
+                              f"name it .{asked}")
     return named
 
 
@@ -288,7 +285,7 @@ def is_gzip_csv(target: str | Path) -> bool:
     neither `.csv` nor `.csv.gz`, as the output is CSV whatever its name says."""
     name = Path(target).name.lower()
     if not name.endswith((".csv", ".csv.gz")):
-        raise TaxotagError(f"{target}: the output is CSV; name it .csv (or .csv.gz to compress it)")
+        raise OutputNameError(f"{target}: the output is CSV; name it .csv (or .csv.gz to compress it)")
     return name.endswith(".gz")
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import collections
 import functools
-import hashlib
 import itertools
 import os
 import warnings
@@ -19,6 +18,7 @@ import pandas as pd
 from scipy import sparse
 
 from .errors import TaxotagError
+from .fingerprints import text_sha256
 from .rules import Mention
 from .words import FUNCTION_WORDS, ONE_CHARACTER, CodeTable, analyze, content_words, word_hashes
 from .workers import start_worker
@@ -54,7 +54,7 @@ class TagModel:
     def __post_init__(self):
         if self.params.get("analyzer") != SAVED_PARAMS["analyzer"]:
             raise ValueError(f"a model whose features come from {self.params.get('analyzer', 'another tokenizer')!r}; "
-                             "this version of taxotag needs one trained by it: run `taxotag train`")
+                             "this version of taxotag needs one trained by it")
         # Every word of the vocabulary gets an id; unigram features map word id -> column, and
         # bigram features are found by their code (first id * words + second id) in a hash table.
         # Function words get the id -1 (as words of one character do), so that term_counts can drop them.
@@ -73,7 +73,7 @@ class TagModel:
         self._bigrams = CodeTable(word_ids[first[bigram]] * self._n_words + word_ids[first[bigram] + 1], bigram)
 
     def vocabulary_sha(self) -> str:
-        return hashlib.sha256("\n".join(self.vocabulary).encode("utf-8")).hexdigest()
+        return text_sha256("\n".join(self.vocabulary))
 
     def transform(self, texts) -> sparse.csr_matrix:
         """TF-IDF features of (already masked) texts: the same numbers as scikit-learn's

@@ -23,15 +23,6 @@ STDIN = "-"
 STDOUT = "-"
 """The output name that stands for standard output."""
 
-FORMATS = {"jsonl": "jsonl", "json": "json", "csv": "csv", "tsv": "tsv", "parquet": "parquet", "bib": "bibtex",
-           "ris": "ris", "wos": "wos", "txt": "listing", "xml": "feed"}
-"""The names of the input formats (as --format takes them) and the kind each is read as."""
-
-STREAM_FORMATS = ("csv", "jsonl")
-"""The formats `tag` writes to standard output, and to a file of that name (optionally .gz)."""
-OUTPUT_FORMATS = (*STREAM_FORMATS, "parquet")
-"""The formats `tag` writes to a file named so (Parquet compresses itself: no .gz)."""
-
 ENCODING_HINT = ("name the file's encoding with --encoding, e.g. --encoding cp1252 for a spreadsheet saved "
                  "as CSV on Windows")
 """What to type when a file is not UTF-8."""

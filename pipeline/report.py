@@ -8,6 +8,7 @@ import numpy as np
 
 from .artifacts import read_manifest
 from .cues import short_title
+from .fingerprints import json_sha256
 from .evaluation import UNLABELLED, format_table
 from .tagging import held_back
 from .taxonomy import Taxonomy
@@ -21,11 +22,11 @@ def markdown_report(taxonomy: Taxonomy, model_dir, evaluations, weak_positives: 
         "",
         f"- date: {date.today().isoformat()}",
         f"- taxonomy: `{taxonomy.path}` (fingerprint `{taxonomy.fingerprint()[:12]}`)",
-        f"- model: `{model_dir}` (trained {manifest['created']} on {corpus_size:,} abstracts)",
+        f"- model: `{model_dir}` (trained {manifest.created} on {corpus_size:,} abstracts)",
         "- weak positives in the training corpus: "
         + ", ".join(f"{tag} {count}" for tag, count in weak_positives.items()),
-        "- model thresholds: " + ", ".join(f"{t} {v:.2f}" for t, v in manifest["thresholds"].items()),
-        *[f"- {tag}: {note}" for tag, note in manifest.get("notes", {}).items()],
+        "- model thresholds: " + ", ".join(f"{t} {v:.2f}" for t, v in manifest.thresholds.items()),
+        *[f"- {tag}: {note}" for tag, note in manifest.notes.items()],
         "",
         "Systems: `rules` = the taxonomy's rules alone; `model` = the TF-IDF model alone (trained on the",
         "rules' weak labels with the trigger words masked); `combined` = the rules, plus what the",
@@ -46,12 +47,9 @@ def _sentence(note: str) -> str:
     return note[0].upper() + note[1:] + "."
 
 
-def model_fingerprint(manifest: dict) -> str:
+def model_fingerprint(manifest) -> str:
     """A short id of a trained model: the hash of its artefacts' hashes."""
-    import hashlib
-
-    digests = "".join(entry["sha256"] for _, entry in sorted(manifest.get("artifacts", {}).items()))
-    return hashlib.sha256(digests.encode("ascii")).hexdigest()[:12]
+    return json_sha256(sorted(entry.sha256 for entry in manifest.artifacts.values()))[:12]
 
 
 def html_report(taxonomy: Taxonomy, model_dir, evaluations, tagger, rule_table, corpus_tags=None) -> str:
@@ -67,12 +65,12 @@ def html_report(taxonomy: Taxonomy, model_dir, evaluations, tagger, rule_table, 
     manifest = read_manifest(model_dir)
     tags = taxonomy.tag_ids
     esc = html.escape
-    corpus = manifest.get("corpus", {})
+    corpus = manifest.corpus
     parts = ["<h1>taxotag evaluation report</h1>",
              f"<p class='meta'>{esc(date.today().isoformat())} · taxonomy <code>{esc(taxonomy.path)}</code> "
              f"(fingerprint <code>{taxonomy.fingerprint()[:12]}</code>) · model <code>{esc(str(model_dir))}</code> "
-             f"(fingerprint <code>{model_fingerprint(manifest)}</code>, trained {esc(manifest['created'])} on "
-             f"{corpus.get('documents', 0):,} abstracts) · policy.model_adds "
+             f"(fingerprint <code>{model_fingerprint(manifest)}</code>, trained {esc(manifest.created)} on "
+             f"{corpus.documents:,} abstracts) · policy.model_adds "
              f"<code>{esc(taxonomy.policy.model_adds)}</code></p>"]
     if evaluations:
         parts.append(_summary_html(evaluations, tags))
@@ -112,16 +110,16 @@ def html_report(taxonomy: Taxonomy, model_dir, evaluations, tagger, rule_table, 
     if evaluations:
         parts.append("<h2>Errors on gold (combined)</h2>")
         parts.append(_errors_html(evaluations, tagger, tags))
-    counts, notes = corpus.get("weak_positives", {}), manifest.get("notes", {})
+    counts, notes = corpus.weak_positives, manifest.notes
     if counts:
         parts.append("<h2>Training corpus</h2><div class='figure'>"
-                     + plots.counts_figure(counts, corpus.get("documents", 0)) + "</div>")
+                     + plots.counts_figure(counts, corpus.documents) + "</div>")
     parts.append("<h2>Model</h2><ul>"
                  + "".join(f"<li><code>{esc(t)}</code>: threshold {v:.3f}"
                            + (f" ({esc(notes[t])})" if t in notes else "") + "</li>"
-                           for t, v in manifest["thresholds"].items())
-                 + f"<li>training corpus sha256 <code>{esc(corpus.get('sha256', '')[:16])}</code></li>"
-                 + "".join(f"<li>{esc(k)} {esc(v)}</li>" for k, v in manifest.get("packages", {}).items())
+                           for t, v in manifest.thresholds.items())
+                 + f"<li>training corpus sha256 <code>{esc(corpus.sha256[:16])}</code></li>"
+                 + "".join(f"<li>{esc(k)} {esc(v)}</li>" for k, v in manifest.packages.items())
                  + "</ul>")
     body = "\n".join(parts)
     return (f"<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"

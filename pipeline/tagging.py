@@ -28,7 +28,7 @@ from .errors import ModelError
 from .model import TagModel, mask_mentions
 from .rules import ABSTAIN, FIRED, RuleSet, RuleVotes, document_text
 from .taxonomy import Taxonomy, load_taxonomy
-from .weak_labels import resolve_labels, rule_scores, vetoes
+from .weak_labels import direct_labels, resolve_labels, rule_scores, vetoes
 
 TOP_FEATURES = 3
 MODEL_TAGS = "model_tags"
@@ -40,6 +40,8 @@ class Predictions:
     """Everything the taggers know about a batch of documents (rows aligned with the input)."""
 
     votes: RuleVotes
+    rule_score: np.ndarray  # documents x tags: the summed weights of the fired rules (weak_labels.rule_scores)
+    direct: np.ndarray  # documents x tags: the rule score reaches the tag's min_score
     rules: np.ndarray
     model: np.ndarray
     combined: np.ndarray
@@ -96,12 +98,14 @@ class Tagger:
         """The predictions of the rules' votes and the model's probabilities (which may come from
         another fit on the same vocabulary: the out-of-fold scores of gold the model was fitted on)."""
         model_positive = probabilities >= self.thresholds
-        rules = resolve_labels(self.taxonomy, votes)
-        combined = resolve_labels(self.taxonomy, votes, also_positive=self._model_adds(model_positive, votes))
-        model_only = resolve_labels(self.taxonomy, _no_votes(votes), also_positive=model_positive)
-        scores = self._scores(rule_scores(self.taxonomy, votes), probabilities, combined)
-        return Predictions(votes=votes, rules=rules, model=model_only, combined=combined,
-                           probabilities=probabilities, scores=scores, features=features)
+        rule_score = rule_scores(self.taxonomy, votes)
+        direct = direct_labels(self.taxonomy, rule_score)
+        rules = resolve_labels(self.taxonomy, votes, direct)
+        combined = resolve_labels(self.taxonomy, votes, direct, also_positive=self._model_adds(model_positive, votes))
+        model_only = resolve_labels(self.taxonomy, _no_votes(votes), np.zeros_like(direct), also_positive=model_positive)
+        scores = self._scores(rule_score, probabilities, combined)
+        return Predictions(votes=votes, rule_score=rule_score, direct=direct, rules=rules, model=model_only,
+                           combined=combined, probabilities=probabilities, scores=scores, features=features)
 
     def _model_adds(self, model_positive: np.ndarray, votes: RuleVotes) -> np.ndarray:
         policy = self.taxonomy.policy.model_adds
@@ -114,7 +118,7 @@ class Tagger:
     def mentioned(self, votes: RuleVotes, strong_only: bool = False) -> np.ndarray:
         """Documents x tags: the text matches a rule of the tag (central or not); with
         `strong_only`, only rules whose weight alone reaches the tag's min_score count."""
-        column = {tag_id: j for j, tag_id in enumerate(self.taxonomy.tag_ids)}
+        column = self.taxonomy.column
         mentioned = np.zeros((len(votes), len(column)), dtype=bool)
         for r, info in enumerate(votes.rules):
             for tag_id in info.voted_tags:
@@ -173,13 +177,11 @@ class Tagger:
     def decisions(self, predictions: Predictions, row: int) -> list[str]:
         """For each tag, in words, why one document got it or not (`explain` prints these)."""
         votes, tags = predictions.votes, self.taxonomy.tags
-        every_rule_score = rule_scores(self.taxonomy, votes)
-        every_direct = every_rule_score >= self._minimum
-        rule_score, direct = every_rule_score[row], every_direct[row]
+        rule_score, direct = predictions.rule_score[row], predictions.direct[row]
         every_model_positive = predictions.probabilities >= self.thresholds
         model_positive = every_model_positive[row]
         allowed = self._model_adds(every_model_positive, votes)[row]
-        excluded_by = vetoes(self.taxonomy, votes, every_direct, row)
+        excluded_by = vetoes(self.taxonomy, votes, predictions.direct, row)
         reasons = []
         for j, tag in enumerate(tags):
             excluders = excluded_by[tag.id]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import hashlib
 import json
 import math
 import re
@@ -15,6 +14,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .errors import InputFileError, TaxonomyError
+from .fingerprints import json_sha256
 from .typography import plain_text
 
 MAX_EXPANDED_NODES = 100_000
@@ -215,6 +215,11 @@ class Taxonomy:
     def tag_ids(self) -> list[str]:
         return [tag.id for tag in self.model.tags]
 
+    @functools.cached_property
+    def column(self) -> dict[str, int]:
+        """{tag id: its column} in every documents x tags matrix (the tags' order in the file)."""
+        return {tag.id: j for j, tag in enumerate(self.model.tags)}
+
     @property
     def context(self) -> Context:
         return self.model.context
@@ -243,21 +248,17 @@ class Taxonomy:
         return chain
 
     def fingerprint(self) -> str:
-        return _sha256_json(self.model.model_dump(mode="json"))
+        return json_sha256(self.model.model_dump(mode="json"))
 
     def training_fingerprint(self) -> str:
         """The fingerprint of everything a trained model depends on: all but `policy`, which
         only says how rules and model combine when tagging."""
-        return _sha256_json(self.model.model_dump(mode="json", exclude={"policy"}))
+        return json_sha256(self.model.model_dump(mode="json", exclude={"policy"}))
 
     def tag_fingerprints(self) -> dict[str, str]:
         """One fingerprint a tag: its own definition plus the shared context settings."""
         context = self.model.context.model_dump(mode="json")
-        return {tag.id: _sha256_json([context, tag.model_dump(mode="json")]) for tag in self.model.tags}
-
-
-def _sha256_json(value) -> str:
-    return hashlib.sha256(json.dumps(value, sort_keys=True).encode("utf-8")).hexdigest()
+        return {tag.id: json_sha256([context, tag.model_dump(mode="json")]) for tag in self.model.tags}
 
 
 def load_taxonomy(path: str | Path = "taxonomy.yaml") -> Taxonomy:

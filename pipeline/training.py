@@ -4,8 +4,6 @@ those weak labels, fully or, after a taxonomy edit, only for the tags whose labe
 from __future__ import annotations
 
 import dataclasses
-import hashlib
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,10 +12,10 @@ import pandas as pd
 from scipy import sparse
 from tqdm import tqdm
 
-from .artifacts import sha256_file
 from .cache import CorpusCache, mask_key, rule_fingerprint
 from .corpus import ReadReport, read_documents
 from .errors import InputFileError
+from .fingerprints import file_sha256, json_sha256
 from .evaluation import UNLABELLED, load_gold, unlabelled_counts
 from .options import GOLD_WEIGHT
 from .model import TagModel, fit_model, mask_mentions, refit_model
@@ -41,11 +39,10 @@ class CorpusFile:
     def sha256(self) -> str:
         """The file's sha256; read with other column names or another encoding, a digest of that
         and them, since the documents, their labels and the cached votes depend on all three."""
-        digest = sha256_file(self.path)
+        digest = file_sha256(self.path)
         if not self.columns and not self.encoding:
             return digest
-        how = json.dumps({"columns": self.columns or {}, "encoding": self.encoding}, sort_keys=True)
-        return hashlib.sha256(f"{digest} {how}".encode()).hexdigest()
+        return json_sha256([digest, {"columns": self.columns or {}, "encoding": self.encoding}])
 
     def describe(self) -> dict:
         """How the manifest records it."""
@@ -229,7 +226,7 @@ def read_fitted_gold(taxonomy: Taxonomy, paths) -> FittedGold:
     documents = pd.concat(frames, ignore_index=True)
     votes = RuleSet(taxonomy).apply(documents["title"].tolist(), documents["abstract"].tolist())
     masked = [mask_mentions(text, found) for text, found in zip(corpus_texts(documents), votes.mentions)]
-    return FittedGold([str(path) for path in paths], [sha256_file(path) for path in paths], documents,
+    return FittedGold([str(path) for path in paths], [file_sha256(path) for path in paths], documents,
                       np.vstack(labels), masked)
 
 

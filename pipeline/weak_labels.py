@@ -13,7 +13,7 @@ from .taxonomy import Taxonomy
 
 def rule_scores(taxonomy: Taxonomy, votes: RuleVotes) -> np.ndarray:
     """Documents x tags: summed weights of the fired rules that vote for each tag."""
-    column = {tag_id: j for j, tag_id in enumerate(taxonomy.tag_ids)}
+    column = taxonomy.column
     scores = np.zeros((len(votes), len(column)), dtype=np.float32)
     fired = votes.matrix == FIRED
     for r, info in enumerate(votes.rules):
@@ -27,17 +27,23 @@ def weak_labels(taxonomy: Taxonomy, votes: RuleVotes) -> np.ndarray:
     return resolve_labels(taxonomy, votes).astype(np.int8)
 
 
-def resolve_labels(taxonomy: Taxonomy, votes: RuleVotes, also_positive: np.ndarray | None = None) -> np.ndarray:
+def direct_labels(taxonomy: Taxonomy, scores: np.ndarray) -> np.ndarray:
+    """Documents x tags: the rule score (rule_scores) reaches the tag's min_score."""
+    return scores >= np.array([tag.min_score for tag in taxonomy.tags], dtype=np.float32)
+
+
+def resolve_labels(taxonomy: Taxonomy, votes: RuleVotes, direct: np.ndarray | None = None,
+                   also_positive: np.ndarray | None = None) -> np.ndarray:
     """Documents x tags booleans from rule scores (and, optionally, other positives such as the model's).
 
-    Order: a tag is positive when its rule score reaches the tag's min_score (or `also_positive`
-    says so); then every tag that a fired rule or a positive tag excludes is cleared; then
-    implied tags and parents are added. Tag-level exclusions follow the rules' own verdict only.
+    Order: a tag is positive when its rule score reaches the tag's min_score (`direct`, computed
+    from the votes when not given) or `also_positive` says so; then every tag that a fired rule or
+    a positive tag excludes is cleared; then implied tags and parents are added. Tag-level
+    exclusions follow the rules' own verdict only.
     """
-    tag_ids = taxonomy.tag_ids
-    column = {tag_id: j for j, tag_id in enumerate(tag_ids)}
-    minimum = np.array([taxonomy.tag(tag_id).min_score for tag_id in tag_ids], dtype=np.float32)
-    direct = rule_scores(taxonomy, votes) >= minimum
+    column = taxonomy.column
+    if direct is None:
+        direct = direct_labels(taxonomy, rule_scores(taxonomy, votes))
     labels = direct | also_positive.astype(bool) if also_positive is not None else direct.copy()
     vetoed = np.zeros_like(labels)
     for tag_id, _, where in exclusions(taxonomy, votes, direct):
@@ -50,7 +56,7 @@ def exclusions(taxonomy: Taxonomy, votes: RuleVotes, direct: np.ndarray):
     """(excluded tag, what excludes it, the documents where it does) for every exclusion: a fired
     rule with `excludes` ("rule self_training"), or a tag that its rules gave (`direct`,
     documents x tags) with `excludes` ("tag weak_to_strong")."""
-    column = {tag_id: j for j, tag_id in enumerate(taxonomy.tag_ids)}
+    column = taxonomy.column
     fired = votes.matrix == FIRED
     for r, info in enumerate(votes.rules):
         for tag_id in info.rule.excludes:
@@ -71,7 +77,7 @@ def vetoes(taxonomy: Taxonomy, votes: RuleVotes, direct: np.ndarray, row: int) -
 
 def close_labels(taxonomy: Taxonomy, labels: np.ndarray) -> np.ndarray:
     """Add implied tags and ancestors to a documents x tags boolean matrix."""
-    column = {tag_id: j for j, tag_id in enumerate(taxonomy.tag_ids)}
+    column = taxonomy.column
     labels = labels.astype(bool).copy()
     for _ in range(len(column)):  # enough passes for the longest chain
         before = labels.copy()
@@ -135,5 +141,5 @@ def rule_summary(votes: RuleVotes, gold: pd.DataFrame | None = None) -> pd.DataF
     return pd.DataFrame(rows)
 
 
-__all__ = ["ABSTAIN", "FIRED", "PASSING", "close_labels", "rule_scores", "rule_summary",
+__all__ = ["ABSTAIN", "FIRED", "PASSING", "close_labels", "direct_labels", "rule_scores", "rule_summary",
            "resolve_labels", "weak_labels", "wilson_interval"]

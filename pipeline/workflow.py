@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
 import itertools
-import json
 import sys
 import time
 from collections import Counter
@@ -17,17 +15,18 @@ from tqdm import tqdm
 from . import cache
 from .cache import CorpusCache
 from .artifacts import (kept_taxonomy_path, load_model, load_model_and_labels, read_manifest, save_model,
-                        sha256_file)
-from .corpus import STDIN, STDIN_NEEDS_FORMAT, ReadReport, read_documents
-from .evaluation import (SYSTEMS, evaluate_systems, evaluate_where_rules_silent, format_table, unlabelled_counts,
+                        )
+from .corpus import STDIN, STDIN_UNNAMED, ReadReport, read_documents
+from .evaluation import (SYSTEMS, evaluate_systems, evaluate_where_rules_silent, unlabelled_counts,
                                  load_gold)
-from .errors import GoldWithoutTagsError, InputFileError, ModelError, OutputWriteError, TaxotagError
+from .fingerprints import file_sha256, json_sha256
+from .errors import GoldWithoutTagsError, StdinFormatError, ModelError, OutputWriteError, TaxotagError
 from .engines import TaggerSpec, tag_locally, tag_on_dask
 from .export import STDOUT, ResumableOutput, StreamedOutput, output_format, refuse_overwriting, write_text
 from .model import TagModel
 from .report import html_report, markdown_report, model_fingerprint
 from .retrain_diff import changed_examples, combined_metrics, compute_diff, format_diff
-from .tagging import Predictions, Tagger, held_back, held_back_summary, output_columns
+from .tagging import Predictions, Tagger, held_back, output_columns
 from .taxonomy import Taxonomy, load_taxonomy
 from .rules import RuleSet, RuleVotes, rule_infos
 from .rule_examples import rule_examples, rule_index
@@ -110,11 +109,11 @@ def evaluate_gold(taxonomy: Taxonomy, model: TagModel, gold_path: str | Path,
 
 def fitted_on(model_dir, gold_path) -> str | None:
     """What to say when the model was fitted on this very gold file (its figures are then in-sample)."""
-    fitted = read_manifest(model_dir).get("fit_gold", {}).get("files", [])
-    digest = sha256_file(gold_path)
-    for entry in fitted:
-        if entry.get("sha256") == digest:
-            return (f"the model was fitted on this gold file ({entry.get('path')}), so these figures are "
+    fitted = read_manifest(model_dir).fit_gold
+    digest = file_sha256(gold_path)
+    for entry in fitted.files if fitted is not None else ():
+        if entry.sha256 == digest:
+            return (f"the model was fitted on this gold file ({entry.path}), so these figures are "
                     "in-sample; the out-of-fold ones are in the model's manifest (metrics)")
     return None
 
@@ -184,9 +183,9 @@ def tag_files(spec: TaggerSpec, inputs, output: str | Path, chunk_size: int = 20
         raise
     except OutputWriteError as exc:  # a full disk: the same
         writer.close()
-        resumable = "" if isinstance(writer, StreamedOutput) else (
-            "; the complete chunks are kept: make room and run the same command with --resume")
-        raise OutputWriteError(f"{exc}{resumable}") from None
+        if isinstance(writer, StreamedOutput):
+            raise
+        raise OutputWriteError(f"{exc}; the complete chunks are kept", resumable=True) from None
     except BaseException:  # a bad input or a bug: nothing worth resuming
         writer.discard()
         raise
@@ -220,15 +219,15 @@ def _check_streams(inputs, output, resume: bool, input_format: str | None) -> No
     standard output can be resumed."""
     names = [str(path) for path in inputs]
     if STDIN in names and input_format is None:
-        raise InputFileError(STDIN_NEEDS_FORMAT)
+        raise StdinFormatError(STDIN_UNNAMED)
     if names.count(STDIN) > 1:
         raise TaxotagError("-: standard input can be read only once; name it once among the inputs")
     if resume and (STDIN in names or str(output) == STDOUT):
-        raise TaxotagError("--resume: a run reading standard input or writing standard output (-) cannot be "
-                           "resumed; name files instead")
+        raise TaxotagError("a run reading standard input or writing standard output (-) cannot be resumed; "
+                           "name files instead")
 
 
-def _run_fingerprint(inputs, chunk_size: int, engine: str, taxonomy: Taxonomy, manifest: dict,
+def _run_fingerprint(inputs, chunk_size: int, engine: str, taxonomy: Taxonomy, manifest,
                      columns: dict[str, str] | None = None, encoding: str | None = None,
                      input_format: str | None = None, with_abstract: bool = False) -> str:
     """Identifies a tagging run, so that --resume only continues the same run."""
@@ -240,7 +239,7 @@ def _run_fingerprint(inputs, chunk_size: int, engine: str, taxonomy: Taxonomy, m
                encoding] + ([input_format] if input_format else [])  # (unchanged for runs without --format)
     if with_abstract:
         payload.append("with abstract")
-    return hashlib.sha256(json.dumps(payload).encode("utf-8")).hexdigest()
+    return json_sha256(payload)
 
 
 @dataclass
@@ -256,6 +255,8 @@ class Training:
     examples: str = ""  # Markdown: corpus documents whose weak labels changed (retrain_diff.changed_examples)
     gold_notes: list[str] = field(default_factory=list)  # default gold files left out (usable_gold)
     held_back: dict[str, int] = field(default_factory=dict)  # training documents per tag the policy held back
+    diff_text: str = ""  # (retrain) the Markdown table of what changed
+    diff_path: Path | None = None  # (retrain) where it was written, with examples of changed documents
 
     def weak_positives(self, taxonomy: Taxonomy) -> dict[str, int]:
         return self.corpus.positives(taxonomy.tag_ids)
@@ -284,8 +285,8 @@ def train(taxonomy: Taxonomy, corpus_path, model_dir, gold_paths=(), incremental
     stage = tqdm(total=3, bar_format="training, step {n}/{total}: {desc}",
                  disable=None if progress is None else not progress)  # (quiet when not a terminal)
     stage.set_description_str(f"fitting {len(taxonomy.tag_ids)} tags on {len(corpus.documents):,} abstracts")
-    same_corpus = old is not None and old["manifest"].get("corpus", {}).get("sha256") == corpus.sha256
-    if same_corpus and old["manifest"].get("features_version") == cache.features_version():
+    same_corpus = old is not None and old["manifest"].corpus.sha256 == corpus.sha256
+    if same_corpus and old["manifest"].features_version == cache.features_version():
         model, refitted = fit_incremental(taxonomy, corpus, old["model"], old["labels"], cache_dir)
     else:
         model, refitted = fit_full(taxonomy, corpus, cache_dir), list(taxonomy.tag_ids)
@@ -312,7 +313,7 @@ def train(taxonomy: Taxonomy, corpus_path, model_dir, gold_paths=(), incremental
     stage.close()
     old_labels = old["labels"] if old else None
     diff = compute_diff(taxonomy.tag_ids, corpus.labels, old_labels,
-                        old["manifest"].get("metrics", {}) if old else {}, metrics, same_corpus)
+                        old["manifest"].metrics if old else {}, metrics, same_corpus)
     examples = (changed_examples(taxonomy.tag_ids, corpus.labels, old_labels, corpus.documents, corpus.votes)
                 if same_corpus else "")
     return Training(model, corpus, evaluations, refitted, diff, time.perf_counter() - started, examples, gold_notes,
@@ -349,13 +350,13 @@ def model_corpus(model_dir) -> CorpusFile | None:
     """The corpus a model was trained on, as the manifest records it (its path made absolute when
     it was trained), or None when there is no model or that file is gone."""
     try:
-        recorded = read_manifest(model_dir).get("corpus", {})
+        recorded = read_manifest(model_dir).corpus
     except ModelError:
         return None
-    path = recorded.get("resolved") or recorded.get("path")
+    path = recorded.resolved or recorded.path
     if not path or not Path(path).is_file():
         return None
-    return CorpusFile(path, recorded.get("columns"), recorded.get("encoding"))
+    return CorpusFile(path, recorded.columns, recorded.encoding)
 
 
 def _previous_model(model_dir) -> dict | None:
@@ -368,18 +369,15 @@ def _previous_model(model_dir) -> dict | None:
 
 
 def retrain(taxonomy_path=DEFAULT_TAXONOMY, corpus=DEFAULT_CORPUS, model_dir=DEFAULT_MODEL,
-            gold_paths=None, out_dir=DEFAULT_OUT, progress: bool | None = None, echo=print) -> Training:
-    """Relabel and retrain after a taxonomy edit; print and write what changed."""
+            gold_paths=None, out_dir=DEFAULT_OUT, progress: bool | None = None) -> Training:
+    """Relabel and retrain after a taxonomy edit, and write what changed to out/retrain_diff.md
+    (the Training's `diff_path`)."""
     taxonomy = load_taxonomy(taxonomy_path)
     training = train(taxonomy, corpus, model_dir, gold_paths, incremental=True, progress=progress)
     text = format_diff(training.diff, training.refitted, training.corpus.rules_run, training.seconds)
-    echo(f"retrained {model_dir}/ on {len(training.corpus.documents):,} abstracts")
-    for line in training.warnings():
-        echo(line)
-    echo(text)
     examples = f"\n{training.examples}" if training.examples else ""
-    write_text(Path(out_dir) / "retrain_diff.md", "# taxotag retrain diff\n\n" + text + examples)
-    echo(f"diff{' and examples of changed documents' if examples else ''} -> {Path(out_dir) / 'retrain_diff.md'}")
+    training.diff_text = text
+    training.diff_path = write_text(Path(out_dir) / "retrain_diff.md", "# taxotag retrain diff\n\n" + text + examples)
     return training
 
 
@@ -427,59 +425,57 @@ def write_html_report(taxonomy: Taxonomy, model: TagModel, model_dir, evaluation
                                             corpus_tags))
 
 
+@dataclass
+class Report:
+    """What `report` wrote, and the default gold files it left out (usable_gold)."""
+
+    path: Path
+    gold_notes: list[str]
+
+
 def report(taxonomy_path=DEFAULT_TAXONOMY, model_dir=DEFAULT_MODEL, gold_paths=None,
-           corpus=DEFAULT_CORPUS, out_dir=DEFAULT_OUT, allow_stale: bool = False, cache_dir=DEFAULT_CACHE,
-           echo=print) -> Path:
+           corpus=DEFAULT_CORPUS, out_dir=DEFAULT_OUT, allow_stale: bool = False,
+           cache_dir=DEFAULT_CACHE) -> Report:
     """Evaluate the saved model on the gold files (None: the default ones that fit the taxonomy)
     and write out/report.html."""
     taxonomy = load_taxonomy(taxonomy_path)
     model = load_model(model_dir, taxonomy, allow_stale=allow_stale)
     gold_paths, notes = usable_gold(taxonomy, gold_paths)
-    for note in notes:
-        echo(note)
     evaluations = [evaluate_gold(taxonomy, model, path) for path in gold_paths]
     labelled = label_corpus(taxonomy, corpus, cache_dir=cache_dir, progress=False)
     corpus_tags = None
     if not evaluations:  # (without gold, the report shows what the tagger does on the corpus instead)
         corpus_tags = (labelled.documents, corpus_predictions(Tagger(taxonomy, model), labelled, cache_dir))
-    return write_html_report(taxonomy, model, model_dir, evaluations, labelled.votes, Path(out_dir) / "report.html",
+    path = write_html_report(taxonomy, model, model_dir, evaluations, labelled.votes, Path(out_dir) / "report.html",
                              corpus_tags)
+    return Report(path, notes)
+
+
+@dataclass
+class DefaultRun:
+    """What the main job did: the training, the seed papers tagged, the reports written."""
+
+    training: Training
+    tagged: TagRun
+    tagged_path: Path
+    report: Path
+    html: Path
+    seconds: float
 
 
 def run_default(taxonomy_path=DEFAULT_TAXONOMY, corpus=DEFAULT_CORPUS, model_dir=DEFAULT_MODEL,
                 gold_paths=None, seed_papers=DEFAULT_SEED_PAPERS, out_dir=DEFAULT_OUT,
-                progress: bool | None = None, echo=print) -> dict:
+                progress: bool | None = None) -> DefaultRun:
     """The main job: label the corpus, train, evaluate on gold, tag the seed papers, write a report."""
     started = time.perf_counter()
     taxonomy = load_taxonomy(taxonomy_path)
-    echo(f"taxonomy {taxonomy_path}: {len(taxonomy.tags)} tags, "
-         f"{sum(len(tag.rules) for tag in taxonomy.tags)} rules")
-    echo(f"training on {corpus} ...")
     training = train(taxonomy, corpus, model_dir, gold_paths, progress=progress)
-    positives = training.weak_positives(taxonomy)
-    echo(f"trained on {len(training.corpus.documents):,} abstracts in {training.seconds:.1f} s; weak positives: "
-         + ", ".join(f"{tag} {count}" for tag, count in positives.items()))
-    for line in training.warnings():
-        echo(line)
-    held = held_back_summary(training.held_back, taxonomy)
-    if held:
-        echo(f"on the training corpus, {held}")
-    echo(f"model saved to {model_dir}/")
-    for evaluation in training.evaluations:
-        echo(f"\n## {evaluation.path} ({len(evaluation.gold)} abstracts)\n")
-        echo(format_table(evaluation.results))
-        echo("\nWhat the model adds (its precision / recall on the documents the rules did not tag):\n")
-        echo(format_table(evaluation.model_where_rules_silent))
-        for note in evaluation.column_notes():
-            echo(f"({note})")
     out_dir = Path(out_dir)
     tagged = out_dir / "tagged.csv"
     run = tag_files(TaggerSpec(str(taxonomy_path), str(model_dir)), [seed_papers], tagged, jobs=1, progress=progress)
-    echo(f"\ntagged {run.documents} seed papers -> {tagged}")
     report_path = write_text(out_dir / "report.md", markdown_report(taxonomy, model_dir, training.evaluations,
-                                                                    positives, len(training.corpus.documents)))
+                                                                    training.weak_positives(taxonomy),
+                                                                    len(training.corpus.documents)))
     html_path = write_html_report(taxonomy, training.model, model_dir, training.evaluations, training.corpus.votes,
                                   out_dir / "report.html")
-    echo(f"report -> {report_path}, {html_path}")
-    echo(f"done in {time.perf_counter() - started:.1f} s")
-    return {"training": training, "tagged": tagged, "report": report_path, "html": html_path}
+    return DefaultRun(training, run, tagged, report_path, html_path, time.perf_counter() - started)

@@ -97,7 +97,7 @@ def test_a_changed_taxonomy_copy_is_refused(tmp_path, trained_model_dir):
 
 def test_rules_and_retrain_default_to_the_corpus_the_model_was_trained_on(capsys, tmp_path, monkeypatch,
                                                                          trained_model_dir, small_corpus):
-    assert read_manifest(trained_model_dir)["corpus"]["resolved"] == str(small_corpus.resolve())
+    assert read_manifest(trained_model_dir).corpus.resolved == str(small_corpus.resolve())
     monkeypatch.chdir(tmp_path)
     code = main(["rules", "--model", str(trained_model_dir)])
     out = capsys.readouterr().out
@@ -108,7 +108,7 @@ def test_rules_and_retrain_default_to_the_corpus_the_model_was_trained_on(capsys
     shutil.copytree(trained_model_dir, model)
     code = main(["retrain", "--model", str(model), "--taxonomy", str(ROOT / "taxonomy.yaml"), "--out", "rep"])
     out = capsys.readouterr().out
-    assert code == 0 and read_manifest(model)["corpus"]["sha256"] == read_manifest(trained_model_dir)["corpus"]["sha256"]
+    assert code == 0 and read_manifest(model).corpus.sha256 == read_manifest(trained_model_dir).corpus.sha256
 
 
 def test_python_dash_m_taxotag_is_the_command():

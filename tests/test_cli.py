@@ -379,7 +379,7 @@ def test_import_and_errors_write_the_format_their_names_say(capsys, tmp_path, ta
     assert gzip.decompress((tmp_path / "p.csv.gz").read_bytes()) == (tmp_path / "p.csv").read_bytes()
     assert gzip.decompress((tmp_path / "p.jsonl.gz").read_bytes()) == (tmp_path / "p.jsonl").read_bytes()
     code, _, err = run(capsys, "import", *listings, "-o", tmp_path / "p.txt")
-    assert code == 1 and "p.txt: name the output .jsonl or .csv" in err and not (tmp_path / "p.txt").exists()
+    assert code == 1 and "p.txt: name the output .csv or .jsonl (optionally .gz" in err and not (tmp_path / "p.txt").exists()
 
     broken = tmp_path / "broken.jsonl"
     broken.write_text('{"id": "a", "title": "T", "abstract": "A"}\n{not json\n')
@@ -474,7 +474,7 @@ def test_standard_input_needs_a_format_is_read_once_and_reports_lines_as_stdin(c
 
     stdin(b"")
     assert run(capsys, "tag", "-", "-o", tmp_path / "o.csv", *model) == (
-        1, "", "Error: -: name the format of standard input with --format "
+        1, "", "Error: -: the format of standard input is not known; name it with --format "
                "(jsonl, json, csv, tsv, bib, ris, wos, txt or xml)\n")
     code, _, err = run(capsys, "tag", "-", "-", "--format", "jsonl", "-o", tmp_path / "o.csv", *model)
     assert code == 1 and "standard input can be read only once" in err

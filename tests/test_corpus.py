@@ -3,7 +3,9 @@ import json
 
 import pytest
 
-from taxotag.corpus import ReadReport, detect_format, find_record, import_listings, read_all, read_documents
+from taxotag.formats import input_format_of
+from taxotag.hints import columns_option
+from taxotag.corpus import ReadReport, find_record, import_listings, read_all, read_documents
 from taxotag.errors import InputFileError, MissingColumnsError
 from tests.conftest import ROOT, write_jsonl
 
@@ -123,7 +125,7 @@ def test_csv_unbalanced_quote_is_a_clear_error(tmp_path):
 
 def test_unknown_format_and_missing_file(tmp_path):
     with pytest.raises(InputFileError, match="unknown input format"):
-        detect_format("papers.docx")
+        input_format_of("papers.docx")
     with pytest.raises(InputFileError, match="no such file"):
         read_all(tmp_path / "nope.jsonl")
 
@@ -641,7 +643,7 @@ def test_a_file_missing_columns_suggests_the_names_exports_use(tmp_path, header,
     path.write_text(header + "\n" + ",".join("x" * len(header.split(","))) + "\n")
     with pytest.raises(MissingColumnsError) as error:
         read_all(path)
-    assert error.value.suggestion == suggestion
+    assert (columns_option(error.value.suggested) if error.value.suggested else "") == suggestion
 
 
 FEEDS = ROOT / "tests" / "feeds"
@@ -748,5 +750,5 @@ def test_a_json_record_without_an_abstract_but_with_a_known_other_name_for_one_i
     with pytest.raises(MissingColumnsError, match=r"line 1: the first record has no abstract, but a key that exports "
                                                   r"use for one \(its keys: id, title, paperAbstract\)") as raised:
         read_all(path)
-    assert raised.value.suggestion == "--columns abstract=paperAbstract"
+    assert raised.value.suggested == {"abstract": "paperAbstract"}
     assert read_all(path, columns={"abstract": "paperAbstract"})["abstract"].tolist() == ["A.", ""]

@@ -119,7 +119,7 @@ def test_the_output_format_is_the_names_and_the_option_is_for_standard_output():
     with pytest.raises(TaxotagError, match="Parquet cannot be written to standard output"):
         output_format("-", "parquet")
     assert output_format("out.jsonl", "jsonl") == "jsonl"
-    with pytest.raises(TaxotagError, match=r"out\.csv: --output-format jsonl but the name says csv; name it \.jsonl"):
+    with pytest.raises(TaxotagError, match=r"out\.csv: the output format asked for is jsonl but the name says csv; name it \.jsonl"):
         output_format("out.csv", "jsonl")
 
 

@@ -18,7 +18,7 @@ def report_path(tmp_path_factory, taxonomy, trained_model_dir, small_corpus):
     out = tmp_path_factory.mktemp("out")
     gold = [ROOT / "data" / "seed_gold.csv", ROOT / "data" / "arxiv_dev_gold.csv"]
     return report(taxonomy.path, trained_model_dir, gold, small_corpus, out,
-                  cache_dir=tmp_path_factory.mktemp("cache"))
+                  cache_dir=tmp_path_factory.mktemp("cache")).path
 
 
 def test_report_is_self_contained_and_complete(report_path, taxonomy):
@@ -36,7 +36,7 @@ def test_report_is_self_contained_and_complete(report_path, taxonomy):
 
 def test_a_report_without_gold_shows_the_corpus_tags_and_no_gold_section(tmp_path, taxonomy, trained_model_dir,
                                                                          small_corpus):
-    html = report(taxonomy.path, trained_model_dir, [], small_corpus, tmp_path, cache_dir=tmp_path / "cache").read_text()
+    html = report(taxonomy.path, trained_model_dir, [], small_corpus, tmp_path, cache_dir=tmp_path / "cache").path.read_text()
     sections = re.findall(r"<h2>([^<]*)</h2>", html)
     assert sections == ["Tags on the training corpus", "Rules", "Training corpus", "Model"]
     assert "false positive" not in html and "Precision-recall" not in html

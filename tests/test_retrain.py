@@ -48,8 +48,8 @@ def test_one_tag_edit_reruns_one_rule_and_refits_only_changed_tags(workspace, sm
     row = next(r for r in result.diff if r["tag"] == "weak_to_strong")
     assert row["gained"] > 0 and row["lost"] == 0
     after = read_manifest(model_dir)
-    assert after["tag_fingerprints"]["weak_to_strong"] != before["tag_fingerprints"]["weak_to_strong"]
-    assert load_model(model_dir, load_taxonomy(taxonomy_path)).tag_ids == before["tags"]
+    assert after.tag_fingerprints["weak_to_strong"] != before.tag_fingerprints["weak_to_strong"]
+    assert load_model(model_dir, load_taxonomy(taxonomy_path)).tag_ids == before.tags
 
 
 def test_votes_cached_by_other_rule_matching_code_are_not_reused(workspace, small_corpus, monkeypatch):
@@ -74,14 +74,14 @@ def test_model_and_features_of_other_feature_code_are_not_reused(workspace, smal
     assert features.load_features(again.model.vocabulary_sha()) is None
     upgraded = train(taxonomy, small_corpus, model_dir, incremental=True, cache_dir=cache, progress=False)
     assert upgraded.refitted == taxonomy.tag_ids
-    assert read_manifest(model_dir)["features_version"] == "an upgraded words.py"
+    assert read_manifest(model_dir).features_version == "an upgraded words.py"
 
 
 def test_added_tag_is_trained_tagged_and_evaluated(workspace, small_corpus, capsys, tmp_path):
     taxonomy_path, model_dir, cache = workspace
     taxonomy_path.write_text(taxonomy_path.read_text() + ACTIVE_LEARNING)
     gold = ROOT / "data" / "seed_gold.csv"
-    result = retrain(taxonomy_path, small_corpus, model_dir, [gold], tmp_path / "out", echo=lambda *_: None)
+    result = retrain(taxonomy_path, small_corpus, model_dir, [gold], tmp_path / "out")
     assert "active_learning" in result.refitted
     assert (tmp_path / "out" / "retrain_diff.md").read_text().count("| active_learning | added |") == 1
     model = ["--model", model_dir, "--taxonomy", taxonomy_path]
@@ -135,19 +135,17 @@ def test_a_tag_without_weak_positives_is_reported_and_left_to_its_rules(workspac
     taxonomy_path.write_text(taxonomy_path.read_text()
                              + ACTIVE_LEARNING.replace("[active learning, acquisition function, query strategy, "
                                                        "uncertainty sampling]", "zqxv frobnication"))
-    said = []
-    retrain(taxonomy_path, small_corpus, model_dir, [], tmp_path / "out", echo=said.append)
-    assert said[1] == ("Warning: active_learning: only 0 weak positive(s) in the corpus, 5 needed; "
+    training = retrain(taxonomy_path, small_corpus, model_dir, [], tmp_path / "out")
+    assert training.warnings()[0] == ("Warning: active_learning: only 0 weak positive(s) in the corpus, 5 needed; "
                        "no model for this tag, its rules alone decide")
     taxonomy = load_taxonomy(taxonomy_path)
     model = load_model(model_dir, taxonomy)
     assert model.thresholds[taxonomy.tag_ids.index("active_learning")] == 1.0
-    assert "active_learning" in read_manifest(model_dir)["notes"]
+    assert "active_learning" in read_manifest(model_dir).notes
 
 
 def test_retrain_without_a_model_trains_every_tag_and_says_so(tmp_path, small_corpus):
-    said = []
-    result = retrain(ROOT / "taxonomy.yaml", small_corpus, tmp_path / "model", [], tmp_path / "out", echo=said.append)
+    result = retrain(ROOT / "taxonomy.yaml", small_corpus, tmp_path / "model", [], tmp_path / "out")
     assert result.refitted == load_taxonomy(ROOT / "taxonomy.yaml").tag_ids
     assert {row["status"] for row in result.diff} == {"new model"}
     assert "| self_supervised | new model |" in (tmp_path / "out" / "retrain_diff.md").read_text()
@@ -157,7 +155,7 @@ def test_the_diff_shows_documents_that_gained_the_tag_with_the_new_rule_first(wo
     taxonomy_path, model_dir, cache = workspace
     taxonomy_path.write_text(taxonomy_path.read_text().replace(
         "      - id: oversight\n", "      - id: w2s_extra\n        phrase: [easy-to-hard]\n      - id: oversight\n", 1))
-    result = retrain(taxonomy_path, small_corpus, model_dir, [], tmp_path / "out", echo=lambda *_: None)
+    result = retrain(taxonomy_path, small_corpus, model_dir, [], tmp_path / "out")
     gained = next(row["gained"] for row in result.diff if row["tag"] == "weak_to_strong")
     text = (tmp_path / "out" / "retrain_diff.md").read_text()
     assert f"### weak_to_strong: {gained} gained, 0 lost" in text
@@ -185,8 +183,8 @@ def test_a_corpus_with_its_own_columns_and_encoding_trains_and_retrains(tmp_path
     assert main(["train", *options, "--encoding", "cp1252"]) == 0
     out, err = capsys.readouterr()
     assert "trained on 800 abstracts" in out and "skipped" not in err
-    corpus = read_manifest(tmp_path / "model")["corpus"]
-    assert (corpus["columns"], corpus["encoding"]) == ({"id": "paperId", "abstract": "summary"}, "cp1252")
+    corpus = read_manifest(tmp_path / "model").corpus
+    assert (corpus.columns, corpus.encoding) == ({"id": "paperId", "abstract": "summary"}, "cp1252")
     assert main(["retrain", *options, "--encoding", "cp1252", "--out", "out"]) == 0
     assert "Re-ran 0 rule(s); refitted 0 tag classifier(s)" in capsys.readouterr().out
     # read in another encoding, the file holds other documents: no cached vote or old classifier is reused
