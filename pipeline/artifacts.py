@@ -142,8 +142,14 @@ def verify_model(directory: str | Path, taxonomy: Taxonomy | None = None, allow_
 
 def load_model(directory: str | Path, taxonomy: Taxonomy | None = None, allow_stale: bool = False) -> TagModel:
     """Load a verified model; refuse tampered files and, unless allow_stale, a changed taxonomy."""
+    return load_model_and_manifest(directory, taxonomy, allow_stale)[1]
+
+
+def load_model_and_manifest(directory: str | Path, taxonomy: Taxonomy | None = None,
+                            allow_stale: bool = False) -> tuple[Manifest, TagModel]:
+    """(manifest, model) of load_model, its files verified once."""
     manifest, paths = verify_model(directory, taxonomy, allow_stale)
-    return _model_from(Path(directory), manifest, paths)
+    return manifest, _model_from(Path(directory), manifest, paths)
 
 
 def load_model_and_labels(directory: str | Path) -> tuple[dict, TagModel, dict[str, np.ndarray]]:

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from . import workflow
-from .artifacts import load_model, verify_model
+from .artifacts import load_model
 from .corpus import (ReadReport, find_record, import_listings, read_all, read_documents, require_file,
                      write_jsonl_text)
 from .engines import TaggerSpec
@@ -133,14 +133,13 @@ def cmd_tag(args) -> int:
         refuse_overwriting([*args.inputs, args.output], [args.errors])
         is_gzip_csv(args.errors)  # (refuses a name other than .csv or .csv.gz)
         check_writable(args.errors)  # (it is written last)
-    taxonomy = load_taxonomy(args.taxonomy)
-    verify_model(args.model, taxonomy, allow_stale=args.allow_stale)  # before starting workers
+    spec = TaggerSpec(str(args.taxonomy), str(args.model), args.allow_stale)
+    taxonomy = spec.tagger().taxonomy  # (the taxonomy read and the model verified once, before any work)
     if args.allow_stale:
         print(f"Warning: --allow-stale: {args.model} may not reflect the current {args.taxonomy}", file=sys.stderr)
     for path in args.inputs:
         if path != STDIN:
             require_file(path)
-    spec = TaggerSpec(str(args.taxonomy), str(args.model), args.allow_stale)
     streamed = args.output == STDOUT
     try:
         run = workflow.tag_files(spec, args.inputs, args.output, chunk_size=args.chunk_size, jobs=args.jobs,

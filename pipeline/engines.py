@@ -7,20 +7,20 @@ from __future__ import annotations
 import functools
 import itertools
 import logging
+import multiprocessing
 import os
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 
-from .artifacts import load_model
 from .errors import SchedulerError, TaxotagError
 from .model import effective_jobs
 from .export import output_rows
 from .tagging import Tagger, held_back
-from .taxonomy import load_taxonomy
 from .workers import ctrl_c_blocked_in_new_processes, interrupts_held, start_worker
 
 
@@ -32,15 +32,25 @@ class TaggerSpec:
     model_dir: str
     allow_stale: bool = False
 
-    def build(self) -> Tagger:
-        taxonomy = load_taxonomy(self.taxonomy_path)
-        return Tagger(taxonomy, load_model(self.model_dir, taxonomy, allow_stale=self.allow_stale))
+    def tagger(self) -> Tagger:
+        """This process's Tagger of the spec: the taxonomy read and the model verified and loaded
+        once, on first use, and again only when one of their files changed. The local pool's
+        workers are forked from this process, so a Tagger built before the pool starts is theirs
+        too, without reading anything again."""
+        return _tagger_for(self, _file_state(self.taxonomy_path), _file_state(Path(self.model_dir) / "manifest.json"))
+
+
+def _file_state(path) -> tuple[int, int] | None:
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    return stat.st_mtime_ns, stat.st_size
 
 
 @functools.lru_cache(maxsize=2)
-def _tagger_for(spec: TaggerSpec):
-    """One Tagger per worker process and spec, built on first use."""
-    return spec.build()
+def _tagger_for(spec: TaggerSpec, *file_states) -> Tagger:
+    return Tagger.load(spec.model_dir, spec.taxonomy_path, allow_stale=spec.allow_stale)
 
 
 @dataclass(frozen=True)
@@ -58,7 +68,7 @@ def tag_chunk(spec: TaggerSpec, frame: pd.DataFrame, columns: list[str], row_for
     """One chunk's output rows as text (export.output_rows: CSV in the given columns, or JSON
     Lines; the abstract when the columns have it); this runs in a worker, so that the main
     process only writes text."""
-    tagger = _tagger_for(spec)
+    tagger = spec.tagger()
     predictions = tagger.predict(frame["title"].tolist(), frame["abstract"].tolist())
     out = tagger.output_frame(frame, predictions, with_abstract="abstract" in columns)
     tag_ids = tagger.taxonomy.tag_ids
@@ -80,7 +90,8 @@ def tag_locally(spec: TaggerSpec, chunks: Iterable[tuple[pd.DataFrame, list[str]
             yield tag_chunk(spec, frame, columns, row_format)
         return
     chunks = itertools.chain(first, chunks)
-    with ProcessPoolExecutor(max_workers=jobs, initializer=start_worker, initargs=(os.getpid(),)) as pool:
+    with ProcessPoolExecutor(max_workers=jobs, initializer=start_worker, initargs=(os.getpid(),),
+                             mp_context=multiprocessing.get_context("fork")) as pool:  # (see TaggerSpec.tagger)
         pending: deque = deque()
         try:
             for frame, columns in chunks:

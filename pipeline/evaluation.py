@@ -72,10 +72,7 @@ def score_tags(truth: pd.DataFrame, predicted: np.ndarray, tag_ids: list[str], t
     rows = []
     for tag in tags:
         labelled = truth[tag].to_numpy() != UNLABELLED
-        actual = truth[tag].to_numpy()[labelled].astype(bool)
-        guess = predicted[labelled, tag_ids.index(tag)].astype(bool)
-        tp, fp, fn = int((actual & guess).sum()), int((~actual & guess).sum()), int((actual & ~guess).sum())
-        rows.append(metrics_row(tag, tp, fp, fn))
+        rows.append(metrics_row(tag, truth[tag].to_numpy()[labelled], predicted[labelled, tag_ids.index(tag)]))
     return rows
 
 
@@ -85,7 +82,16 @@ def unlabelled_counts(gold: pd.DataFrame, tags: list[str]) -> dict[str, int]:
     return {tag: count for tag, count in counts.items() if count}
 
 
-def metrics_row(tag: str, tp: int, fp: int, fn: int) -> dict:
+def outcomes(actual, guess) -> tuple[int, int, int]:
+    """(true positives, false positives, false negatives) of 0/1 guesses against 0/1 labels."""
+    actual, guess = np.asarray(actual).astype(bool), np.asarray(guess).astype(bool)
+    return int((actual & guess).sum()), int((~actual & guess).sum()), int((actual & ~guess).sum())
+
+
+def metrics_row(tag: str, actual, guess) -> dict:
+    """Precision, recall, F1 and support (with tp, fp, fn and 95% Wilson intervals) of one tag's
+    guesses against its labels (0/1 arrays)."""
+    tp, fp, fn = outcomes(actual, guess)
     precision = tp / (tp + fp) if tp + fp else math.nan
     recall = tp / (tp + fn) if tp + fn else math.nan
     f1 = 2 * tp / (2 * tp + fp + fn) if tp + fp + fn else math.nan
@@ -120,10 +126,8 @@ def evaluate_where_rules_silent(truth: pd.DataFrame, rules: np.ndarray, model: n
     for tag in tags:
         j = tag_ids.index(tag)
         silent = ~rules[:, j].astype(bool) & (truth[tag].to_numpy() != UNLABELLED)
-        actual = truth[tag].to_numpy().astype(bool)[silent]
-        guess = model[silent, j].astype(bool)
-        tp, fp, fn = int((actual & guess).sum()), int((~actual & guess).sum()), int((actual & ~guess).sum())
-        rows.append({"system": "model where rules silent", **metrics_row(tag, tp, fp, fn)})
+        rows.append({"system": "model where rules silent", **metrics_row(tag, truth[tag].to_numpy()[silent],
+                                                                          model[silent, j])})
     return pd.DataFrame(rows)
 
 
@@ -133,10 +137,11 @@ def format_table(results: pd.DataFrame) -> str:
     order = list(dict.fromkeys(results["tag"]))
     for tag in order:
         for _, row in results[results["tag"] == tag].iterrows():
-            lines.append(f"| {tag} | {row['system']} | {_fmt(row['precision'])} | {_fmt(row['recall'])} | "
-                         f"{_fmt(row['f1'])} | {int(row['support'])} |")
+            lines.append(f"| {tag} | {row['system']} | {figure(row['precision'])} | {figure(row['recall'])} | "
+                         f"{figure(row['f1'])} | {int(row['support'])} |")
     return "\n".join(lines)
 
 
-def _fmt(value) -> str:
-    return "n/a" if value is None or (isinstance(value, float) and math.isnan(value)) else f"{value:.3f}"
+def figure(value, digits: int = 3) -> str:
+    """A precision, recall or F1 as reports show it: `0.848`, or `n/a` when it is not defined."""
+    return "n/a" if value is None or value != value else f"{value:.{digits}f}"  # (NaN is not itself)

@@ -9,7 +9,7 @@ import numpy as np
 from .artifacts import read_manifest
 from .cues import short_title
 from .fingerprints import json_sha256
-from .evaluation import UNLABELLED, format_table
+from .evaluation import UNLABELLED, figure, format_table
 from .tagging import held_back
 from .taxonomy import Taxonomy
 
@@ -142,8 +142,9 @@ code { background: #f4f4f4; padding: 0 0.2em; }
 """
 
 
-def _fmt(value) -> str:
-    return "n/a" if value is None or value != value else f"{value:.2f}"
+def _with_interval(row, name: str) -> str:
+    """`0.85 [0.71, 0.93]`: a row's precision or recall with its 95% interval."""
+    return f"{figure(row[name], 2)} [{figure(row[name + '_low'], 2)}, {figure(row[name + '_high'], 2)}]"
 
 
 def _summary_html(evaluations, tags) -> str:
@@ -160,8 +161,8 @@ def _summary_html(evaluations, tags) -> str:
                 cells.append("<td colspan='2'>not in gold</td>")
                 continue
             p, r = row.iloc[0]["precision"], row.iloc[0]["recall"]
-            cells.append(f"<td class='{'ok' if p >= 0.9 else 'low'}'>{_fmt(p)}</td>"
-                         f"<td class='{'ok' if r >= 0.8 else 'low'}'>{_fmt(r)}</td>")
+            cells.append(f"<td class='{'ok' if p >= 0.9 else 'low'}'>{figure(p, 2)}</td>"
+                         f"<td class='{'ok' if r >= 0.8 else 'low'}'>{figure(r, 2)}</td>")
         rows.append(f"<tr><th class='text'>{html.escape(tag)}</th>{''.join(cells)}</tr>")
     sub = "".join("<th>precision</th><th>recall</th>" for _ in evaluations)
     return ("<h2>Summary</h2><p>Combined system (rules, then the model where the policy lets it add). Green: "
@@ -207,9 +208,8 @@ def _metrics_table_html(results, tags) -> str:
         for _, row in results[results["tag"] == tag].iterrows():
             rows.append(
                 f"<tr><td class='text'>{html.escape(tag)}</td><td class='text'>{row['system']}</td>"
-                f"<td>{_fmt(row['precision'])} [{_fmt(row['precision_low'])}, {_fmt(row['precision_high'])}]</td>"
-                f"<td>{_fmt(row['recall'])} [{_fmt(row['recall_low'])}, {_fmt(row['recall_high'])}]</td>"
-                f"<td>{_fmt(row['f1'])}</td><td>{int(row['support'])}</td><td>{int(row['tp'])}</td>"
+                f"<td>{_with_interval(row, 'precision')}</td><td>{_with_interval(row, 'recall')}</td>"
+                f"<td>{figure(row['f1'], 2)}</td><td>{int(row['support'])}</td><td>{int(row['tp'])}</td>"
                 f"<td>{int(row['fp'])}</td><td>{int(row['fn'])}</td></tr>")
     return "<table>" + "".join(rows) + "</table>"
 
@@ -228,7 +228,7 @@ def _rule_table_html(table) -> str:
             if column in ("coverage", "passing", "overlaps", "conflicts"):
                 text = f"{100 * value:.2f}%"
             elif column == "precision":
-                text = f"{_fmt(value)} [{_fmt(row['precision_low'])}, {_fmt(row['precision_high'])}]"
+                text = _with_interval(row, "precision")
             elif column in ("correct", "incorrect"):
                 text = "" if value != value else str(int(value))
             else:

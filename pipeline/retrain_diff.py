@@ -8,6 +8,7 @@ import math
 import numpy as np
 
 from .cues import short_title
+from .evaluation import figure
 
 EXAMPLES_PER_SIDE = 5
 """How many documents that gained, and how many that lost, a tag the diff shows."""
@@ -100,7 +101,7 @@ def format_diff(rows: list[dict], refitted: list[str], rules_run: int, seconds: 
         for gold in golds:
             for key in ("precision", "recall"):
                 before, after = row.get(f"{key} {gold}", (None, None))
-                cells.append(f"{_number(before)} -> {_number(after)}")
+                cells.append(f"{figure(before)} -> {figure(after)}")
         lines.append("| " + " | ".join(cells) + " |")
     summary = (f"Re-ran {rules_run} rule(s); refitted {len(refitted)} tag classifier(s)"
                f"{': ' + ', '.join(refitted) if refitted else ''}; {seconds:.1f} s.")
@@ -111,5 +112,3 @@ def _count(value) -> str:
     return "-" if value is None else str(value)
 
 
-def _number(value) -> str:
-    return "n/a" if value is None else f"{value:.3f}"

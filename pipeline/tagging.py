@@ -22,7 +22,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .artifacts import load_model, model_taxonomy
+from .artifacts import load_model_and_manifest, model_taxonomy
+from .manifest import Manifest
 from .corpus import REQUIRED_COLUMNS, documents_from_frame
 from .errors import ModelError
 from .model import TagModel, mask_mentions
@@ -57,11 +58,12 @@ class Predictions:
 class Tagger:
     """Tags documents with a taxonomy's rules and a trained model."""
 
-    def __init__(self, taxonomy: Taxonomy, model: TagModel):
+    def __init__(self, taxonomy: Taxonomy, model: TagModel, manifest: Manifest | None = None):
         if model.tag_ids != taxonomy.tag_ids:
             raise ValueError(f"model tags {model.tag_ids} differ from taxonomy tags {taxonomy.tag_ids}")
         self.taxonomy = taxonomy
         self.model = model
+        self.manifest = manifest  # (what the model folder says of the model, when it was loaded from one)
         self.ruleset = RuleSet(taxonomy)
         self._minimum = np.array([tag.min_score for tag in taxonomy.tags], dtype=np.float32)
         overrides = [tag.threshold for tag in taxonomy.tags]
@@ -80,7 +82,7 @@ class Tagger:
                                  "older taxotag); name the taxonomy file")
         elif not isinstance(taxonomy, Taxonomy):
             taxonomy = load_taxonomy(taxonomy)
-        return cls(taxonomy, load_model(model_dir, taxonomy, allow_stale=allow_stale))
+        return cls(taxonomy, *reversed(load_model_and_manifest(model_dir, taxonomy, allow_stale=allow_stale)))
 
     def tag(self, frame: pd.DataFrame, with_abstract: bool = False) -> pd.DataFrame:
         """Tag a DataFrame of documents: the rows `taxotag tag` writes (id, title, tags, a

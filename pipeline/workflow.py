@@ -145,10 +145,10 @@ def tag_files(spec: TaggerSpec, inputs, output: str | Path, chunk_size: int = 20
     refuse_overwriting(inputs, [output])
     row_format = output_format(output, output_as)  # (a bad name is refused before any work)
     _check_streams(inputs, output, resume, input_format)
-    taxonomy = load_taxonomy(spec.taxonomy_path)
-    manifest = read_manifest(spec.model_dir)
+    tagger = spec.tagger()  # (read and verified once, here, for this process and the pool it starts)
+    taxonomy = tagger.taxonomy
     run = TagRun()
-    fingerprint = _run_fingerprint(inputs, chunk_size, engine, taxonomy, manifest, columns, encoding, input_format,
+    fingerprint = _run_fingerprint(inputs, chunk_size, engine, taxonomy, tagger.manifest, columns, encoding, input_format,
                                    with_abstract)
     writer = (StreamedOutput(sys.stdout.buffer, row_format) if str(output) == STDOUT
               else ResumableOutput(output, fingerprint, resume))

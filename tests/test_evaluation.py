@@ -11,10 +11,12 @@ from conftest import ROOT
 
 
 def test_metrics_row_counts():
-    row = metrics_row("t", tp=8, fp=2, fn=8)
+    actual, guess = [1] * 16 + [0] * 3, [1] * 8 + [0] * 8 + [1, 1, 0]  # 8 true positives, 2 false, 8 missed
+    row = metrics_row("t", actual, guess)
+    assert (row["tp"], row["fp"], row["fn"]) == (8, 2, 8)
     assert (row["precision"], row["recall"], row["support"]) == (0.8, 0.5, 16)
     assert row["f1"] == pytest.approx(2 * 0.8 * 0.5 / 1.3)
-    assert math.isnan(metrics_row("t", 0, 0, 3)["precision"])
+    assert math.isnan(metrics_row("t", [1, 1, 1], [0, 0, 0])["precision"])
 
 
 def test_evaluate_systems_per_tag_and_macro():
