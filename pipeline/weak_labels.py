@@ -140,6 +140,3 @@ def rule_summary(votes: RuleVotes, gold: pd.DataFrame | None = None) -> pd.DataF
         rows.append(row)
     return pd.DataFrame(rows)
 
-
-__all__ = ["ABSTAIN", "FIRED", "PASSING", "close_labels", "direct_labels", "rule_scores", "rule_summary",
-           "resolve_labels", "weak_labels", "wilson_interval"]
