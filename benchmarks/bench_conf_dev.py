@@ -19,10 +19,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from taxotag.artifacts import load_model, read_manifest  # noqa: E402
-from taxotag.evaluation import format_table  # noqa: E402
-from taxotag.taxonomy import load_taxonomy  # noqa: E402
-from taxotag.workflow import evaluate_gold  # noqa: E402
+from taxotag.model.artifacts import load_model, read_manifest  # noqa: E402
+from taxotag.evaluation.metrics import format_table  # noqa: E402
+from taxotag.taxonomy.loading import load_taxonomy  # noqa: E402
+from taxotag.evaluation.gold_runs import evaluate_gold  # noqa: E402
 
 CONF_DEV = "../shared/gold/conf_dev_gold.csv"
 

@@ -21,8 +21,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from taxotag.taxonomy import parse_taxonomy  # noqa: E402
-from taxotag.workflow import evaluate_gold, train  # noqa: E402
+from taxotag.taxonomy.loading import parse_taxonomy  # noqa: E402
+from taxotag.evaluation.gold_runs import evaluate_gold
+from taxotag.jobs.training import train  # noqa: E402
 
 POLICIES = ("never", "with_strong_mention", "with_mention", "always")
 GOLD = ("data/seed_gold.csv", "data/arxiv_dev_gold.csv", "../shared/gold/conf_dev_gold.csv")

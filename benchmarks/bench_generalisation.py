@@ -38,13 +38,16 @@ from scipy import sparse
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from taxotag.evaluation import evaluate_systems, load_gold  # noqa: E402
-from taxotag.model import fit_model, mask_mentions  # noqa: E402
-from taxotag.rules import RuleSet, document_text  # noqa: E402
-from taxotag.tagging import Tagger  # noqa: E402
-from taxotag.taxonomy import load_taxonomy  # noqa: E402
-from taxotag.training import label_corpus  # noqa: E402
-from taxotag.weak_labels import resolve_labels  # noqa: E402
+from taxotag.evaluation.metrics import evaluate_systems
+from taxotag.readers.gold import load_gold  # noqa: E402
+from taxotag.model.fitting import fit_model
+from taxotag.model.tag_model import mask_mentions  # noqa: E402
+from taxotag.rules.matching import RuleSet
+from taxotag.rules.votes import document_text  # noqa: E402
+from taxotag.tagging.tagger import Tagger  # noqa: E402
+from taxotag.taxonomy.loading import load_taxonomy  # noqa: E402
+from taxotag.training.corpus import label_corpus  # noqa: E402
+from taxotag.rules.labels import resolve_labels  # noqa: E402
 
 GOLD_SETS = {"seed": "data/seed_gold.csv", "arxiv": "data/arxiv_dev_gold.csv",
              "conf": "../shared/gold/conf_dev_gold.csv"}
@@ -228,7 +231,7 @@ def main(argv=None):
 
 
 def _no_votes(votes):
-    from taxotag.rules import RuleVotes
+    from taxotag.rules.votes import RuleVotes
     return RuleVotes(rules=votes.rules, matrix=np.full_like(votes.matrix, -1), mentions=votes.mentions)
 
 

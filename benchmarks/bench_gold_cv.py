@@ -30,11 +30,11 @@ from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 
-from taxotag.artifacts import load_model
-from taxotag.evaluation import load_gold
-from taxotag.rules import document_text
-from taxotag.tagging import Tagger
-from taxotag.taxonomy import load_taxonomy
+from taxotag.model.artifacts import load_model
+from taxotag.readers.gold import load_gold
+from taxotag.rules.votes import document_text
+from taxotag.tagging.tagger import Tagger
+from taxotag.taxonomy.loading import load_taxonomy
 
 GOLD = ("data/seed_gold.csv", "data/arxiv_dev_gold.csv")
 WINDOW = 6

@@ -17,11 +17,12 @@ import random
 import re
 from datetime import date
 
-from taxotag.artifacts import load_model
-from taxotag.evaluation import load_gold, score_tags
-from taxotag.tagging import Tagger
-from taxotag.taxonomy import load_taxonomy
-from taxotag.typography import unwrap_lines
+from taxotag.model.artifacts import load_model
+from taxotag.evaluation.metrics import score_tags
+from taxotag.readers.gold import load_gold
+from taxotag.tagging.tagger import Tagger
+from taxotag.taxonomy.loading import load_taxonomy
+from taxotag.readers.typography import unwrap_lines
 
 GOLD = ("data/seed_gold.csv", "data/arxiv_dev_gold.csv")
 BREAKABLE = re.compile(r"[A-Za-z]{7,}")

@@ -14,8 +14,9 @@ import time
 from datetime import date
 from pathlib import Path
 
-from taxotag.taxonomy import load_taxonomy
-from taxotag.workflow import DEFAULT_CORPUS, DEFAULT_GOLD, train
+from taxotag.taxonomy.loading import load_taxonomy
+from taxotag.jobs.training import train
+from taxotag.options import DEFAULT_CORPUS, DEFAULT_GOLD
 
 EDIT = ("      - id: oversight\n", "      - id: w2s_bench_edit\n        phrase: [easy-to-hard, weak labeler, weak labelers]\n"
         "      - id: oversight\n")

@@ -31,10 +31,11 @@ from pathlib import Path
 import pandas as pd
 import psutil
 
-from taxotag.artifacts import load_model
-from taxotag.tagging import Tagger
-from taxotag.taxonomy import load_taxonomy
-from taxotag.workflow import DEFAULT_CORPUS, DEFAULT_MODEL, DEFAULT_TAXONOMY, train
+from taxotag.model.artifacts import load_model
+from taxotag.tagging.tagger import Tagger
+from taxotag.taxonomy.loading import load_taxonomy
+from taxotag.jobs.training import train
+from taxotag.options import DEFAULT_CORPUS, DEFAULT_MODEL, DEFAULT_TAXONOMY
 
 
 def build_input(corpus: str, count: int, path: Path) -> None:

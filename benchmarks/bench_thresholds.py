@@ -15,10 +15,11 @@ from datetime import date
 
 import numpy as np
 
-from taxotag.model import _out_of_fold, best_threshold, fit_model
-from taxotag.taxonomy import load_taxonomy
-from taxotag.training import label_corpus
-from taxotag.workflow import DEFAULT_CORPUS
+from taxotag.model.fitting import _out_of_fold, fit_model
+from taxotag.model.thresholds import best_threshold
+from taxotag.taxonomy.loading import load_taxonomy
+from taxotag.training.corpus import label_corpus
+from taxotag.options import DEFAULT_CORPUS
 
 REGULARIZATION, FOLDS, SEED = 4.0, 2, 0  # as model.fit_classifiers trains
 

@@ -16,8 +16,8 @@ from importlib import import_module
 __all__ = ["Tagger", "train", "evaluate", "load_taxonomy", "Taxonomy", "TaxotagError", "TaxonomyError",
            "InputFileError", "ModelError", "StaleModelError"]
 
-_HOME = {"Tagger": "tagging", "train": "api", "evaluate": "api", "load_taxonomy": "taxonomy",
-         "Taxonomy": "taxonomy", "TaxotagError": "errors", "TaxonomyError": "errors",
+_HOME = {"Tagger": "tagging.tagger", "train": "jobs.api", "evaluate": "jobs.api", "load_taxonomy": "taxonomy.loading",
+         "Taxonomy": "taxonomy.schema", "TaxotagError": "errors", "TaxonomyError": "errors",
          "InputFileError": "errors", "ModelError": "errors", "StaleModelError": "errors"}
 
 

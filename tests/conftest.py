@@ -2,12 +2,18 @@
 
 import gzip
 import json
+import shutil
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
-from taxotag.taxonomy import load_taxonomy, parse_taxonomy
-from taxotag.workflow import train
+from taxotag.cli import main
+from taxotag.errors import TaxonomyError
+from taxotag.jobs.training import train
+from taxotag.rules.labels import weak_labels
+from taxotag.rules.matching import RuleSet
+from taxotag.taxonomy.loading import load_taxonomy, parse_taxonomy
 
 ROOT = Path(__file__).resolve().parent.parent
 TRAINING_SLICE = 2500
@@ -52,3 +58,128 @@ def minimal_taxonomy():
 def write_jsonl(path, records):
     path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
     return path
+
+
+# Shared by the test modules of several subpackages
+
+
+LISTING = """new
+
+Get trending papers in your email inbox!
+
+Mar 12
+
+A Title About Semi-Supervised Learning
+
+{abstract}
+
+Another Paper
+
+{abstract2}
+"""
+
+
+ABSTRACT = "We propose a method. " * 15
+
+
+ABSTRACT2 = "This paper studies something else entirely, at length. " * 5
+
+
+FEEDS = ROOT / "tests" / "feeds"
+
+
+def problems_of(text):
+    with pytest.raises(TaxonomyError) as info:
+        parse_taxonomy(text, "t.yaml")
+    return info.value.problems
+
+
+RULES_YAML = """
+tags:
+  - id: ssl
+    name: SSL
+    description: self-supervised
+    rules:
+      - {id: ssl_phrase, phrase: self-supervised learning}
+      - {id: ssl_claim, phrase: pretext task, where: title_or_claim}
+      - {id: ssl_twice, phrase: masked autoencoder, where: title, min_count_anywhere: 2}
+      - {id: ssl_strategy, phrase: pretext strategy}
+      - {id: ssl_short, phrase: self-supervised}
+  - id: clip
+    name: CLIP
+    description: clip
+    rules:
+      - {id: clip_name, regex: '\\bCLIP\\b', case_sensitive: true, unless: [CLIP score]}
+  - id: distill
+    name: Distillation
+    description: distillation
+    rules:
+      - {id: kd, pattern: [{LOWER: knowledge}, {LOWER: {IN: [distillation, transfer]}}], min_count: 2}
+"""
+
+
+@pytest.fixture(scope="module")
+def small_rules():
+    return RuleSet(parse_taxonomy(RULES_YAML, "t.yaml"))
+
+
+def vote(small_rules, abstract, title="A paper"):
+    votes = small_rules.apply([title], [abstract])
+    return dict(zip(votes.rule_ids, votes.matrix[0])), votes.mentions[0]
+
+
+LABELS_YAML = """
+tags:
+  - id: learning
+    name: Learning
+    description: parent
+    rules: [{phrase: learning paradigm}]
+  - id: ssl
+    name: SSL
+    description: self-supervised
+    parent: learning
+    rules:
+      - {phrase: self-supervised}
+      - {phrase: DINO, implies: [distill]}
+  - id: semi
+    name: Semi
+    description: semi-supervised
+    rules:
+      - {phrase: self-training, excludes: [ssl]}
+  - id: distill
+    name: Distillation
+    description: distillation
+    rules: [{phrase: distillation}]
+"""
+
+
+@pytest.fixture(scope="module")
+def labels_taxonomy():
+    return parse_taxonomy(LABELS_YAML, "t.yaml")
+
+
+def labels_for(labels_taxonomy, abstracts):
+    votes = RuleSet(labels_taxonomy).apply(["T"] * len(abstracts), abstracts)
+    return votes, pd.DataFrame(weak_labels(labels_taxonomy, votes), columns=labels_taxonomy.tag_ids)
+
+
+TAGGED = pd.DataFrame({"id": ["a", "b"], "title": ["=T", "U"], "tags": ["self_supervised;distillation", ""],
+                       "score_x": [0.75, 0.1], "evidence": ["...", ""],
+                       "year": pd.Series([2025, None], dtype=object),
+                       "categories": pd.Series([["cs.CV", "cs.LG"], float("nan")], dtype=object)})
+
+
+@pytest.fixture
+def workspace(tmp_path, small_corpus):
+    """A taxonomy copy, a model trained on it, and a private cache."""
+    taxonomy_path = tmp_path / "taxonomy.yaml"
+    shutil.copy(ROOT / "taxonomy.yaml", taxonomy_path)
+    model_dir, cache = tmp_path / "model", tmp_path / "cache"
+    train(load_taxonomy(taxonomy_path), small_corpus, model_dir, cache_dir=cache, progress=False)
+    return taxonomy_path, model_dir, cache
+
+
+def run_cli(capsys, *argv):
+    code = main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return code, out, err

@@ -4,8 +4,8 @@ do not."""
 
 import pytest
 
-from taxotag.rules import RuleSet
-from taxotag.weak_labels import resolve_labels
+from taxotag.rules.labels import resolve_labels
+from taxotag.rules.matching import RuleSet
 
 
 @pytest.fixture(scope="module")

@@ -17,14 +17,15 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from taxotag.artifacts import load_model, save_model
-from taxotag.cli import main
-from taxotag.corpus import ReadReport, read_all
+from taxotag.cli.parser import main
 from taxotag.errors import InputFileError, OutputWriteError, TaxonomyError
-from taxotag.export import restore_cell
-from taxotag.rules import RuleSet
-from taxotag.taxonomy import load_taxonomy
-from taxotag.workers import interrupts_held, start_worker
+from taxotag.model.artifacts import load_model, save_model
+from taxotag.processes import interrupts_held, start_worker
+from taxotag.readers.documents import read_all
+from taxotag.readers.records import ReadReport
+from taxotag.rules.matching import RuleSet
+from taxotag.taxonomy.loading import load_taxonomy
+from taxotag.writers.cells import restore_cell
 
 HOSTILE = Path(__file__).parent / "hostile"
 
@@ -282,7 +283,7 @@ def test_an_interrupt_in_a_held_block_arrives_when_it_ends():
 
 BLOCKED_START = """
 import multiprocessing, os, signal, threading
-from taxotag.workers import ctrl_c_blocked_in_new_processes
+from taxotag.processes import ctrl_c_blocked_in_new_processes
 
 def child_mask(queue):
     queue.put(sorted(signal.pthread_sigmask(signal.SIG_BLOCK, [])))
@@ -330,7 +331,7 @@ def test_ctrl_c_while_the_command_starts_ends_it_with_one_line(tmp_path, taxonom
     lost while the cluster started, so that the run went on to the end)."""
     source, _ = big_run
     out = tmp_path / "out.csv"
-    command = [sys.executable, "-c", "import sys; from taxotag.entry import main; sys.exit(main())",
+    command = [sys.executable, "-c", "import sys; from taxotag.cli.entry import main; sys.exit(main())",
                "tag", str(source), "-o", str(out), "--engine", "dask", "--jobs", "2",
                "--model", str(trained_model_dir), "--taxonomy", taxonomy.path]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
@@ -360,7 +361,7 @@ def test_ctrl_c_while_the_command_starts_ends_it_with_one_line(tmp_path, taxonom
 def test_a_command_started_with_ctrl_c_ignored_keeps_ignoring_it(taxonomy):
     """A shell without job control starts a background job with SIGINT ignored, so that the
     terminal's Ctrl-C leaves it alone; the entry point used to catch it while the libraries loaded."""
-    command = [sys.executable, "-c", "import sys; from taxotag.entry import main; sys.exit(main())",
+    command = [sys.executable, "-c", "import sys; from taxotag.cli.entry import main; sys.exit(main())",
                "validate", taxonomy.path]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
                                preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))

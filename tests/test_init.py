@@ -6,21 +6,13 @@ import json
 
 import pandas as pd
 
-from taxotag.cli import main
-from taxotag.taxonomy import load_taxonomy
-
-from conftest import ROOT
-
-
-def run(capsys, *argv):
-    code = main([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    return code, out, err
+from taxotag.taxonomy.loading import load_taxonomy
+from tests.conftest import ROOT, run_cli
 
 
 def test_init_to_a_tagged_csv_on_a_corpus_of_ones_own(capsys, tmp_path, monkeypatch):
     project = tmp_path / "mine"
-    code, out, _ = run(capsys, "init", project)
+    code, out, _ = run_cli(capsys, "init", project)
     assert code == 0 and out.startswith(f"made {project}/")
     assert sorted(p.name for p in project.iterdir()) == ["README.md", "data", "models", "taxonomy.yaml"]
     starter = load_taxonomy(project / "taxonomy.yaml")
@@ -37,25 +29,25 @@ def test_init_to_a_tagged_csv_on_a_corpus_of_ones_own(capsys, tmp_path, monkeypa
         project / "data" / "new_papers.csv", index=False)
 
     monkeypatch.chdir(project)  # (no demo file here: every path below is the project's own)
-    assert run(capsys, "validate")[:2] == (0, "taxonomy.yaml: OK (2 tags, 3 rules)\n")
-    code, out, _ = run(capsys, "rules", "--corpus", "data/papers.jsonl")
+    assert run_cli(capsys, "validate")[:2] == (0, "taxonomy.yaml: OK (2 tags, 3 rules)\n")
+    code, out, _ = run_cli(capsys, "rules", "--corpus", "data/papers.jsonl")
     assert code == 0 and "diffusion_names" in out and "gnn_names" in out
-    code, out, err = run(capsys, "train", "--corpus", "data/papers.jsonl")
+    code, out, err = run_cli(capsys, "train", "--corpus", "data/papers.jsonl")
     assert code == 0 and "-> models/default/" in out and "weak positives: diffusion " in out, err
-    code, out, _ = run(capsys, "tag", "data/new_papers.csv", "-o", "tagged.csv")
+    code, out, _ = run_cli(capsys, "tag", "data/new_papers.csv", "-o", "tagged.csv")
     assert code == 0 and "tagged 200 abstracts" in out
     tagged = pd.read_csv(project / "tagged.csv", keep_default_na=False)
     assert len(tagged) == 200 and {"score_diffusion", "score_graph_neural_networks", "model_tags"} <= set(tagged.columns)
     given = tagged[tagged["tags"] != ""]
     assert len(given) > 0 and set(";".join(given["tags"]).split(";")) <= {"diffusion", "graph_neural_networks"}
-    code, out, _ = run(capsys, "explain", given["id"].iloc[0], "--input", "data/new_papers.csv")
+    code, out, _ = run_cli(capsys, "explain", given["id"].iloc[0], "--input", "data/new_papers.csv")
     assert code == 0 and out.startswith(f"{given['id'].iloc[0]}: ")
 
 
 def test_init_keeps_an_existing_taxonomy(capsys, tmp_path):
     (tmp_path / "taxonomy.yaml").write_text("mine\n")
-    code, _, err = run(capsys, "init", tmp_path)
+    code, _, err = run_cli(capsys, "init", tmp_path)
     assert code == 1 and "already there; init does not replace a taxonomy" in err
     assert (tmp_path / "taxonomy.yaml").read_text() == "mine\n"
     (tmp_path / "file").write_text("")
-    assert run(capsys, "init", tmp_path / "file")[2] == f"Error: {tmp_path / 'file'}: is a file, not a folder\n"
+    assert run_cli(capsys, "init", tmp_path / "file")[2] == f"Error: {tmp_path / 'file'}: is a file, not a folder\n"

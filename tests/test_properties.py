@@ -9,12 +9,15 @@ import yaml
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from taxotag.corpus import ReadReport, read_all
 from taxotag.errors import InputFileError, TaxonomyError
-from taxotag.json_document import json_records
-from taxotag.export import csv_text, restore_cell
-from taxotag.rules import FIRED, PASSING, RuleSet
-from taxotag.taxonomy import parse_taxonomy
+from taxotag.readers.documents import read_all
+from taxotag.readers.json_document import json_records
+from taxotag.readers.records import ReadReport
+from taxotag.rules.matching import RuleSet
+from taxotag.rules.votes import FIRED, PASSING
+from taxotag.taxonomy.loading import parse_taxonomy
+from taxotag.writers.cells import restore_cell
+from taxotag.writers.rows import csv_text
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=80)
@@ -213,7 +216,7 @@ def test_taxonomy_loader_never_crashes_on_structures(value):
 def test_code_table_finds_exactly_what_a_dict_finds(table, queries):
     import numpy as np
 
-    from taxotag.words import CodeTable
+    from taxotag.model.words import CodeTable
 
     codes = np.array(list(table), dtype=np.int64)
     found = CodeTable(codes, np.array(list(table.values()), dtype=np.int64)).get(
@@ -232,7 +235,7 @@ def test_method_name_finds_what_the_whole_word_regex_finds(text, name, start, en
     """MethodName.find replaced a regex compiled per document; it must find the same place."""
     import re
 
-    from taxotag.cues import MethodName
+    from taxotag.rules.cues import MethodName
 
     regex = re.compile(r"(?<![\w-])" + re.escape(name) + r"(?![\w-])")
     match = regex.search(text, start) if end is None else regex.search(text, start, end)
@@ -242,7 +245,7 @@ def test_method_name_finds_what_the_whole_word_regex_finds(text, name, start, en
 @SETTINGS
 @given(st.lists(st.text(st.characters(blacklist_categories=("Cs",)), max_size=40), max_size=6))
 def test_word_hashes_hash_exactly_the_words_split_words_finds(texts):
-    from taxotag.words import ONE_CHARACTER, split_words, word_hashes
+    from taxotag.model.words import ONE_CHARACTER, split_words, word_hashes
 
     hashes, counts = word_hashes(texts)
     words = [word for text in texts for word in split_words(text)]
@@ -259,7 +262,7 @@ def test_word_hashes_hash_exactly_the_words_split_words_finds(texts):
 
 
 def test_long_texts_are_hashed_in_pieces_with_the_same_result(monkeypatch):
-    from taxotag import words
+    from taxotag.model import words
 
     texts = ["alpha beta " * 40, "", "gamma-delta, " * 25 + "x" * 300, "epsilon"]
     expected = words.word_hashes(texts)
@@ -286,8 +289,8 @@ def test_any_passed_through_values_make_a_parquet_output_that_keeps_every_row(tm
     import pandas as pd
     import pyarrow.parquet as pq
 
-    from taxotag import parquet_output
-    from taxotag.export import jsonl_rows
+    from taxotag.writers import parquet
+    from taxotag.writers.rows import jsonl_rows
 
     frame = pd.DataFrame({"id": list("abcd"), "title": list("TUVW"), "tags": ["x;y", "", "x", ""],
                           "score_x": [0.9, 0.1, 0.6, 0.2], "evidence": ["e", "", "e", ""],
@@ -295,7 +298,7 @@ def test_any_passed_through_values_make_a_parquet_output_that_keeps_every_row(tm
     spool = tmp_path_factory.mktemp("spool") / "rows.jsonl.gz"
     spool.write_bytes(gzip.compress(jsonl_rows(frame).encode("utf-8")))
     out = io.BytesIO()
-    parquet_output.spool_to_parquet(spool, out, list(frame.columns))
+    parquet.spool_to_parquet(spool, out, list(frame.columns))
     table = pq.read_table(io.BytesIO(out.getvalue()))
     assert table.column("tags").to_pylist() == [["x", "y"], [], ["x"], []]
     assert table.column("score_x").to_pylist() == [0.9, 0.1, 0.6, 0.2]

@@ -1,0 +1,1 @@
+"""The jobs the CLI and Python callers run: train, retrain, tag files, report, the default run."""

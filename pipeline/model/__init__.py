@@ -1,0 +1,1 @@
+"""Stage 4, the model: TF-IDF features, one logistic regression a tag, saved and loaded verified."""

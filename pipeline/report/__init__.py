@@ -1,0 +1,1 @@
+"""Stage 9, reports: Markdown and HTML evaluation reports, retrain diffs."""

@@ -1,0 +1,253 @@
+"""Compile a taxonomy's rules (phrases and token patterns for spaCy's matchers, RE2 regexes,
+concepts) and apply them to documents: each gets, per rule, a vote in the label matrix and the
+mentions behind it. Whether a mention is central or passing is pipeline.rules.cues' job."""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import re
+
+import numpy as np
+from spacy.matcher import Matcher, PhraseMatcher
+from spacy.tokens import Doc
+
+from ..display import normalise
+from ..readers.typography import plain_text
+from ..taxonomy.language import compile_regex, blank_english, phrase_variants
+from ..taxonomy.schema import Rule, Taxonomy
+from .concepts import smallest_window, word_count, concept_group_regex
+from .cues import CueSet, MethodName, Sentences, phrases_regex, title_name
+from .prefilter import pattern_keys, phrase_key, re2_subject, compiled_set
+from .tokens import PATTERN_CONTEXT, space_after, space_before, suspended_compounds, tokenize
+from .votes import ABSTAIN, FIRED, Mention, PASSING, RuleInfo, RuleVotes, document_text, rule_infos
+
+
+class RuleSet:
+    """The compiled rules of a taxonomy (or of a subset of its rules)."""
+
+    def __init__(self, taxonomy: Taxonomy, only: set[str] | None = None):
+        self.taxonomy = taxonomy
+        self.context = taxonomy.context
+        nlp = blank_english()
+        self._vocab = nlp.vocab
+        self.rules: list[RuleInfo] = []
+        self._phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self._exact_phrases = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self._patterns = Matcher(nlp.vocab, validate=True)
+        self._regexes: dict[tuple[str, bool], tuple[list[int], object]] = {}  # one pass per distinct regex
+        self._concepts: list[tuple[int, list[int], int | None]] = []  # (rule, its groups in _concept_groups, within)
+        self._concept_groups: dict[str, int] = {}  # group regex -> index (rules may share a group)
+        self._token_keys: set[str] | None = set()  # None: some rule needs every document tokenized
+        for info in rule_infos(taxonomy):
+            if only is None or info.id in only:
+                self._add(len(self.rules), info.rule)
+                self.rules.append(info)
+        self._cues = CueSet(self.context)
+        self._unless = [phrases_regex(info.rule.unless, plurals=True) for info in self.rules]
+        self._tokenize_all = self._token_keys is None
+        self._reads_tokens = self._tokenize_all or bool(self._token_keys)  # some phrase or pattern rule
+        self._prefilter = (compile_regex("|".join(sorted(self._token_keys)), case_sensitive=True, longest_match=True)
+                           if self._token_keys else None)  # None with no phrase or pattern rule
+        self._regex_list = list(self._regexes.values())
+        self._regex_set = compiled_set(list(self._regexes)) if len(self._regexes) > 1 else None
+        self._concept_regexes = [compile_regex(pattern, case_sensitive=False) for pattern in self._concept_groups]
+        self._concept_set = compiled_set([(pattern, False) for pattern in self._concept_groups]) \
+            if self._concept_groups else None
+
+    def _concept_spans(self, text: str, subject, sentences) -> set[tuple[int, int, int]]:
+        """(rule, start, end) for each sentence that holds a term of every group of a concept rule:
+        the shortest stretch of it with one term of each. One RE2 Set scan says which groups match
+        anywhere; only the rules all of whose groups do are looked at further."""
+        if self._concept_set is not None:
+            present = set(self._concept_set.Match(subject) or ())
+        else:
+            present = set(range(len(self._concept_regexes)))
+        spans = set()
+        hits_of: dict[int, list[tuple[int, int]]] = {}
+        for rule, groups, within in self._concepts:
+            if not present.issuperset(groups):
+                continue
+            for group in groups:
+                if group not in hits_of:
+                    hits_of[group] = [match.span() for match in self._concept_regexes[group].finditer(subject)]
+            by_sentence: dict[tuple[int, int], list[tuple[int, int, int]]] = {}
+            for number, group in enumerate(groups):
+                for start, end in hits_of[group]:
+                    by_sentence.setdefault(sentences().of(start), []).append((start, end, number))
+            for hits in by_sentence.values():
+                window = smallest_window(hits, len(groups))
+                if window is not None and (within is None or word_count(text, *window) <= within):
+                    spans.add((rule, *window))
+        return spans
+
+    def _matching_regexes(self, subject) -> list[tuple[list[int], object]]:
+        """The (rules, regex) pairs whose regex matches somewhere in the subject: one RE2 Set scan
+        finds them, so that most documents, which no regex rule matches, are scanned once."""
+        if self._regex_set is None:
+            return self._regex_list
+        return [self._regex_list[i] for i in sorted(self._regex_set.Match(subject) or ())]
+
+    def token_windows(self, text: str, lowered: str) -> list[tuple[int, int]]:
+        """The parts of a text to tokenize: around each pre-filter hit (a place where a phrase or
+        pattern rule could match), cut at white space, overlapping parts merged. Empty when no such
+        rule could match anywhere; the whole text when a pattern rule has no key word to look for."""
+        if self._tokenize_all or len(lowered) != len(text):  # (lowercasing changed some offsets)
+            return [(0, len(text))]
+        windows: list[tuple[int, int]] = []
+        context = PATTERN_CONTEXT if len(self._patterns) else 0
+        subject = re2_subject(lowered)
+        hit = self._prefilter.search(subject) if self._prefilter is not None else None
+        while hit is not None:  # every place a key starts, even inside another key's hit
+            start = space_before(lowered, hit.start() - context)
+            end = space_after(lowered, hit.end() + context)
+            if windows and start <= windows[-1][1]:
+                windows[-1] = (windows[-1][0], max(end, windows[-1][1]))
+            else:
+                windows.append((start, end))
+            hit = self._prefilter.search(subject, hit.start() + 1)
+        return windows
+
+    def _add_keys(self, keys: set[str] | None) -> None:
+        if keys is None or self._token_keys is None:
+            self._token_keys = None
+        else:
+            self._token_keys |= keys
+
+    def _add(self, index: int, rule: Rule) -> None:
+        key = str(index)
+        if rule.kind == "phrase":
+            vocab = blank_english().vocab
+            docs = [Doc(vocab, words=[w if rule.case_sensitive else w.lower() for w in variant])
+                    for phrase in rule.phrases for variant in phrase_variants(phrase)]
+            (self._exact_phrases if rule.case_sensitive else self._phrases).add(key, docs)
+            self._add_keys({phrase_key(phrase) for phrase in rule.phrases})
+        elif rule.kind == "pattern":
+            self._patterns.add(key, [rule.pattern])
+            self._add_keys(pattern_keys(rule.pattern))
+        elif rule.kind == "concept":
+            groups = []
+            for terms in rule.concept:
+                groups.append(self._concept_groups.setdefault(concept_group_regex(terms), len(self._concept_groups)))
+            self._concepts.append((index, groups, rule.within))
+        else:
+            key = (rule.regex, rule.case_sensitive)
+            if key not in self._regexes:
+                self._regexes[key] = ([], compile_regex(rule.regex, rule.case_sensitive))
+            self._regexes[key][0].append(index)
+
+    def apply(self, titles, abstracts) -> RuleVotes:
+        """Vote on every document; titles and abstracts are parallel sequences of strings."""
+        texts = [document_text(title, abstract) for title, abstract in zip(titles, abstracts)]
+        matrix = np.full((len(texts), len(self.rules)), ABSTAIN, dtype=np.int8)
+        all_mentions = []
+        lowered = [text.lower() for text in texts]
+        for row, (text, title) in enumerate(zip(texts, titles)):
+            windows = itertools.chain(
+                (tokenize(self._vocab, text, start, end) for start, end in self.token_windows(text, lowered[row])),
+                suspended_compounds(self._vocab, text) if self._reads_tokens else ())
+            mentions = self.find_mentions(windows, text, len(plain_text(title)), lowered[row])
+            for mention in mentions:
+                matrix[row, mention.rule] = max(matrix[row, mention.rule], PASSING)
+            for rule_index in {mention.rule for mention in mentions}:
+                if self._fires(rule_index, [m for m in mentions if m.rule == rule_index]):
+                    matrix[row, rule_index] = FIRED
+            all_mentions.append(mentions)
+        return RuleVotes(rules=list(self.rules), matrix=matrix, mentions=all_mentions)
+
+    def find_mentions(self, windows, text: str, title_length: int, lowered: str | None = None) -> list[Mention]:
+        """Every rule match in a document, each judged central or passing.
+
+        `windows` are the tokenized parts of `text` where a phrase or pattern rule could match.
+        """
+        char_spans = set()
+        for doc, starts, ends in windows:
+            for matcher in (self._phrases, self._exact_phrases, self._patterns):
+                if len(matcher):
+                    for match_id, start, end in matcher(doc):
+                        char_spans.add((int(self._vocab.strings[match_id]), starts[start], ends[end - 1]))
+        subject = re2_subject(text) if self._regexes or self._concepts else text
+        for rules, regex in self._matching_regexes(subject):
+            spans = [(m.start(), m.end()) for m in regex.finditer(subject) if m.end() > m.start()]
+            char_spans.update((rule, start, end) for rule in rules for start, end in spans)
+        if title_length and is_all_caps(text[:title_length]):
+            char_spans = {(rule, start, end) for rule, start, end in char_spans
+                          if start >= title_length or not self.rules[rule].rule.case_sensitive}
+        sentences = functools.cache(lambda: Sentences(text, title_length))  # (built once, when needed)
+        if self._concepts:
+            char_spans |= self._concept_spans(text, subject, sentences)
+        if not char_spans:
+            return []
+        lowered = text.lower() if lowered is None else lowered
+        sentences = sentences()
+        own_name = title_name(text[:title_length])
+        method_name = own_name or self._cues.defined_name(text, lowered, sentences, title_length)
+        name = MethodName(method_name) if method_name else None
+        clashing_name = own_name.casefold() if own_name and self.context.own_name_passing else None
+        background_end = functools.cache(  # computed only when a skip_background rule needs it
+            lambda: self._cues.first_claim_start(text, lowered, sentences, title_length, name))
+        mentions = []
+        for rule, start, end in _drop_nested(char_spans):
+            sentence = sentences.of(start)
+            in_title = start < title_length
+            in_claim = in_title or self._cues.is_claim(text, lowered, sentence, name)
+            passing = self._passing_reason(rule, text, lowered, start, end, sentence, clashing_name,
+                                           None if in_claim else background_end)
+            mentions.append(Mention(rule=rule, start=start, end=end, text=text[start:end],
+                                    in_title=in_title, in_claim=in_claim, passing=passing))
+        return mentions
+
+    def _passing_reason(self, rule: int, text: str, lowered: str, start: int, end: int, sentence,
+                        clashing_name: str | None, background_end=None):
+        """Why a mention is passing, or None: a contrast cue, an `unless` phrase, the paper's own
+        name (casefolded in `clashing_name`; regex matches are exempt, as a regex may match a new name
+        built on a known one, "MultiCapCLIP", unless the name is a bare acronym in capitals, "CLIP:
+        A Dataset for ..."), or, for a skip_background rule, standing before `background_end()`,
+        the first claim sentence (`background_end` is None for a mention in the title or a claim
+        sentence)."""
+        if self.rules[rule].rule.scoped:
+            reason = self._cues.passing_reason(lowered, start, end, sentence)
+            if reason:
+                return reason
+        unless = self._unless[rule]
+        if unless is not None:
+            found = unless.search(lowered, sentence[0], sentence[1])
+            if found:
+                return f"unless '{normalise(found.group())}'"
+        if clashing_name is not None and text[start:end].casefold() == clashing_name \
+                and (self.rules[rule].rule.kind != "regex" or text[start:end].isalpha() and text[start:end].isupper()):
+            return "the paper's own name"
+        if background_end is not None and self.rules[rule].rule.skip_background:
+            claims_start = background_end()
+            if claims_start is not None and start < claims_start:
+                return "background (before the first claim sentence)"
+        return None
+
+    def _fires(self, rule_index: int, mentions: list[Mention]) -> bool:
+        rule = self.rules[rule_index].rule
+        central = [mention for mention in mentions if mention.passing is None]
+        if rule.min_count_anywhere is not None and len(central) >= rule.min_count_anywhere:
+            return True
+        if len(central) < rule.min_count:
+            return False
+        if rule.where == "title":
+            return any(mention.in_title for mention in central)
+        if rule.where == "title_or_claim":
+            return any(mention.in_title or mention.in_claim for mention in central)
+        return True
+
+
+def is_all_caps(title: str) -> bool:
+    """True for a title written in capitals ("LEARNING TO CLIP VIDEOS"): two or more words and
+    no lower-case letter, so case-sensitive rules cannot tell "CLIP" from "clip" in it."""
+    return not any(c.islower() for c in title) and len(re.findall(r"[^\W\d_]{2,}", title)) >= 2
+
+
+def _drop_nested(spans: set[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+    """Keep the longest of the overlapping matches of one rule (variants often overlap)."""
+    kept: list[tuple[int, int, int]] = []
+    for rule, start, end in sorted(spans, key=lambda s: (s[0], s[1], -(s[2] - s[1]))):
+        if kept and kept[-1][0] == rule and start < kept[-1][2]:
+            continue
+        kept.append((rule, start, end))
+    return kept

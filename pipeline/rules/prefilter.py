@@ -1,0 +1,57 @@
+"""Cheap scans that say where rules could match, so that most of a document is never tokenized
+and most regexes never run: key regexes of phrases and patterns, and RE2 sets."""
+
+from __future__ import annotations
+
+import re
+
+import re2
+
+from ..taxonomy.language import REGEX_MAX_MEM, SEPARATOR, TOKEN
+
+
+def compiled_set(keys: list[tuple[str, bool]]):
+    """An RE2 Set of the regexes (pattern, case_sensitive), for one scan that says which match;
+    None when RE2 cannot build it (within REGEX_MAX_MEM), and each regex then scans on its own."""
+    options = re2.Options()
+    options.log_errors = False
+    options.max_mem = REGEX_MAX_MEM
+    regex_set = re2.Set.SearchSet(options)
+    try:
+        for pattern, case_sensitive in keys:
+            regex_set.Add(pattern if case_sensitive else f"(?i:{pattern})")
+        regex_set.Compile()
+    except re2.error:
+        return None
+    return regex_set
+
+
+def re2_subject(text: str):
+    """What to give an RE2 regex: ASCII text as bytes (the same offsets, and RE2 does not have to
+    convert it to UTF-8 and back on every call), other text as it is."""
+    return text.encode("ascii") if text.isascii() else text
+
+
+def phrase_key(phrase: str) -> str:
+    """A regex that every variant of a phrase matches (in lowercase text): its tokens, in order,
+    with or without hyphens and spaces between them, the first one at a word start, the last one
+    without a final y (so that "strategies" is found for "strategy")."""
+    words = [word for word in TOKEN.findall(phrase.lower()) if word != "-"]
+    if words and len(words[-1]) > 1 and words[-1].endswith("y"):
+        words[-1] = words[-1][:-1]
+    return "(?:^|[^a-z0-9])" + (SEPARATOR + "*").join(map(re.escape, words))
+
+
+def pattern_keys(pattern: list[dict]) -> set[str] | None:
+    """Regexes of which a matching lowercase text must contain one, or None when there are none."""
+    for token_spec in pattern:
+        if token_spec.get("OP", "1") not in ("1", "+"):
+            continue
+        for attr in ("LOWER", "ORTH", "TEXT"):
+            value = token_spec.get(attr, token_spec.get(attr.lower()))
+            if isinstance(value, str) and value:
+                return {"(?:^|[^a-z0-9])" + re.escape(value.lower())}
+            if isinstance(value, dict) and isinstance(value.get("IN"), list) and value["IN"]:
+                if all(isinstance(item, str) and item for item in value["IN"]):
+                    return {"(?:^|[^a-z0-9])" + re.escape(item.lower()) for item in value["IN"]}
+    return None

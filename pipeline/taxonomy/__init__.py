@@ -1,0 +1,1 @@
+"""Stage 2, the taxonomy: load and validate taxonomy.yaml (tags, rules, cues, policy)."""

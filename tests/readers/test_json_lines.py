@@ -1,0 +1,39 @@
+"""Tests of taxotag.readers.json_lines."""
+
+import json
+
+import pytest
+
+from taxotag.errors import MissingColumnsError
+from taxotag.readers.documents import read_all
+from taxotag.readers.records import ReadReport
+
+
+def test_jsonl_bad_lines_are_skipped_with_line_numbers(tmp_path):
+    path = tmp_path / "in.jsonl"
+    path.write_text('{"id": "1", "title": "T", "abstract": "A"}\n{broken\n'
+                    '{"id": "2", "title": "T2"}\n{"id": "1", "title": "again", "abstract": "x"}\n')
+    report = ReadReport()
+    frame = read_all(path, report=report)
+    assert frame["id"].tolist() == ["1", "2"]  # (a record without an abstract is read as a null one is)
+    assert frame["abstract"].tolist() == ["A", ""] and report.title_only == 1
+    assert [str(p) for p in report.problems] == [
+        f"{path}, line 2: invalid JSON: Expecting property name enclosed in double quotes (column 2)",
+        f"{path}, line 4: duplicate id '1' (the first one is kept)",
+    ]
+
+
+@pytest.mark.parametrize("suffix", [".jsonl", ".json"])
+def test_a_json_file_whose_records_all_lack_an_id_is_an_error_naming_their_keys(tmp_path, suffix):
+    path = tmp_path / f"papers{suffix}"
+    records = [{"paperId": f"p{i}", "title": "T", "abstract": "A."} for i in range(3)]
+    path.write_text(json.dumps(records) if suffix == ".json" else "\n".join(map(json.dumps, records)))
+    with pytest.raises(MissingColumnsError, match=r"no record could be read: the first one has no id "
+                                                  r"\(its keys: paperId, title, abstract\)"):
+        read_all(path)
+    assert read_all(path, columns={"id": "paperId"})["id"].tolist() == ["p0", "p1", "p2"]
+    records[1]["id"] = "kept"  # one usable record: the others are skipped and reported as before
+    path.write_text(json.dumps(records) if suffix == ".json" else "\n".join(map(json.dumps, records)))
+    report = ReadReport()
+    assert read_all(path, report=report)["id"].tolist() == ["kept"]
+    assert [p.message for p in report.problems] == ["missing id", "missing id"]

@@ -1,0 +1,63 @@
+"""Tests of taxotag.rules.prefilter."""
+
+from taxotag.rules.matching import RuleSet
+from taxotag.rules.votes import ABSTAIN, FIRED
+from taxotag.taxonomy.loading import parse_taxonomy
+from tests.conftest import vote
+
+
+def test_prefilters_never_change_the_votes(taxonomy):
+    """Only the parts of documents where a phrase or pattern rule could match are tokenized, and
+    only the regexes that an RE2 Set scan finds are run; the votes must be exactly those of
+    tokenizing everything and running every regex."""
+    import pandas as pd
+
+    from tests.conftest import ROOT
+
+    gold = pd.concat([pd.read_csv(ROOT / "data" / name) for name in ("arxiv_dev_gold.csv", "seed_gold.csv")])
+    fast = RuleSet(taxonomy)
+    slow = RuleSet(taxonomy)
+    slow._tokenize_all = True
+    assert fast._regex_set is not None and len(fast._regex_list) > 1
+    slow._regex_set = None
+    titles, abstracts = gold["title"].tolist(), gold["abstract"].tolist()
+    fast_votes, slow_votes = fast.apply(titles, abstracts), slow.apply(titles, abstracts)
+    assert (fast_votes.matrix == slow_votes.matrix).all()
+    assert fast_votes.mentions == slow_votes.mentions
+    tokenized = [fast.token_windows(text, text.lower()) for text in abstracts]
+    assert 0 < sum(map(bool, tokenized)) < len(abstracts)
+    assert sum(end - start for windows in tokenized for start, end in windows) < sum(map(len, abstracts)) / 2
+
+
+def test_windows_find_plural_ies_and_overlapping_phrases(small_rules):
+    """The pre-filter finds "strategies" for "strategy", and both of two phrases starting at the
+    same word ("self-supervised" and "self-supervised learning")."""
+    votes, mentions = vote(small_rules, "Two pretext strategies help. We use self-supervised learning here.")
+    assert votes["ssl_strategy"] == FIRED and votes["ssl_phrase"] == FIRED and votes["ssl_short"] == FIRED
+    assert "'self-supervised learning' (body)" in [m.describe() for m in mentions]
+
+
+def test_windows_give_the_votes_of_tokenizing_everything_with_token_patterns(small_rules):
+    texts = ["Knowledge distillation, and again knowledge transfer, " + "filler words " * 30 +
+             "then knowledge distillation once more.", "Self-supervised learning; knowledge  transfer."]
+    everything = RuleSet(small_rules.taxonomy)
+    everything._tokenize_all = True
+    fast, slow = small_rules.apply(["T"] * 2, texts), everything.apply(["T"] * 2, texts)
+    assert (fast.matrix == slow.matrix).all() and fast.mentions == slow.mentions
+    assert fast.matrix[0, fast.rule_ids.index("kd")] == FIRED
+
+
+def test_regexes_too_big_for_one_set_still_vote():
+    """Two regex rules that each compile, but not together in one RE2 Set within the memory
+    limit: each scans on its own, with the same votes."""
+    names = [f"model{i}x{i * 7919 % 100003}" for i in range(20000)]
+    half = len(names) // 2
+    text = (f"tags:\n  - id: a\n    name: A\n    description: a\n    rules:\n"
+            f"      - {{id: first, regex: '\\b({'|'.join(names[:half])})\\b'}}\n"
+            f"      - {{id: second, regex: '\\b({'|'.join(names[half:])})\\b'}}\n")
+    small_rules = RuleSet(parse_taxonomy(text, "big.yaml"))
+    assert small_rules._regex_set is None and len(small_rules._regex_list) == 2
+    votes = small_rules.apply(["T", "T", "T"], [f"We use {names[3]}.", f"We use {names[-2]}.", "Nothing here."])
+    rows = [dict(zip(votes.rule_ids, row)) for row in votes.matrix]
+    assert rows == [{"first": FIRED, "second": ABSTAIN}, {"first": ABSTAIN, "second": FIRED},
+                    {"first": ABSTAIN, "second": ABSTAIN}]

@@ -1,0 +1,57 @@
+"""Tests of taxotag.writers.rows."""
+
+import csv
+import io
+import json
+
+import pandas as pd
+import pytest
+
+from taxotag.errors import TaxotagError
+from taxotag.writers.cells import restore_cell
+from taxotag.writers.outputs import ResumableOutput
+from taxotag.writers.rows import csv_rows, csv_text, jsonl_rows, output_format
+from tests.conftest import TAGGED
+
+
+def test_csv_round_trip():
+    frame = pd.DataFrame({"id": ["1", "2"], "title": ['=HYPERLINK("x")', 'Commas, "quotes"\nand lines']})
+    rows = list(csv.reader(io.StringIO(csv_text(frame))))
+    assert rows[1] == ["1", "'=HYPERLINK(\"x\")"]
+    assert [restore_cell(cell) for cell in rows[1]] == ["1", '=HYPERLINK("x")']
+    assert rows[2][1] == 'Commas, "quotes"\nand lines'
+
+
+@pytest.mark.parametrize("name", ["out.json", "out.gz", "out.tsv", "out.parquet.gz"])
+def test_an_output_not_named_csv_jsonl_or_parquet_is_refused(tmp_path, name):
+    with pytest.raises(TaxotagError, match=r"name the output \.csv, \.jsonl or \.parquet \(\.csv\.gz or \.jsonl\.gz"):
+        ResumableOutput(tmp_path / name, "run-1")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_output_format_is_the_names_and_the_option_is_for_standard_output():
+    assert output_format("out.CSV") == "csv" and output_format("a/out.jsonl.gz") == "jsonl"
+    assert output_format("-") == "csv" and output_format("-", "jsonl") == "jsonl"
+    assert output_format("out.parquet") == "parquet"
+    with pytest.raises(TaxotagError, match="Parquet cannot be written to standard output"):
+        output_format("-", "parquet")
+    assert output_format("out.jsonl", "jsonl") == "jsonl"
+    with pytest.raises(TaxotagError, match=r"out\.csv: the output format asked for is jsonl but the name says csv; name it \.jsonl"):
+        output_format("out.csv", "jsonl")
+
+
+def test_jsonl_rows_keep_the_inputs_values_and_list_the_tags():
+    records = [json.loads(line) for line in jsonl_rows(TAGGED).splitlines()]
+    assert records[0] == {"id": "a", "title": "=T", "tags": ["self_supervised", "distillation"], "score_x": 0.75,
+                          "evidence": "...", "year": 2025, "categories": ["cs.CV", "cs.LG"]}
+    assert records[1] == {"id": "b", "title": "U", "tags": [], "score_x": 0.1, "evidence": ""}  # (no gaps)
+    odd = TAGGED.assign(year=pd.Series([float("inf"), 1], dtype=object), categories=[[float("-inf"), 2], []])
+    lines = jsonl_rows(odd).splitlines()
+    assert [json.loads(line, parse_constant=pytest.fail)["year"] for line in lines] == [None, 1]  # (strict JSON)
+    assert json.loads(lines[0])["categories"] == [None, 2]
+
+
+def test_csv_rows_write_lists_as_json_and_numbers_beside_gaps_as_they_are():
+    rows = list(csv.reader(io.StringIO(csv_rows(TAGGED, list(TAGGED.columns)))))
+    assert rows[0] == ["a", "'=T", "self_supervised;distillation", "0.75", "...", "2025", '["cs.CV", "cs.LG"]']
+    assert rows[1] == ["b", "U", "", "0.1", "", "", ""]
