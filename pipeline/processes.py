@@ -11,7 +11,6 @@ import time
 from contextlib import contextmanager
 from multiprocessing import resource_tracker
 
-
 INTERRUPTS = {signal.SIGINT, signal.SIGTERM}
 
 

@@ -3,6 +3,7 @@
 import gzip
 import json
 import shutil
+import signal
 from pathlib import Path
 
 import pandas as pd
@@ -183,3 +184,28 @@ def run_cli(capsys, *argv):
     code = main([str(a) for a in argv])
     out, err = capsys.readouterr()
     return code, out, err
+
+
+def ctrl_c_as_in_a_terminal() -> None:
+    """For a subprocess that a test sends Ctrl-C: SIGINT at its default, as in a terminal's foreground
+    job, whatever this suite inherited (a shell without job control starts background jobs with
+    SIGINT ignored, and a Python started so keeps ignoring it)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+def memory_maps(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/maps").read_bytes()
+    except OSError:
+        return b""
+
+
+@pytest.fixture(scope="session")
+def seed_evaluation(taxonomy, trained_model_dir):
+    """The small model's evaluation on the seed gold set, and its tagger."""
+    from taxotag.evaluation.gold_runs import evaluate_gold
+    from taxotag.model.artifacts import load_model
+    from taxotag.tagging.tagger import Tagger
+
+    model = load_model(trained_model_dir, taxonomy)
+    return evaluate_gold(taxonomy, model, ROOT / "data" / "seed_gold.csv"), Tagger(taxonomy, model)

@@ -11,7 +11,6 @@ import signal
 import subprocess
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import pandas as pd
@@ -20,12 +19,12 @@ import pytest
 from taxotag.cli.parser import main
 from taxotag.errors import InputFileError, OutputWriteError, TaxonomyError
 from taxotag.model.artifacts import load_model, save_model
-from taxotag.processes import interrupts_held, start_worker
 from taxotag.readers.documents import read_all
 from taxotag.readers.records import ReadReport
 from taxotag.rules.matching import RuleSet
 from taxotag.taxonomy.loading import load_taxonomy
 from taxotag.writers.cells import restore_cell
+from tests.conftest import ctrl_c_as_in_a_terminal, memory_maps
 
 HOSTILE = Path(__file__).parent / "hostile"
 
@@ -159,13 +158,6 @@ def _group_ends(group: int, within: float = 10.0) -> bool:
     return True
 
 
-def _ctrl_c_as_in_a_terminal() -> None:
-    """For a subprocess that a test sends Ctrl-C: SIGINT at its default, as in a terminal's foreground
-    job, whatever this suite inherited (a shell without job control starts background jobs with
-    SIGINT ignored, and a Python started so keeps ignoring it)."""
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
-
-
 def _kill_group(group: int) -> None:
     """Whatever is left of a run that hung or left workers behind, so that the suite goes on."""
     with contextlib.suppress(ProcessLookupError):
@@ -201,7 +193,7 @@ def test_killed_run_keeps_the_old_output_and_resumes(tmp_path, tmp_path_factory,
         subprocess.run([str(reference) if part == str(out) else part for part in command], check=True,
                        capture_output=True, timeout=300)
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
-                               preexec_fn=_ctrl_c_as_in_a_terminal)
+                               preexec_fn=ctrl_c_as_in_a_terminal)
     progress = tmp_path / f".{name}.progress.json"
     deadline = time.time() + 120
     while not progress.exists():
@@ -249,78 +241,11 @@ def test_killed_training_leaves_no_worker_behind(tmp_path, taxonomy, small_corpu
     assert not model.exists()
 
 
-def _memory_maps(pid: int) -> bytes:
-    try:
-        return Path(f"/proc/{pid}/maps").read_bytes()
-    except OSError:
-        return b""
-
-
 def _command_line(pid: int) -> bytes:
     try:
         return Path(f"/proc/{pid}/cmdline").read_bytes()
     except OSError:
         return b""
-
-
-def test_an_interrupt_in_a_held_block_arrives_when_it_ends():
-    """What keeps Ctrl-C out of the middle of ProcessPoolExecutor.submit."""
-    received = []
-    previous = signal.signal(signal.SIGTERM, lambda *_: received.append("SIGTERM"))
-    try:
-        with interrupts_held():
-            os.kill(os.getpid(), signal.SIGTERM)
-            time.sleep(0.2)
-            assert received == []
-        for _ in range(100):
-            if received:
-                break
-            time.sleep(0.01)
-        assert received == ["SIGTERM"]
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-
-
-BLOCKED_START = """
-import multiprocessing, os, signal, threading
-from taxotag.processes import ctrl_c_blocked_in_new_processes
-
-def child_mask(queue):
-    queue.put(sorted(signal.pthread_sigmask(signal.SIG_BLOCK, [])))
-
-def start_a_process(masks):  # as Dask's IO loop thread starts the workers of a LocalCluster
-    context = multiprocessing.get_context("spawn")
-    queue = context.Queue()
-    process = context.Process(target=child_mask, args=(queue,))
-    process.start()
-    masks.append(queue.get())
-    process.join()
-
-if __name__ == "__main__":
-    masks = []
-    try:
-        with ctrl_c_blocked_in_new_processes():
-            thread = threading.Thread(target=start_a_process, args=(masks,))
-            thread.start()
-            thread.join()
-            os.kill(os.getpid(), signal.SIGINT)
-            print("held", flush=True)
-        print("lost")
-    except KeyboardInterrupt:
-        print("arrived", masks == [[signal.SIGINT]])
-"""
-
-
-def test_processes_started_while_ctrl_c_is_blocked_never_see_it_and_this_one_gets_it_after(tmp_path):
-    """A process started in the block (by a thread, as Dask starts its workers, and as the first
-    process, which starts multiprocessing's resource tracker) keeps SIGINT blocked; the Ctrl-C
-    that came during the block arrives when it ends (before, SIGINT was ignored and it was lost)."""
-    script = tmp_path / "blocked_start.py"  # (a file: a spawned process imports its functions from it)
-    script.write_text(BLOCKED_START)
-    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=60,
-                          env={**os.environ, "PYTHONPATH": str(Path(__file__).parent.parent)},
-                          preexec_fn=_ctrl_c_as_in_a_terminal)
-    assert (done.stdout, done.stderr) == ("held\narrived True\n", "")
 
 
 @pytest.mark.parametrize("moment", ["imports", "cluster start"])
@@ -335,10 +260,10 @@ def test_ctrl_c_while_the_command_starts_ends_it_with_one_line(tmp_path, taxonom
                "tag", str(source), "-o", str(out), "--engine", "dask", "--jobs", "2",
                "--model", str(trained_model_dir), "--taxonomy", taxonomy.path]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
-                               preexec_fn=_ctrl_c_as_in_a_terminal)
+                               preexec_fn=ctrl_c_as_in_a_terminal)
     if moment == "imports":  # numpy is loaded: the entry point has started importing the command line
         deadline = time.time() + 60
-        while b"_multiarray_umath" not in _memory_maps(process.pid):
+        while b"_multiarray_umath" not in memory_maps(process.pid):
             assert process.poll() is None and time.time() < deadline, "numpy was never loaded"
             time.sleep(0.005)
     else:
@@ -356,32 +281,6 @@ def test_ctrl_c_while_the_command_starts_ends_it_with_one_line(tmp_path, taxonom
     assert process.returncode == 130, lines
     assert len(lines) == 1 and lines[0].startswith("Interrupted"), lines
     assert not out.exists()
-
-
-def test_a_command_started_with_ctrl_c_ignored_keeps_ignoring_it(taxonomy):
-    """A shell without job control starts a background job with SIGINT ignored, so that the
-    terminal's Ctrl-C leaves it alone; the entry point used to catch it while the libraries loaded."""
-    command = [sys.executable, "-c", "import sys; from taxotag.cli.entry import main; sys.exit(main())",
-               "validate", taxonomy.path]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
-                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
-    deadline = time.time() + 60
-    while b"_multiarray_umath" not in _memory_maps(process.pid):
-        assert process.poll() is None and time.time() < deadline, "numpy was never loaded"
-        time.sleep(0.005)
-    os.killpg(process.pid, signal.SIGINT)
-    stdout, stderr = process.communicate(timeout=120)
-    assert (process.returncode, stderr.decode()) == (0, "")
-    assert stdout.decode().startswith(f"{taxonomy.path}: OK")
-
-
-def _signal_handlers():
-    return signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)
-
-
-def test_a_pool_worker_leaves_ctrl_c_to_the_main_process_and_dies_of_sigterm():
-    with ProcessPoolExecutor(1, initializer=start_worker, initargs=(os.getpid(),)) as pool:
-        assert pool.submit(_signal_handlers).result() == (signal.SIG_IGN, signal.SIG_DFL)
 
 
 def _file_size_limit(limit: int):

@@ -1,5 +1,5 @@
-"""What each `taxotag` command does, once cli.py has parsed its arguments: read the inputs, call the
-library's jobs, print their results. Errors are raised as TaxotagError for cli.main to print."""
+"""What each `taxotag` command does, once parser.py has parsed its arguments: read the inputs, call
+the library's jobs, print their results. Errors are raised as TaxotagError for parser.main to print."""
 
 from __future__ import annotations
 
@@ -9,18 +9,18 @@ import sys
 from pathlib import Path
 
 from ..errors import TaxotagError
+from ..evaluation.gold_runs import evaluate_gold, fitted_on
 from ..evaluation.metrics import evaluation_json, format_table
 from ..evaluation.rule_table import RULES_GOLD_LEGEND, RULES_LEGEND, rules_text
 from ..evaluation.sampling import SAMPLED_AS, draw_sample
 from ..files import check_writable, refuse_overwriting, write_text
 from ..formats import input_format_of, streamed_format_of
 from ..jobs.engines import TaggerSpec
-from ..evaluation.gold_runs import evaluate_gold, fitted_on
+from ..jobs.imports import import_listings
 from ..jobs.reports import report, run_default
 from ..jobs.rules import rule_analysis, show_rule
 from ..jobs.tag_files import tag_files
 from ..jobs.training import model_corpus, model_taxonomy_path, retrain, train
-from ..jobs.imports import import_listings
 from ..model.artifacts import load_model
 from ..options import DEFAULT_CORPUS, DEFAULT_TAXONOMY, ENCODING_HINT, STDIN, STDOUT
 from ..readers.documents import find_record, read_all, read_documents, require_file
@@ -31,7 +31,7 @@ from ..tagging.tagger import Tagger, held_back_summary
 from ..taxonomy.loading import load_taxonomy
 from ..training.corpus import CorpusFile
 from ..writers.rows import is_gzip_csv, write_csv, write_jsonl_text
-
+from .hints import GOLD_LEFT_OUT_HINT
 
 MAX_REPORTED_PROBLEMS = 20
 
@@ -69,7 +69,7 @@ def cmd_run(args) -> int:
     positives = training.weak_positives(taxonomy)
     print(f"trained on {len(training.corpus.documents):,} abstracts in {training.seconds:.1f} s; weak positives: "
           + ", ".join(f"{tag} {count}" for tag, count in positives.items()))
-    for line in training.warnings():
+    for line in _warnings(training):
         print(line)
     held = held_back_summary(training.held_back, taxonomy)
     if held:
@@ -88,6 +88,11 @@ def cmd_run(args) -> int:
     return 0
 
 
+def _warnings(training) -> list[str]:
+    """The training's warnings, then its notes on default gold left out, with what to type."""
+    return training.warnings() + [note + GOLD_LEFT_OUT_HINT for note in training.gold_notes]
+
+
 def cmd_train(args) -> int:
     taxonomy = load_taxonomy(args.taxonomy)
     check_writable(args.model)
@@ -104,7 +109,7 @@ def cmd_train(args) -> int:
         for evaluation in training.evaluations:
             fitted = " (out-of-fold: the model was fitted on this gold)" if evaluation.path in args.fit_gold else ""
             print(f"\n## {evaluation.path}{fitted}\n\n{format_table(evaluation.results)}")
-    for line in training.warnings():
+    for line in _warnings(training):
         print(line, file=sys.stderr)
     _print_problems(training.corpus.report, encoding_hint=args.encoding is None)
     return 0
@@ -115,7 +120,7 @@ def cmd_retrain(args) -> int:
     check_writable(Path(args.out) / "retrain_diff.md")
     training = retrain(args.taxonomy, _corpus(args), args.model, args.gold, args.out)
     print(f"retrained {args.model}/ on {len(training.corpus.documents):,} abstracts")
-    for line in training.warnings():
+    for line in _warnings(training):
         print(line)
     print(training.diff_text)
     examples = " and examples of changed documents" if training.examples else ""
@@ -246,7 +251,7 @@ def cmd_report(args) -> int:
     check_writable(Path(args.out) / "report.html")
     written = report(args.taxonomy, args.model, args.gold, _corpus(args), args.out, args.allow_stale)
     for note in written.gold_notes:
-        print(note)
+        print(note + GOLD_LEFT_OUT_HINT)
     print(f"report -> {written.path}")
     return 0
 

@@ -10,6 +10,8 @@ from ..errors import (InputFileError, MissingColumnsError, ModelFormatError, NoM
 from ..formats import STDIN_FORMAT_NAMES
 from ..options import ENCODING_HINT
 
+GOLD_LEFT_OUT_HINT = " (name gold files with --gold)"
+"""After a note that a default gold file was left out (usable_gold)."""
 COLUMNS_EXAMPLE = "--columns can name the file's own ones, e.g. --columns abstract=summary"
 
 

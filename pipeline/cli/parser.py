@@ -12,11 +12,11 @@ import threading
 from importlib import import_module
 
 from ..errors import TaxotagError
-from .hints import hint
-from ..options import (DEFAULT_CORPUS, DEFAULT_GOLD, DEFAULT_MODEL, DEFAULT_OUT, DEFAULT_SEED_PAPERS,
-                       DEFAULT_TAXONOMY, GOLD_WEIGHT, REQUIRED_COLUMNS, check_encoding)
 from ..formats import INPUT_FORMAT_NAMES, INPUT_LABELS, INPUT_SUFFIXES, OUTPUT_FORMATS, OUTPUT_NAMES, STREAM_FORMATS
+from ..options import (DEFAULT_CORPUS, DEFAULT_GOLD, DEFAULT_MODEL, DEFAULT_OUT, DEFAULT_SEED_PAPERS, DEFAULT_TAXONOMY,
+                       GOLD_WEIGHT, REQUIRED_COLUMNS, check_encoding)
 from ..processes import interrupts_held
+from .hints import hint
 
 GOLD_HELP = (f"gold CSV files (default: {' '.join(DEFAULT_GOLD)}, those that have a column for a "
              "tag of the taxonomy)")

@@ -18,8 +18,7 @@ from ..tagging.tagger import Predictions, Tagger
 from ..taxonomy.schema import Taxonomy
 from .metrics import SYSTEMS, evaluate_systems, evaluate_where_rules_silent
 
-
-GOLD_LEFT_OUT = "; not evaluated (name gold files with --gold)"
+GOLD_LEFT_OUT = "; not evaluated"
 
 
 @dataclass

@@ -9,7 +9,6 @@ import pandas as pd
 
 from ..readers.gold import UNLABELLED
 
-
 SYSTEMS = ("rules", "model", "combined")
 
 

@@ -8,16 +8,15 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..readers.documents import documents_from_frame
-from ..writers.rows import write_jsonl_text
+from ..evaluation.gold_runs import evaluate_gold
 from ..files import write_text
+from ..options import DEFAULT_MODEL, DEFAULT_TAXONOMY, GOLD_WEIGHT
+from ..readers.documents import documents_from_frame
 from ..tagging.tagger import Tagger
 from ..taxonomy.loading import load_taxonomy
 from ..taxonomy.schema import Taxonomy
-from ..options import GOLD_WEIGHT
 from ..training.corpus import CorpusFile
-from ..evaluation.gold_runs import evaluate_gold
-from ..options import DEFAULT_MODEL, DEFAULT_TAXONOMY
+from ..writers.rows import write_jsonl_text
 from .training import Training
 from .training import train as train_job
 

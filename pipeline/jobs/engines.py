@@ -18,10 +18,9 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import SchedulerError, TaxotagError
-from ..processes import effective_jobs
-from ..writers.rows import output_rows
+from ..processes import ctrl_c_blocked_in_new_processes, effective_jobs, interrupts_held, start_worker
 from ..tagging.tagger import Tagger, held_back
-from ..processes import ctrl_c_blocked_in_new_processes, interrupts_held, start_worker
+from ..writers.rows import output_rows
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from ..taxonomy.loading import load_taxonomy
 from ..taxonomy.schema import Taxonomy
 from ..training import cache
 from ..training.cache import CorpusCache
-from ..training.corpus import CorpusFile, DEFAULT_CACHE, LabelledCorpus, corpus_file, label_corpus
+from ..training.corpus import DEFAULT_CACHE, CorpusFile, LabelledCorpus, corpus_file, label_corpus
 from ..training.fits import fit_full, fit_incremental, fit_with_gold, read_fitted_gold
 
 
@@ -45,9 +45,8 @@ class Training:
         return self.corpus.positives(taxonomy.tag_ids)
 
     def warnings(self) -> list[str]:
-        """One line a tag the model could not learn (too few weak positives) and a default gold
-        file left out."""
-        return [f"Warning: {tag}: {note}" for tag, note in self.model.notes.items()] + self.gold_notes
+        """One line a tag the model could not learn (too few weak positives)."""
+        return [f"Warning: {tag}: {note}" for tag, note in self.model.notes.items()]
 
 
 def train(taxonomy: Taxonomy, corpus_path, model_dir, gold_paths=(), incremental: bool = False,

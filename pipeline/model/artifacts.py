@@ -12,20 +12,19 @@ import os
 import shutil
 import tempfile
 from datetime import datetime, timezone
-
-from pydantic import ValidationError
 from importlib import metadata
 from pathlib import Path
 
 import numpy as np
+from pydantic import ValidationError
 
 from ..errors import ModelError, ModelFormatError, NoModelError, StaleModelError
 from ..files import current_umask, writing_beside
 from ..fingerprints import file_sha256
-from .manifest import FORMAT_VERSION, Manifest
-from .tag_model import TagModel
 from ..taxonomy.loading import load_taxonomy
 from ..taxonomy.schema import Taxonomy
+from .manifest import FORMAT_VERSION, Manifest
+from .tag_model import TagModel
 
 ARRAYS = ("idf", "coef", "intercept", "thresholds")
 OPTIONAL_ARRAYS = ("weak_labels",)

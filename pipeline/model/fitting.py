@@ -14,7 +14,6 @@ from .tag_model import TagModel
 from .thresholds import best_threshold
 from .vocabulary import count_vocabulary
 
-
 MIN_POSITIVES = 5
 """A tag with fewer weak positives than this gets no model (its score stays 0)."""
 

@@ -12,8 +12,7 @@ from scipy import sparse
 
 from ..fingerprints import text_sha256
 from ..rules.votes import Mention
-from .words import CodeTable, FUNCTION_WORDS, ONE_CHARACTER, analyze, word_hashes
-
+from .words import FUNCTION_WORDS, ONE_CHARACTER, CodeTable, analyze, word_hashes
 
 VECTORIZER_PARAMS = {
     "analyzer": analyze,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 
-
 THRESHOLD_GRID = np.round(np.arange(0.50, 0.951, 0.01), 2)
 """The cut-offs best_threshold chooses from."""
 

@@ -8,7 +8,6 @@ from collections.abc import Iterator
 
 from ..errors import MissingColumnsError
 
-
 JSON_KINDS = ("jsonl", "json")
 """The formats whose records each name their own keys."""
 

@@ -16,7 +16,6 @@ from pathlib import Path
 from ..errors import InputFileError
 from .records import ReadReport
 
-
 GZIP_MAGIC = b"\x1f\x8b"
 
 

@@ -24,7 +24,6 @@ from .records import ReadReport, RowProblem, clean_record, clean_text
 from .references import RIS, WEB_OF_SCIENCE, bibtex_records, tagged_records
 from .tables import csv_records, parquet_records
 
-
 STDIN_UNNAMED = "-: the format of standard input is not known"
 
 

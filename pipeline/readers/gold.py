@@ -14,7 +14,6 @@ from ..options import REQUIRED_COLUMNS
 from .documents import read_all
 from .records import ReadReport, clean_text
 
-
 UNLABELLED = -1
 """The label of a blank gold cell: not labelled yet (a sheet from `taxotag sample` being filled in).
 The paper is left out of that tag's figures, not of the other tags'."""

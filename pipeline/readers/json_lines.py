@@ -7,7 +7,7 @@ import json
 from collections.abc import Iterator
 
 from .columns import INVERTED_INDEX, OPENREVIEW_CONTENT, column_in
-from .decoding import TextSource, UNDECODABLE_MARK
+from .decoding import UNDECODABLE_MARK, TextSource
 from .json_document import json_records
 from .records import ReadReport
 

@@ -10,7 +10,6 @@ from ..errors import WebOfScienceTabError
 from .decoding import TextSource
 from .records import ReadReport
 
-
 MIN_ABSTRACT_CHARS = 200
 """In the listing format, a paragraph at least this long is an abstract; shorter ones are titles."""
 

@@ -10,7 +10,6 @@ from ..errors import InputFileError
 from .columns import ROW_NUMBER_ID, check_columns, column_in, suggested_columns
 from .decoding import TextSource
 
-
 MAX_FIELD_CHARS = 64 << 20
 """The longest single CSV field accepted (a 5 MB abstract is fine)."""
 

@@ -71,7 +71,8 @@ def pr_curves_figure(truth: dict[str, np.ndarray], model_scores: dict[str, np.nd
         axis.set_xlim(0, 1.02)
         axis.set_ylim(0, 1.05)
         axis.grid(alpha=0.3)
-        axis.legend(fontsize=7, loc="lower left")
+        if actual.sum():  # (a tag without positives has no curve to name)
+            axis.legend(fontsize=7, loc="lower left")
     for axis in axes.ravel()[len(tags):]:
         axis.set_visible(False)
     figure.tight_layout()

@@ -10,7 +10,6 @@ from ..display import normalise
 from ..taxonomy.language import plural
 from ..taxonomy.schema import Context
 
-
 NOT_SENTENCE_ENDS = {"e.g.", "i.e.", "cf.", "vs.", "al.", "etc.", "fig.", "eq.", "approx."}
 
 

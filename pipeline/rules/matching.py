@@ -14,13 +14,13 @@ from spacy.tokens import Doc
 
 from ..display import normalise
 from ..readers.typography import plain_text
-from ..taxonomy.language import compile_regex, blank_english, phrase_variants
+from ..taxonomy.language import blank_english, compile_regex, phrase_variants
 from ..taxonomy.schema import Rule, Taxonomy
-from .concepts import smallest_window, word_count, concept_group_regex
+from .concepts import concept_group_regex, smallest_window, word_count
 from .cues import CueSet, MethodName, Sentences, phrases_regex, title_name
-from .prefilter import pattern_keys, phrase_key, re2_subject, compiled_set
+from .prefilter import compiled_set, pattern_keys, phrase_key, re2_subject
 from .tokens import PATTERN_CONTEXT, space_after, space_before, suspended_compounds, tokenize
-from .votes import ABSTAIN, FIRED, Mention, PASSING, RuleInfo, RuleVotes, document_text, rule_infos
+from .votes import ABSTAIN, FIRED, PASSING, Mention, RuleInfo, RuleVotes, document_text, rule_infos
 
 
 class RuleSet:

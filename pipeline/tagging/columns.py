@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from ..options import REQUIRED_COLUMNS
 
-
 MODEL_TAGS = "model_tags"
 """The output column of the tags the model alone gives, whether or not the policy lets it add them."""
 

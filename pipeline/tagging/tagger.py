@@ -34,7 +34,6 @@ from ..taxonomy.loading import load_taxonomy
 from ..taxonomy.schema import Taxonomy
 from .columns import MODEL_TAGS, passed_columns
 
-
 TOP_FEATURES = 3
 
 

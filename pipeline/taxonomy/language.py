@@ -9,7 +9,6 @@ import re
 import re2
 import spacy
 
-
 REGEX_MAX_MEM = 8 << 20
 """Memory cap for one compiled RE2 regex (RE2 matches in linear time, so no regex can hang)."""
 

@@ -9,7 +9,7 @@ from pydantic import ValidationError
 from ..errors import InputFileError, TaxonomyError
 from .checks import check_semantics, rule_number_label
 from .schema import Taxonomy, TaxonomyModel
-from .yaml_lines import yaml_line, read_yaml
+from .yaml_lines import read_yaml, yaml_line
 
 
 def load_taxonomy(path: str | Path = "taxonomy.yaml") -> Taxonomy:

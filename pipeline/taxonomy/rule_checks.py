@@ -9,9 +9,8 @@ import re2
 from spacy.matcher import Matcher
 
 from ..readers.typography import plain_text, typographic_characters
-from .language import TOKEN, compile_regex, re2_message, blank_english, phrase_variants
+from .language import TOKEN, blank_english, compile_regex, phrase_variants, re2_message
 from .schema import Rule, has_word
-
 
 MODEL_ONLY_ATTRS = {"POS", "TAG", "LEMMA", "DEP", "ENT_TYPE", "ENT_IOB", "ENT_ID", "MORPH", "HEAD",
                     "SENT_START", "IS_SENT_START", "ENT_KB_ID"}

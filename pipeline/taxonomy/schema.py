@@ -14,7 +14,6 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from ..fingerprints import json_sha256
 from ..readers.typography import plain_text
 
-
 TAG_ID_PATTERN = r"^[a-z][a-z0-9_]*$"
 
 

@@ -9,7 +9,6 @@ import yaml
 
 from ..errors import TaxonomyError
 
-
 MAX_EXPANDED_NODES = 100_000
 """A taxonomy whose YAML aliases expand to more nodes than this is refused (alias bomb)."""
 

@@ -18,9 +18,9 @@ from pathlib import Path
 import numpy as np
 from scipy import sparse
 
-from ..readers import typography
 from ..files import atomic_path
 from ..fingerprints import file_sha256, json_sha256, text_sha256
+from ..readers import typography
 from ..rules.votes import Mention, RuleInfo
 from ..taxonomy.schema import Context
 
@@ -53,12 +53,12 @@ def features_version() -> str:
     return _code_digest(source_files(FEATURE_CODE), ("scikit-learn", "numpy", "scipy"))
 
 
-def source_files(modules) -> list[Path]:
-    """The source files of these taxotag modules (dotted, from the package: "rules.matching") and of
-    every taxotag module they import, directly or through others, read from their import statements:
-    code moved to another module stays in the digest as long as it is imported."""
+def source_files(modules, package: Path = PACKAGE) -> list[Path]:
+    """The source files of these modules of `package` (dotted, from the package: "rules.matching")
+    and of every module of it they import, directly or through others, read from their relative
+    import statements: code moved to another module stays in the digest as long as it is imported."""
     seen: set[Path] = set()
-    todo = [PACKAGE.joinpath(*module.split(".")).with_suffix(".py") for module in modules]
+    todo = [package.joinpath(*module.split(".")).with_suffix(".py") for module in modules]
     while todo:
         path = todo.pop()
         if path in seen:

@@ -21,7 +21,6 @@ from ..rules.votes import Mention, RuleVotes, document_text, rule_infos
 from ..taxonomy.schema import Taxonomy
 from .cache import CorpusCache, mask_key, rule_fingerprint
 
-
 DEFAULT_CACHE = "models/.cache"
 
 

@@ -9,7 +9,6 @@ import math
 
 import pandas as pd
 
-
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 """The output name that stands for standard output (and, as an input, standard input: no file)."""

@@ -13,7 +13,7 @@ from ..errors import OutputNameError
 from ..files import atomic_text
 from ..formats import OUTPUT_NAMES, output_format_of
 from ..options import STDOUT
-from .cells import TAG_LISTS, finite_values, is_gap, structured_as_json, neutralise_cell, neutralise_frame
+from .cells import TAG_LISTS, finite_values, is_gap, neutralise_cell, neutralise_frame, structured_as_json
 
 
 def csv_rows(frame: pd.DataFrame, columns: list[str]) -> str:
