@@ -12,25 +12,25 @@ from ..errors import TaxotagError
 from ..evaluation.gold_runs import evaluate_gold, fitted_on
 from ..evaluation.metrics import evaluation_json, format_table
 from ..evaluation.rule_table import RULES_GOLD_LEGEND, RULES_LEGEND, rules_text
-from ..evaluation.sampling import SAMPLED_AS, draw_sample
+from ..evaluation.sampling import SAMPLED_AS
 from ..files import check_writable, refuse_overwriting, write_text
-from ..formats import input_format_of, streamed_format_of
 from ..jobs.engines import TaggerSpec
-from ..jobs.imports import import_listings
+from ..jobs.imports import import_papers
 from ..jobs.reports import report, run_default
 from ..jobs.rules import rule_analysis, show_rule
+from ..jobs.sample import sample_for_labelling
 from ..jobs.tag_files import tag_files
 from ..jobs.training import model_corpus, model_taxonomy_path, retrain, train
 from ..model.artifacts import load_model
 from ..options import DEFAULT_CORPUS, DEFAULT_TAXONOMY, ENCODING_HINT, STDIN, STDOUT
-from ..readers.documents import find_record, read_all, read_documents, require_file
+from ..readers.documents import find_record, require_file
 from ..readers.records import ReadReport
 from ..report.gold_errors import errors_text, gold_errors
 from ..tagging.explain import explain_text
 from ..tagging.tagger import Tagger, held_back_summary
 from ..taxonomy.loading import load_taxonomy
 from ..training.corpus import CorpusFile
-from ..writers.rows import is_gzip_csv, write_csv, write_jsonl_text
+from ..writers.rows import is_gzip_csv, write_csv
 from .hints import GOLD_LEFT_OUT_HINT
 
 MAX_REPORTED_PROBLEMS = 20
@@ -269,24 +269,16 @@ def cmd_explain(args) -> int:
 
 
 def cmd_sample(args) -> int:
-    refuse_overwriting(args.inputs, [args.output])
-    is_gzip_csv(args.output)  # (refuses a name other than .csv or .csv.gz)
     if args.at_random < 0:
         raise TaxotagError(f"--random {args.at_random}: give 0 or more")
-    taxonomy = load_taxonomy(args.taxonomy)
-    tagger = Tagger(taxonomy, load_model(args.model, taxonomy, allow_stale=args.allow_stale))
-    exclude = frozenset(id_ for path in args.exclude for id_ in read_all(path, report=ReadReport())["id"])
-    report = ReadReport()
-    frames = (frame for path in args.inputs
-              for frame in read_documents(path, report=report, columns=args.columns, encoding=args.encoding,
-                                          input_format=args.input_format))
-    sheet = draw_sample(tagger, frames, args.per_stratum, args.at_random, args.seed, exclude)
-    write_csv(args.output, sheet)
-    left_out = f", {len(exclude):,} ids left out" if exclude else ""
-    print(f"drew {len(sheet)} of {report.records:,} papers{left_out} -> {args.output}")
-    print(f"label each tag column 1 or 0, then: taxotag evaluate --gold {args.output}")
+    spec = TaggerSpec(args.taxonomy, args.model, allow_stale=args.allow_stale)
+    drawn = sample_for_labelling(spec, args.inputs, args.output, args.per_stratum, args.at_random, args.seed,
+                                 args.exclude, args.columns, args.encoding, args.input_format)
+    left_out = f", {drawn.excluded:,} ids left out" if drawn.excluded else ""
+    print(f"drew {len(drawn.sheet)} of {drawn.report.records:,} papers{left_out} -> {drawn.path}")
+    print(f"label each tag column 1 or 0, then: taxotag evaluate --gold {drawn.path}")
     print(f"(the {SAMPLED_AS} column says why each paper was drawn; hide it while labelling)")
-    _print_problems(report, encoding_hint=True)
+    _print_problems(drawn.report, encoding_hint=True)
     return 0
 
 
@@ -326,18 +318,7 @@ def cmd_init(args) -> int:
 
 
 def cmd_import(args) -> int:
-    refuse_overwriting(args.inputs, [args.output])
-    output = Path(args.output)
-    written_as = streamed_format_of(output)
-    if all(input_format_of(path) == "listing" for path in args.inputs):  # (duplicate titles merged, sources kept)
-        frame, report = import_listings(args.inputs, id_prefix=args.id_prefix)
-    else:  # read as `tag` reads them, by their names
-        report = ReadReport()
-        frame = read_all(args.inputs, report=report, id_prefix=args.id_prefix)
-    if written_as == "csv":
-        write_csv(output, frame)
-    else:
-        write_text(output, write_jsonl_text(frame))
-    print(f"imported {len(frame)} papers from {len(args.inputs)} file(s) -> {output}")
-    _print_problems(report)
+    imported = import_papers(args.inputs, args.output, id_prefix=args.id_prefix)
+    print(f"imported {len(imported.papers)} papers from {len(args.inputs)} file(s) -> {imported.path}")
+    _print_problems(imported.report)
     return 0

@@ -11,7 +11,6 @@ from ..display import normalise
 from ..readers.typography import plain_text
 from ..taxonomy.schema import Rule, Taxonomy
 
-
 ABSTAIN, PASSING, FIRED = -1, 0, 1
 
 
