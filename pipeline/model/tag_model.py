@@ -113,12 +113,13 @@ class TagModel:
         """Documents x tags probabilities."""
         return _sigmoid(self.decision(features))
 
-    def top_features(self, features_row, tag_index: int, k: int = 3) -> list[str]:
-        """The k terms that pushed one document's score for one tag up the most."""
-        row = sparse.csr_matrix(features_row)
-        contributions = row.data * self.coef[tag_index, row.indices]
+    def top_features(self, features: sparse.csr_matrix, row: int, tag_index: int, k: int = 3) -> list[str]:
+        """The k terms that pushed one document's (row's) score for one tag up the most."""
+        start, end = features.indptr[row], features.indptr[row + 1]  # (a row read without slicing the matrix)
+        indices, data = features.indices[start:end], features.data[start:end]
+        contributions = data * self.coef[tag_index, indices]
         order = np.argsort(-contributions)[:k]
-        return [self.vocabulary[row.indices[i]] for i in order if contributions[i] > 0]
+        return [self.vocabulary[indices[i]] for i in order if contributions[i] > 0]
 
 
 @functools.cache

@@ -14,13 +14,13 @@ from spacy.tokens import Doc
 
 from ..display import normalise
 from ..readers.typography import plain_text
-from ..taxonomy.language import blank_english, compile_regex, phrase_variants
+from ..taxonomy.language import compile_regex, english_vocab, phrase_variants
 from ..taxonomy.schema import Rule, Taxonomy
 from .concepts import concept_group_regex, smallest_window, word_count
 from .cues import CueSet, MethodName, Sentences, phrases_regex, title_name
 from .prefilter import compiled_set, pattern_keys, phrase_key, re2_subject
 from .tokens import PATTERN_CONTEXT, space_after, space_before, suspended_compounds, tokenize
-from .votes import ABSTAIN, FIRED, PASSING, Mention, RuleInfo, RuleVotes, document_text, rule_infos
+from .votes import ABSTAIN, FIRED, PASSING, Mention, RuleInfo, RuleVotes, joined_text, rule_infos
 
 
 class RuleSet:
@@ -29,12 +29,11 @@ class RuleSet:
     def __init__(self, taxonomy: Taxonomy, only: set[str] | None = None):
         self.taxonomy = taxonomy
         self.context = taxonomy.context
-        nlp = blank_english()
-        self._vocab = nlp.vocab
+        self._vocab = english_vocab()
         self.rules: list[RuleInfo] = []
-        self._phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
-        self._exact_phrases = PhraseMatcher(nlp.vocab, attr="ORTH")
-        self._patterns = Matcher(nlp.vocab, validate=True)
+        self._phrases = PhraseMatcher(self._vocab, attr="LOWER")
+        self._exact_phrases = PhraseMatcher(self._vocab, attr="ORTH")
+        self._patterns = Matcher(self._vocab, validate=True)
         self._regexes: dict[tuple[str, bool], tuple[list[int], object]] = {}  # one pass per distinct regex
         self._concepts: list[tuple[int, list[int], int | None]] = []  # (rule, its groups in _concept_groups, within)
         self._concept_groups: dict[str, int] = {}  # group regex -> index (rules may share a group)
@@ -55,31 +54,33 @@ class RuleSet:
         self._concept_set = compiled_set([(pattern, False) for pattern in self._concept_groups]) \
             if self._concept_groups else None
 
-    def _concept_spans(self, text: str, subject, sentences) -> set[tuple[int, int, int]]:
+    def _concept_spans(self, text: str, subject, title_length: int) -> tuple[set[tuple[int, int, int]], Sentences | None]:
         """(rule, start, end) for each sentence that holds a term of every group of a concept rule:
-        the shortest stretch of it with one term of each. One RE2 Set scan says which groups match
-        anywhere; only the rules all of whose groups do are looked at further."""
+        the shortest stretch of it with one term of each; and the text's Sentences when they were
+        needed. One RE2 Set scan says which groups match anywhere; only the rules all of whose
+        groups do are looked at further."""
         if self._concept_set is not None:
             present = set(self._concept_set.Match(subject) or ())
         else:
             present = set(range(len(self._concept_regexes)))
-        spans = set()
+        spans, sentences = set(), None
         hits_of: dict[int, list[tuple[int, int]]] = {}
         for rule, groups, within in self._concepts:
             if not present.issuperset(groups):
                 continue
+            sentences = sentences or Sentences(text, title_length)
             for group in groups:
                 if group not in hits_of:
                     hits_of[group] = [match.span() for match in self._concept_regexes[group].finditer(subject)]
             by_sentence: dict[tuple[int, int], list[tuple[int, int, int]]] = {}
             for number, group in enumerate(groups):
                 for start, end in hits_of[group]:
-                    by_sentence.setdefault(sentences().of(start), []).append((start, end, number))
+                    by_sentence.setdefault(sentences.of(start), []).append((start, end, number))
             for hits in by_sentence.values():
                 window = smallest_window(hits, len(groups))
                 if window is not None and (within is None or word_count(text, *window) <= within):
                     spans.add((rule, *window))
-        return spans
+        return spans, sentences
 
     def _matching_regexes(self, subject) -> list[tuple[list[int], object]]:
         """The (rules, regex) pairs whose regex matches somewhere in the subject: one RE2 Set scan
@@ -117,8 +118,7 @@ class RuleSet:
     def _add(self, index: int, rule: Rule) -> None:
         key = str(index)
         if rule.kind == "phrase":
-            vocab = blank_english().vocab
-            docs = [Doc(vocab, words=[w if rule.case_sensitive else w.lower() for w in variant])
+            docs = [Doc(self._vocab, words=[w if rule.case_sensitive else w.lower() for w in variant])
                     for phrase in rule.phrases for variant in phrase_variants(phrase)]
             (self._exact_phrases if rule.case_sensitive else self._phrases).add(key, docs)
             self._add_keys({phrase_key(phrase) for phrase in rule.phrases})
@@ -138,15 +138,16 @@ class RuleSet:
 
     def apply(self, titles, abstracts) -> RuleVotes:
         """Vote on every document; titles and abstracts are parallel sequences of strings."""
-        texts = [document_text(title, abstract) for title, abstract in zip(titles, abstracts)]
+        plain_titles = [plain_text(title) for title in titles]
+        texts = [joined_text(title, plain_text(abstract)) for title, abstract in zip(plain_titles, abstracts)]
         matrix = np.full((len(texts), len(self.rules)), ABSTAIN, dtype=np.int8)
         all_mentions = []
-        lowered = [text.lower() for text in texts]
-        for row, (text, title) in enumerate(zip(texts, titles)):
+        for row, (text, title) in enumerate(zip(texts, plain_titles)):
+            lowered = text.lower()
             windows = itertools.chain(
-                (tokenize(self._vocab, text, start, end) for start, end in self.token_windows(text, lowered[row])),
+                (tokenize(self._vocab, text, start, end) for start, end in self.token_windows(text, lowered)),
                 suspended_compounds(self._vocab, text) if self._reads_tokens else ())
-            mentions = self.find_mentions(windows, text, len(plain_text(title)), lowered[row])
+            mentions = self.find_mentions(windows, text, len(title), lowered)
             for mention in mentions:
                 matrix[row, mention.rule] = max(matrix[row, mention.rule], PASSING)
             for rule_index in {mention.rule for mention in mentions}:
@@ -173,13 +174,14 @@ class RuleSet:
         if title_length and is_all_caps(text[:title_length]):
             char_spans = {(rule, start, end) for rule, start, end in char_spans
                           if start >= title_length or not self.rules[rule].rule.case_sensitive}
-        sentences = functools.cache(lambda: Sentences(text, title_length))  # (built once, when needed)
+        sentences = None
         if self._concepts:
-            char_spans |= self._concept_spans(text, subject, sentences)
+            concept_spans, sentences = self._concept_spans(text, subject, title_length)
+            char_spans |= concept_spans
         if not char_spans:
             return []
         lowered = text.lower() if lowered is None else lowered
-        sentences = sentences()
+        sentences = sentences or Sentences(text, title_length)
         own_name = title_name(text[:title_length])
         method_name = own_name or self._cues.defined_name(text, lowered, sentences, title_length)
         name = MethodName(method_name) if method_name else None

@@ -87,7 +87,12 @@ class RuleVotes:
 
 def document_text(title: str, abstract: str) -> str:
     """The text rules and model run on: title, a blank line, abstract (each in plain typography)."""
-    return f"{plain_text(title)}\n\n{plain_text(abstract)}"
+    return joined_text(plain_text(title), plain_text(abstract))
+
+
+def joined_text(plain_title: str, plain_abstract: str) -> str:
+    """document_text of a title and an abstract already in plain typography."""
+    return f"{plain_title}\n\n{plain_abstract}"
 
 
 def rule_infos(taxonomy: Taxonomy) -> list[RuleInfo]:

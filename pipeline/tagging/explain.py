@@ -15,7 +15,7 @@ def explain_text(tagger: Tagger, predictions, record) -> str:
         lines.append(f"{tag_id}: {state} (score {predictions.scores[0, j]:.3f}): {reason}")
         for mention in votes.tag_mentions(0, tag_id):
             lines.append(f"    rule {votes.rules[mention.rule].id}: {mention.describe()}")
-        terms = tagger.model.top_features(predictions.features[0], j, 5)
+        terms = tagger.model.top_features(predictions.features, 0, j, 5)
         if terms:
             lines.append(f"    model terms: {', '.join(terms)}")
     return "\n".join(lines)

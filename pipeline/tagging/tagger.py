@@ -170,7 +170,7 @@ class Tagger:
                      if votes.matrix[row, m.rule] == FIRED and m.passing is None]
             pieces = [f"{votes.rules[m.rule].id} {m.describe()}" for m in fired[:3]]
             if predictions.probabilities[row, j] >= self.thresholds[j]:
-                terms = self.model.top_features(predictions.features[row], j, TOP_FEATURES)
+                terms = self.model.top_features(predictions.features, row, j, TOP_FEATURES)
                 pieces.append(f"model {predictions.probabilities[row, j]:.2f} [{', '.join(terms)}]")
             if not pieces:
                 pieces.append("implied by another tag")

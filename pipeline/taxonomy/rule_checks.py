@@ -9,7 +9,7 @@ import re2
 from spacy.matcher import Matcher
 
 from ..readers.typography import plain_text, typographic_characters
-from .language import TOKEN, blank_english, compile_regex, phrase_variants, re2_message
+from .language import TOKEN, compile_regex, english_vocab, phrase_variants, re2_message
 from .schema import Rule, has_word
 
 MODEL_ONLY_ATTRS = {"POS", "TAG", "LEMMA", "DEP", "ENT_TYPE", "ENT_IOB", "ENT_ID", "MORPH", "HEAD",
@@ -87,7 +87,7 @@ def _check_pattern(pattern) -> list[str]:
                              "so it can never match" for text in _strings(value) if not TOKEN.fullmatch(text)]
     if problems:
         return problems
-    matcher = Matcher(blank_english().vocab, validate=True)
+    matcher = Matcher(english_vocab(), validate=True)
     try:
         matcher.add("check", [pattern])
     except Exception as exc:  # spaCy raises ValueError or MatchPatternError with the schema problems
