@@ -27,6 +27,12 @@ from taxotag.writers.rows import output_rows
 CHUNK = 2000
 
 
+def texts_read(votes, titles, abstracts) -> list[str]:
+    """The texts the rules read (code before 2026-12-07 did not keep them, and made them again)."""
+    texts = getattr(votes, "texts", None)
+    return texts if texts is not None else [document_text(t, a) for t, a in zip(titles, abstracts)]
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", default="data/arxiv_sample.jsonl.gz")
@@ -54,8 +60,8 @@ def main(argv=None) -> None:
         sent = timed("send the chunk to a worker (pickle both ways)", lambda: pickle.loads(pickle.dumps(frame)))
         titles, abstracts = sent["title"].tolist(), sent["abstract"].tolist()
         votes = timed("rules: tokenize, matchers, regexes, cues", lambda: tagger.ruleset.apply(titles, abstracts))
-        texts = timed("mask the rules' mentions", lambda: [mask_mentions(document_text(t, a), m)
-                                                          for t, a, m in zip(titles, abstracts, votes.mentions)])
+        texts = timed("mask the rules' mentions", lambda: [mask_mentions(text, mentions) for text, mentions
+                                                          in zip(texts_read(votes, titles, abstracts), votes.mentions)])
         features = timed("features: words, hashing, tf-idf", lambda: tagger.model.transform(texts))
         probabilities = timed("model: predict_proba", lambda: tagger.model.predict_proba(features))
         predictions = timed("decide: labels, policy, scores", lambda: tagger.decide(votes, features, probabilities))

@@ -1,5 +1,5 @@
-"""Compile a taxonomy's rules (phrases and token patterns for spaCy's matchers, RE2 regexes,
-concepts) and apply them to documents: each gets, per rule, a vote in the label matrix and the
+"""Compile a taxonomy's rules (a table of phrases, token patterns for spaCy's Matcher, RE2
+regexes, concepts) and apply them to documents: each gets, per rule, a vote in the label matrix and the
 mentions behind it. Whether a mention is central or passing is pipeline.rules.cues' job."""
 
 from __future__ import annotations
@@ -9,8 +9,7 @@ import itertools
 import re
 
 import numpy as np
-from spacy.matcher import Matcher, PhraseMatcher
-from spacy.tokens import Doc
+from spacy.matcher import Matcher
 
 from ..display import normalise
 from ..readers.typography import plain_text
@@ -18,8 +17,9 @@ from ..taxonomy.language import compile_regex, english_vocab, phrase_variants
 from ..taxonomy.schema import Rule, Taxonomy
 from .concepts import concept_group_regex, smallest_window, word_count
 from .cues import CueSet, MethodName, Sentences, phrases_regex, title_name
-from .prefilter import compiled_set, pattern_keys, phrase_key, re2_subject
-from .tokens import PATTERN_CONTEXT, space_after, space_before, suspended_compounds, tokenize
+from .phrases import PhraseIndex
+from .prefilter import compiled_set, pattern_keys, phrase_key, re2_subject, texts_hit
+from .tokens import PATTERN_CONTEXT, SUSPENDED_CUE, space_after, space_before, suspended_compounds, tokenize
 from .votes import ABSTAIN, FIRED, PASSING, Mention, RuleInfo, RuleVotes, joined_text, rule_infos
 
 
@@ -31,8 +31,7 @@ class RuleSet:
         self.context = taxonomy.context
         self._vocab = english_vocab()
         self.rules: list[RuleInfo] = []
-        self._phrases = PhraseMatcher(self._vocab, attr="LOWER")
-        self._exact_phrases = PhraseMatcher(self._vocab, attr="ORTH")
+        self._phrases = PhraseIndex()
         self._patterns = Matcher(self._vocab, validate=True)
         self._regexes: dict[tuple[str, bool], tuple[list[int], object]] = {}  # one pass per distinct regex
         self._concepts: list[tuple[int, list[int], int | None]] = []  # (rule, its groups in _concept_groups, within)
@@ -116,14 +115,12 @@ class RuleSet:
             self._token_keys |= keys
 
     def _add(self, index: int, rule: Rule) -> None:
-        key = str(index)
         if rule.kind == "phrase":
-            docs = [Doc(self._vocab, words=[w if rule.case_sensitive else w.lower() for w in variant])
-                    for phrase in rule.phrases for variant in phrase_variants(phrase)]
-            (self._exact_phrases if rule.case_sensitive else self._phrases).add(key, docs)
+            self._phrases.add(index, [variant for phrase in rule.phrases for variant in phrase_variants(phrase)],
+                              rule.case_sensitive)
             self._add_keys({phrase_key(phrase) for phrase in rule.phrases})
         elif rule.kind == "pattern":
-            self._patterns.add(key, [rule.pattern])
+            self._patterns.add(str(index), [rule.pattern])
             self._add_keys(pattern_keys(rule.pattern))
         elif rule.kind == "concept":
             groups = []
@@ -142,11 +139,15 @@ class RuleSet:
         texts = [joined_text(title, plain_text(abstract)) for title, abstract in zip(plain_titles, abstracts)]
         matrix = np.full((len(texts), len(self.rules)), ABSTAIN, dtype=np.int8)
         all_mentions = []
+        may_read_tokens = self._may_read_tokens(texts)
         for row, (text, title) in enumerate(zip(texts, plain_titles)):
+            if not may_read_tokens[row] and not self._regex_or_concept_may_match(re2_subject(text)):
+                all_mentions.append([])  # (what find_mentions would find: no rule can match)
+                continue
             lowered = text.lower()
             windows = itertools.chain(
-                (tokenize(self._vocab, text, start, end) for start, end in self.token_windows(text, lowered)),
-                suspended_compounds(self._vocab, text) if self._reads_tokens else ())
+                (tokenize(text, start, end) for start, end in self.token_windows(text, lowered)),
+                suspended_compounds(text) if self._reads_tokens else ())
             mentions = self.find_mentions(windows, text, len(title), lowered)
             for mention in mentions:
                 matrix[row, mention.rule] = max(matrix[row, mention.rule], PASSING)
@@ -154,19 +155,45 @@ class RuleSet:
                 if self._fires(rule_index, [m for m in mentions if m.rule == rule_index]):
                     matrix[row, rule_index] = FIRED
             all_mentions.append(mentions)
-        return RuleVotes(rules=list(self.rules), matrix=matrix, mentions=all_mentions)
+        return RuleVotes(rules=list(self.rules), matrix=matrix, mentions=all_mentions, texts=texts)
+
+    def _may_read_tokens(self, texts: list[str]) -> np.ndarray:
+        """For each text, whether a phrase or pattern rule could match in it: a pre-filter hit or a
+        suspended compound, found for all the ASCII texts in one scan (true for the others, whose
+        lowercase form may move offsets)."""
+        may_read = np.array([not text.isascii() for text in texts], dtype=bool)
+        if not self._reads_tokens or self._tokenize_all:
+            return may_read | self._tokenize_all
+        rows = np.flatnonzero(~may_read)
+        lowered = [texts[row].lower() for row in rows]
+        scans = [lambda joined: self._prefilter.finditer(joined.encode("ascii")), SUSPENDED_CUE.finditer]
+        may_read[rows] = texts_hit(lowered, scans)
+        return may_read
+
+    def _regex_or_concept_may_match(self, subject) -> bool:
+        """Whether a regex rule matches in a text, or every group of a concept rule does (one RE2
+        Set scan each)."""
+        if self._matching_regexes(subject):
+            return True
+        if not self._concepts:
+            return False
+        present = set(self._concept_set.Match(subject) or ()) if self._concept_set is not None \
+            else set(range(len(self._concept_regexes)))
+        return any(present.issuperset(groups) for _, groups, _ in self._concepts)
 
     def find_mentions(self, windows, text: str, title_length: int, lowered: str | None = None) -> list[Mention]:
         """Every rule match in a document, each judged central or passing.
 
-        `windows` are the tokenized parts of `text` where a phrase or pattern rule could match.
+        `windows` are the tokenized parts of `text` (Tokens) where a phrase or pattern rule could match.
         """
         char_spans = set()
-        for doc, starts, ends in windows:
-            for matcher in (self._phrases, self._exact_phrases, self._patterns):
-                if len(matcher):
-                    for match_id, start, end in matcher(doc):
-                        char_spans.add((int(self._vocab.strings[match_id]), starts[start], ends[end - 1]))
+        for tokens in windows:
+            starts, ends = tokens.starts, tokens.ends
+            for rule, start, end in self._phrases.find(tokens.words):
+                char_spans.add((rule, starts[start], ends[end - 1]))
+            if len(self._patterns):
+                for match_id, start, end in self._patterns(tokens.doc(self._vocab)):
+                    char_spans.add((int(self._vocab.strings[match_id]), starts[start], ends[end - 1]))
         subject = re2_subject(text) if self._regexes or self._concepts else text
         for rules, regex in self._matching_regexes(subject):
             spans = [(m.start(), m.end()) for m in regex.finditer(subject) if m.end() > m.start()]

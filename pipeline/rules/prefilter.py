@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import re2
 
 from ..taxonomy.language import REGEX_MAX_MEM, SEPARATOR, TOKEN
@@ -55,3 +56,23 @@ def pattern_keys(pattern: list[dict]) -> set[str] | None:
                 if all(isinstance(item, str) and item for item in value["IN"]):
                     return {"(?:^|[^a-z0-9])" + re.escape(item.lower()) for item in value["IN"]}
     return None
+
+
+def texts_hit(texts: list[str], scans) -> np.ndarray:
+    """For each of `texts` (ASCII), whether a match of one of `scans` touches it: each scan is a
+    function from a text to its matches (an RE2 regex's finditer over bytes, or Python re's over
+    a str), run once over the texts joined by newlines, not once a text. A match across two texts
+    counts for both, and a text holding a match is always touched by one, so that no text with a
+    match is missed (scans must not anchor at a text's start or end)."""
+    joined = "\n".join(texts)
+    starts = np.cumsum([0] + [len(text) + 1 for text in texts[:-1]])
+    hit = np.zeros(len(texts), dtype=bool)
+    for scan in scans:
+        spans = [match.span() for match in scan(joined)]
+        if spans:
+            begin, end = np.array(spans).T
+            first = np.searchsorted(starts, begin, side="right") - 1
+            last = np.searchsorted(starts, np.maximum(end - 1, begin), side="right") - 1
+            for a, b in zip(first.tolist(), last.tolist()):
+                hit[a:b + 1] = True
+    return hit

@@ -1,17 +1,33 @@
-"""The parts of a document that phrase and pattern rules read, as spaCy Docs: windows around the
-places a rule could match, and suspended compounds ("self- and semi-supervised") read whole."""
+"""The parts of a document that phrase and pattern rules read, as tokens with their offsets:
+windows around the places a rule could match, and suspended compounds ("self- and
+semi-supervised") read whole."""
 
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 from spacy.tokens import Doc
 
 from ..taxonomy.language import TOKEN
 
 
-def tokenize(vocab, text: str, start: int = 0, end: int | None = None) -> tuple[Doc, list[int], list[int]]:
-    """`text[start:end]` as a spaCy Doc of TOKEN tokens, with each token's start and end offset in `text`.
+class Tokens(NamedTuple):
+    """A run of tokens of a text: each one's text, whether a space follows it, and its start and
+    end offset in the text."""
+
+    words: list[str]
+    spaces: list[bool]
+    starts: list[int]
+    ends: list[int]
+
+    def doc(self, vocab) -> Doc:
+        """The tokens as a spaCy Doc (for token pattern rules)."""
+        return Doc(vocab, words=self.words, spaces=self.spaces)
+
+
+def tokenize(text: str, start: int = 0, end: int | None = None) -> Tokens:
+    """The TOKEN tokens of `text[start:end]`.
 
     For the words, hyphens and brackets that rules match on this gives the same tokens as spaCy's
     English tokenizer ("self-supervised" -> self, -, supervised) at several times its speed on
@@ -23,7 +39,7 @@ def tokenize(vocab, text: str, start: int = 0, end: int | None = None) -> tuple[
         ends.append(match.end())
         words.append(match.group())
     spaces = [following > end for end, following in zip(ends, starts[1:])] + [False] * bool(words)
-    return Doc(vocab, words=words, spaces=spaces), starts, ends
+    return Tokens(words, spaces, starts, ends)
 
 
 SUSPENDED_LIST = re.compile(
@@ -43,8 +59,8 @@ SUSPENDED_READ_TOKENS = 8
 """How many tokens from the shared head on a suspended compound is read with (enough for any phrase)."""
 
 
-def suspended_compounds(vocab, text: str) -> list[tuple[Doc, list[int], list[int]]]:
-    """Each suspended compound of `text` read whole, as a Doc with each token's offsets in `text`:
+def suspended_compounds(text: str) -> list[Tokens]:
+    """Each suspended compound of `text` read whole, as tokens with their offsets in `text`:
     "self- and semi-supervised learning" gives "self - supervised learning" (the head and the next
     few tokens), so that phrase and pattern rules find "self-supervised" there; a match spans from
     "self" to the end of what it matched ("self- and semi-supervised")."""
@@ -61,7 +77,7 @@ def suspended_compounds(vocab, text: str) -> list[tuple[Doc, list[int], list[int
             starts = [start, start + len(part.group(1))] + [match.start() for match in head]
             ends = [start + len(part.group(1)), start + len(part.group())] + [match.end() for match in head]
             spaces = [False, False] + [following > end for end, following in zip(ends[2:], starts[3:])] + [False]
-            windows.append((Doc(vocab, words=words, spaces=spaces[:len(words)]), starts, ends))
+            windows.append(Tokens(words, spaces[:len(words)], starts, ends))
     return windows
 
 

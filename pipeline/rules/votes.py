@@ -61,11 +61,13 @@ class RuleInfo:
 
 @dataclass
 class RuleVotes:
-    """The label matrix (documents x rules) and the mentions behind every non-abstain vote."""
+    """The label matrix (documents x rules) and the mentions behind every non-abstain vote; with
+    the document texts the rules read (document_text), when the votes come from reading them."""
 
     rules: list[RuleInfo]
     matrix: np.ndarray
     mentions: list[list[Mention]]
+    texts: list[str] | None = None
 
     @property
     def rule_ids(self) -> list[str]:

@@ -29,7 +29,7 @@ from ..model.tag_model import TagModel, mask_mentions
 from ..readers.documents import documents_from_frame
 from ..rules.labels import direct_labels, resolve_labels, rule_scores, vetoes
 from ..rules.matching import RuleSet
-from ..rules.votes import ABSTAIN, FIRED, RuleVotes, document_text
+from ..rules.votes import ABSTAIN, FIRED, RuleVotes
 from ..taxonomy.loading import load_taxonomy
 from ..taxonomy.schema import Taxonomy
 from .columns import MODEL_TAGS, passed_columns
@@ -93,7 +93,7 @@ class Tagger:
 
     def predict(self, titles, abstracts) -> Predictions:
         votes = self.ruleset.apply(titles, abstracts)
-        texts = [mask_mentions(document_text(t, a), m) for t, a, m in zip(titles, abstracts, votes.mentions)]
+        texts = [mask_mentions(text, mentions) for text, mentions in zip(votes.texts, votes.mentions)]
         features = self.model.transform(texts)
         return self.decide(votes, features, self.model.predict_proba(features))
 

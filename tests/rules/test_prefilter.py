@@ -61,3 +61,15 @@ def test_regexes_too_big_for_one_set_still_vote():
     rows = [dict(zip(votes.rule_ids, row)) for row in votes.matrix]
     assert rows == [{"first": FIRED, "second": ABSTAIN}, {"first": ABSTAIN, "second": FIRED},
                     {"first": ABSTAIN, "second": ABSTAIN}]
+
+
+def test_one_scan_of_joined_texts_marks_every_text_a_match_touches():
+    import re
+
+    from taxotag.rules.prefilter import texts_hit
+
+    texts = ["no match here", "a key at the end: key", "key", "", "nothing", "split ke", "y next"]
+    scans = [re.compile(r"(?:^|[^a-z])key").finditer, re.compile(r"ke\ny").finditer]
+    hit = texts_hit(texts, scans)
+    assert hit.tolist() == [False, True, True, False, False, True, True]  # (a match at a start takes the newline before)
+    assert texts_hit(texts, []).tolist() == [False] * len(texts)
