@@ -10,7 +10,7 @@ Builds N abstracts by cycling through the corpus (new ids), then measures
   memory of the whole process tree (main plus workers, sampled every 0.1 s);
 - a naive pipeline in the same run: the whole file into pandas, then rules and model one
   document at a time (measured on the first --naive-sample abstracts);
-- with --train-corpus, a full train on that corpus (cold cache).
+- with --train-corpus, a full train on that corpus (cold cache), its time and peak memory.
 Needs a trained default model (`make run`).
 """
 
@@ -34,7 +34,6 @@ import psutil
 from taxotag.model.artifacts import load_model
 from taxotag.tagging.tagger import Tagger
 from taxotag.taxonomy.loading import load_taxonomy
-from taxotag.jobs.training import train
 from taxotag.options import DEFAULT_CORPUS, DEFAULT_MODEL, DEFAULT_TAXONOMY
 
 
@@ -105,11 +104,14 @@ def main():
         print(f"naive (whole file into pandas, one document at a time, 1 process): {naive:,.0f} abstracts/s; "
               f"taxotag tag is {rate / naive:.1f}x faster")
 
-        if args.train_corpus:
-            started = time.perf_counter()
-            result = train(taxonomy, args.train_corpus, work / "model", cache_dir=work / "cache", progress=False)
-            print(f"full train on {args.train_corpus} ({len(result.corpus.documents):,} abstracts, cold cache): "
-                  f"{time.perf_counter() - started:.1f} s")
+        if args.train_corpus:  # (in a process of its own, so that its peak memory is the train's)
+            code = ("import sys; from taxotag.jobs.training import train; from taxotag.taxonomy.loading import "
+                    "load_taxonomy; result = train(load_taxonomy(sys.argv[1]), sys.argv[2], sys.argv[3], "
+                    "cache_dir=sys.argv[4], progress=False); print(len(result.corpus.documents))")
+            seconds, peak = run_with_memory([sys.executable, "-c", code, DEFAULT_TAXONOMY, args.train_corpus,
+                                             str(work / "model"), str(work / "cache")])
+            print(f"full train on {args.train_corpus} (cold cache): {seconds:.1f} s, "
+                  f"peak memory {peak / 2**20:,.0f} MiB")
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
