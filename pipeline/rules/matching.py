@@ -58,10 +58,7 @@ class RuleSet:
         the shortest stretch of it with one term of each; and the text's Sentences when they were
         needed. One RE2 Set scan says which groups match anywhere; only the rules all of whose
         groups do are looked at further."""
-        if self._concept_set is not None:
-            present = set(self._concept_set.Match(subject) or ())
-        else:
-            present = set(range(len(self._concept_regexes)))
+        present = self._concept_groups_present(subject)
         spans, sentences = set(), None
         hits_of: dict[int, list[tuple[int, int]]] = {}
         for rule, groups, within in self._concepts:
@@ -177,9 +174,15 @@ class RuleSet:
             return True
         if not self._concepts:
             return False
-        present = set(self._concept_set.Match(subject) or ()) if self._concept_set is not None \
-            else set(range(len(self._concept_regexes)))
+        present = self._concept_groups_present(subject)
         return any(present.issuperset(groups) for _, groups, _ in self._concepts)
+
+    def _concept_groups_present(self, subject) -> set[int]:
+        """The concept groups that match somewhere in a text (one RE2 Set scan; every group when
+        RE2 could not build the set)."""
+        if self._concept_set is None:
+            return set(range(len(self._concept_regexes)))
+        return set(self._concept_set.Match(subject) or ())
 
     def find_mentions(self, windows, text: str, title_length: int, lowered: str | None = None) -> list[Mention]:
         """Every rule match in a document, each judged central or passing.
