@@ -17,6 +17,8 @@ LAZY_IMPORTS = {
     ("writers.outputs", "writers.parquet"),  # pyarrow, loaded only for a Parquet output
     ("report.html", "report.plots"),  # matplotlib, loaded only when a report is drawn
     ("cli.entry", "cli.parser"),  # the libraries, loaded with Ctrl-C held back
+    ("rules.matching", "taxonomy.token_patterns"),  # spaCy, loaded only for a token pattern rule
+    ("taxonomy.rule_checks", "taxonomy.token_patterns"),  # (the same, to check one)
 }
 """Imports inside a function, each to load a heavy library only when needed (not to dodge a cycle)."""
 MAX_LINES = 400

@@ -11,6 +11,7 @@ import functools
 import unicodedata
 
 import numpy as np
+import pandas as pd
 
 
 class _WordSeparators(dict):
@@ -190,41 +191,17 @@ def _powers(count: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 class CodeTable:
-    """A read-only hash table from int64 codes (>= 0) to int64 values, looked up for whole arrays
-    at a time with numpy (open addressing, linear probing, at most a quarter full): several times
-    faster than a binary search of a sorted array, and than a dict, for millions of look-ups."""
+    """A read-only table from distinct int64 codes to int64 values, looked up for whole arrays at
+    a time: a pandas Index's hash table (C code, one pass over the codes), several times faster
+    than numpy open addressing, a binary search of a sorted array, or a dict."""
 
     def __init__(self, codes: np.ndarray, values: np.ndarray):
-        self._bits = max(4, (4 * len(codes)).bit_length())
-        size = 1 << self._bits
-        self._keys = np.full(size, -1, dtype=np.int64)
-        self._values = np.full(size, -1, dtype=np.int64)
-        pending, home = np.arange(len(codes)), self._slots(codes)
-        self._probes = 0
-        while len(pending):  # each round, every code still pending tries its next slot
-            slots = (home[pending] + self._probes) & (size - 1)
-            free = self._keys[slots] == -1
-            taken, first = np.unique(slots[free], return_index=True)  # one code per free slot
-            winners = pending[free][first]
-            self._keys[taken], self._values[taken] = codes[winners], values[winners]
-            pending = np.setdiff1d(pending, winners, assume_unique=True)
-            self._probes += 1
-
-    def _slots(self, codes: np.ndarray) -> np.ndarray:
-        with np.errstate(over="ignore"):
-            mixed = codes.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)  # Fibonacci hashing
-        return (mixed >> np.uint64(64 - self._bits)).astype(np.int64)
+        self._index = pd.Index(np.asarray(codes, dtype=np.int64))
+        self._values = np.append(np.asarray(values, dtype=np.int64), np.int64(0))  # (the last: for a miss)
 
     def get(self, codes: np.ndarray, missing: int = -1) -> np.ndarray:
         """The value of each code, `missing` for a code not in the table."""
-        found = np.full(len(codes), missing, dtype=np.int64)
-        pending, slots = np.arange(len(codes)), self._slots(codes)
-        for _ in range(self._probes):
-            keys = self._keys[slots]
-            hit = keys == codes[pending]
-            found[pending[hit]] = self._values[slots[hit]]
-            going_on = ~hit & (keys != -1)  # an empty slot ends the search
-            pending, slots = pending[going_on], (slots[going_on] + 1) & (len(self._keys) - 1)
-            if not len(pending):
-                break
+        positions = self._index.get_indexer(codes)
+        found = self._values[positions]  # (position -1, a miss, reads the extra last value)
+        found[positions < 0] = missing
         return found

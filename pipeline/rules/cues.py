@@ -93,6 +93,15 @@ def _clause_start(text: str, sentence_start: int, position: int) -> int:
 SENTENCE_END = re.compile(r"[.!?](?=\s+[A-Z0-9(\[])")
 
 
+ABBREVIATION_ENDS = tuple(NOT_SENTENCE_ENDS)
+
+
+ASCII_SENTENCE_END = re.compile(
+    SENTENCE_END.pattern + "".join(f"(?<!(?i:{re.escape(abbreviation)}))" for abbreviation in sorted(NOT_SENTENCE_ENDS)))
+"""SENTENCE_END without the periods that end an abbreviation, for ASCII text (in which matching
+the abbreviations in any case is what lowercasing does): one scan, no test after each match."""
+
+
 class Sentences:
     """Sentence bounds (character offsets) of a document text, the title being the first sentence."""
 
@@ -100,10 +109,13 @@ class Sentences:
         starts = [0]
         if 0 < title_length < len(text):
             starts.append(title_length)
-        for match in SENTENCE_END.finditer(text, title_length):
-            before = text[max(0, match.end() - 8):match.end()].lower()
-            if not before.endswith(tuple(NOT_SENTENCE_ENDS)):
-                starts.append(match.end())
+        if text.isascii():
+            starts += [match.end() for match in ASCII_SENTENCE_END.finditer(text, title_length)]
+        else:
+            for match in SENTENCE_END.finditer(text, title_length):
+                before = text[max(0, match.end() - 8):match.end()].lower()
+                if not before.endswith(ABBREVIATION_ENDS):
+                    starts.append(match.end())
         self._starts = starts
         self._length = len(text)
 

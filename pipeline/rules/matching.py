@@ -7,13 +7,13 @@ from __future__ import annotations
 import functools
 import itertools
 import re
+from typing import NamedTuple
 
 import numpy as np
-from spacy.matcher import Matcher
 
 from ..display import normalise
 from ..readers.typography import plain_text
-from ..taxonomy.language import compile_regex, english_vocab, phrase_variants
+from ..taxonomy.language import compile_regex, phrase_variants
 from ..taxonomy.schema import Rule, Taxonomy
 from .concepts import concept_group_regex, smallest_window, word_count
 from .cues import CueSet, MethodName, Sentences, phrases_regex, title_name
@@ -23,16 +23,24 @@ from .tokens import PATTERN_CONTEXT, SUSPENDED_CUE, space_after, space_before, s
 from .votes import ABSTAIN, FIRED, PASSING, Mention, RuleInfo, RuleVotes, joined_text, rule_infos
 
 
+class Scans(NamedTuple):
+    """What the RE2 Sets found in a document: its text as RE2 reads it (re2_subject), the (rules,
+    regex) pairs whose regex matches in it, and the concept groups that do."""
+
+    subject: object
+    regexes: list
+    concept_groups: set[int]
+
+
 class RuleSet:
     """The compiled rules of a taxonomy (or of a subset of its rules)."""
 
     def __init__(self, taxonomy: Taxonomy, only: set[str] | None = None):
         self.taxonomy = taxonomy
         self.context = taxonomy.context
-        self._vocab = english_vocab()
         self.rules: list[RuleInfo] = []
         self._phrases = PhraseIndex()
-        self._patterns = Matcher(self._vocab, validate=True)
+        self._patterns = None  # (TokenPatterns, made when the first token pattern rule is added)
         self._regexes: dict[tuple[str, bool], tuple[list[int], object]] = {}  # one pass per distinct regex
         self._concepts: list[tuple[int, list[int], int | None]] = []  # (rule, its groups in _concept_groups, within)
         self._concept_groups: dict[str, int] = {}  # group regex -> index (rules may share a group)
@@ -53,12 +61,12 @@ class RuleSet:
         self._concept_set = compiled_set([(pattern, False) for pattern in self._concept_groups]) \
             if self._concept_groups else None
 
-    def _concept_spans(self, text: str, subject, title_length: int) -> tuple[set[tuple[int, int, int]], Sentences | None]:
+    def _concept_spans(self, text: str, subject, title_length: int,
+                       present: set[int]) -> tuple[set[tuple[int, int, int]], Sentences | None]:
         """(rule, start, end) for each sentence that holds a term of every group of a concept rule:
         the shortest stretch of it with one term of each; and the text's Sentences when they were
-        needed. One RE2 Set scan says which groups match anywhere; only the rules all of whose
-        groups do are looked at further."""
-        present = self._concept_groups_present(subject)
+        needed. Only the rules all of whose groups are `present` (found anywhere in the text by
+        the RE2 Set scan) are looked at."""
         spans, sentences = set(), None
         hits_of: dict[int, list[tuple[int, int]]] = {}
         for rule, groups, within in self._concepts:
@@ -92,7 +100,7 @@ class RuleSet:
         if self._tokenize_all or len(lowered) != len(text):  # (lowercasing changed some offsets)
             return [(0, len(text))]
         windows: list[tuple[int, int]] = []
-        context = PATTERN_CONTEXT if len(self._patterns) else 0
+        context = PATTERN_CONTEXT if self._patterns is not None else 0
         subject = re2_subject(lowered)
         hit = self._prefilter.search(subject) if self._prefilter is not None else None
         while hit is not None:  # every place a key starts, even inside another key's hit
@@ -117,7 +125,10 @@ class RuleSet:
                               rule.case_sensitive)
             self._add_keys({phrase_key(phrase) for phrase in rule.phrases})
         elif rule.kind == "pattern":
-            self._patterns.add(str(index), [rule.pattern])
+            if self._patterns is None:
+                from ..taxonomy.token_patterns import TokenPatterns  # (spaCy, loaded only for such a rule)
+                self._patterns = TokenPatterns()
+            self._patterns.add(index, rule.pattern)
             self._add_keys(pattern_keys(rule.pattern))
         elif rule.kind == "concept":
             groups = []
@@ -136,16 +147,19 @@ class RuleSet:
         texts = [joined_text(title, plain_text(abstract)) for title, abstract in zip(plain_titles, abstracts)]
         matrix = np.full((len(texts), len(self.rules)), ABSTAIN, dtype=np.int8)
         all_mentions = []
-        may_read_tokens = self._may_read_tokens(texts)
+        may_read_tokens, may_be_suspended = self._chunk_scans(texts)
         for row, (text, title) in enumerate(zip(texts, plain_titles)):
-            if not may_read_tokens[row] and not self._regex_or_concept_may_match(re2_subject(text)):
+            subject = re2_subject(text)
+            regexes = self._matching_regexes(subject)
+            present = self._concept_groups_present(subject) if self._concepts else set()
+            if not (may_read_tokens[row] or regexes or self._some_concept_complete(present)):
                 all_mentions.append([])  # (what find_mentions would find: no rule can match)
                 continue
             lowered = text.lower()
             windows = itertools.chain(
                 (tokenize(text, start, end) for start, end in self.token_windows(text, lowered)),
-                suspended_compounds(text) if self._reads_tokens else ())
-            mentions = self.find_mentions(windows, text, len(title), lowered)
+                suspended_compounds(text) if may_be_suspended[row] else ())
+            mentions = self.find_mentions(windows, text, len(title), lowered, Scans(subject, regexes, present))
             for mention in mentions:
                 matrix[row, mention.rule] = max(matrix[row, mention.rule], PASSING)
             for rule_index in {mention.rule for mention in mentions}:
@@ -154,27 +168,23 @@ class RuleSet:
             all_mentions.append(mentions)
         return RuleVotes(rules=list(self.rules), matrix=matrix, mentions=all_mentions, texts=texts)
 
-    def _may_read_tokens(self, texts: list[str]) -> np.ndarray:
-        """For each text, whether a phrase or pattern rule could match in it: a pre-filter hit or a
-        suspended compound, found for all the ASCII texts in one scan (true for the others, whose
-        lowercase form may move offsets)."""
-        may_read = np.array([not text.isascii() for text in texts], dtype=bool)
+    def _chunk_scans(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """For each text, whether a phrase or pattern rule could match in it (a pre-filter hit or
+        a suspended compound), and whether it may hold a suspended compound: found for all the
+        ASCII texts in one scan each (true for the others, whose lowercase form may move offsets)."""
+        unscanned = np.array([not text.isascii() for text in texts], dtype=bool)
         if not self._reads_tokens or self._tokenize_all:
-            return may_read | self._tokenize_all
-        rows = np.flatnonzero(~may_read)
+            return unscanned | self._tokenize_all, unscanned & self._reads_tokens | self._tokenize_all
+        rows = np.flatnonzero(~unscanned)
         lowered = [texts[row].lower() for row in rows]
-        scans = [lambda joined: self._prefilter.finditer(joined.encode("ascii")), SUSPENDED_CUE.finditer]
-        may_read[rows] = texts_hit(lowered, scans)
-        return may_read
+        may_read, suspended = unscanned.copy(), unscanned.copy()
+        suspended[rows] = texts_hit(lowered, [SUSPENDED_CUE.finditer])
+        may_read[rows] = suspended[rows] | texts_hit(lowered, [lambda joined: self._prefilter.finditer(
+            joined.encode("ascii"))])
+        return may_read, suspended
 
-    def _regex_or_concept_may_match(self, subject) -> bool:
-        """Whether a regex rule matches in a text, or every group of a concept rule does (one RE2
-        Set scan each)."""
-        if self._matching_regexes(subject):
-            return True
-        if not self._concepts:
-            return False
-        present = self._concept_groups_present(subject)
+    def _some_concept_complete(self, present: set[int]) -> bool:
+        """Whether every group of some concept rule is among the groups `present` in a text."""
         return any(present.issuperset(groups) for _, groups, _ in self._concepts)
 
     def _concept_groups_present(self, subject) -> set[int]:
@@ -184,21 +194,22 @@ class RuleSet:
             return set(range(len(self._concept_regexes)))
         return set(self._concept_set.Match(subject) or ())
 
-    def find_mentions(self, windows, text: str, title_length: int, lowered: str | None = None) -> list[Mention]:
+    def find_mentions(self, windows, text: str, title_length: int, lowered: str, scans: Scans) -> list[Mention]:
         """Every rule match in a document, each judged central or passing.
 
-        `windows` are the tokenized parts of `text` (Tokens) where a phrase or pattern rule could match.
+        `windows` are the tokenized parts of `text` (Tokens) where a phrase or pattern rule could
+        match; `lowered` is the text in lowercase, and `scans` what the RE2 Sets found in it.
         """
         char_spans = set()
         for tokens in windows:
             starts, ends = tokens.starts, tokens.ends
             for rule, start, end in self._phrases.find(tokens.words):
                 char_spans.add((rule, starts[start], ends[end - 1]))
-            if len(self._patterns):
-                for match_id, start, end in self._patterns(tokens.doc(self._vocab)):
-                    char_spans.add((int(self._vocab.strings[match_id]), starts[start], ends[end - 1]))
-        subject = re2_subject(text) if self._regexes or self._concepts else text
-        for rules, regex in self._matching_regexes(subject):
+            if self._patterns is not None:
+                for rule, start, end in self._patterns.find(tokens.words, tokens.spaces):
+                    char_spans.add((rule, starts[start], ends[end - 1]))
+        subject = scans.subject
+        for rules, regex in scans.regexes:
             spans = [(m.start(), m.end()) for m in regex.finditer(subject) if m.end() > m.start()]
             char_spans.update((rule, start, end) for rule in rules for start, end in spans)
         if title_length and is_all_caps(text[:title_length]):
@@ -206,11 +217,10 @@ class RuleSet:
                           if start >= title_length or not self.rules[rule].rule.case_sensitive}
         sentences = None
         if self._concepts:
-            concept_spans, sentences = self._concept_spans(text, subject, title_length)
+            concept_spans, sentences = self._concept_spans(text, subject, title_length, scans.concept_groups)
             char_spans |= concept_spans
         if not char_spans:
             return []
-        lowered = text.lower() if lowered is None else lowered
         sentences = sentences or Sentences(text, title_length)
         own_name = title_name(text[:title_length])
         method_name = own_name or self._cues.defined_name(text, lowered, sentences, title_length)

@@ -7,8 +7,6 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from spacy.tokens import Doc
-
 from ..taxonomy.language import TOKEN
 
 
@@ -20,10 +18,6 @@ class Tokens(NamedTuple):
     spaces: list[bool]
     starts: list[int]
     ends: list[int]
-
-    def doc(self, vocab) -> Doc:
-        """The tokens as a spaCy Doc (for token pattern rules)."""
-        return Doc(vocab, words=self.words, spaces=self.spaces)
 
 
 def tokenize(text: str, start: int = 0, end: int | None = None) -> Tokens:

@@ -1,25 +1,14 @@
 """How rule text reads, for the checks and for the matchers alike: tokens, the variants of a
-phrase (hyphens, spacing, plurals), RE2 regexes and spaCy's English vocabulary."""
+phrase (hyphens, spacing, plurals), and RE2 regexes."""
 
 from __future__ import annotations
 
-import functools
 import re
 
 import re2
-from spacy.lang.en import English
-from spacy.vocab import Vocab, create_vocab
 
 REGEX_MAX_MEM = 8 << 20
 """Memory cap for one compiled RE2 regex (RE2 matches in linear time, so no regex can hang)."""
-
-
-@functools.lru_cache(maxsize=1)
-def english_vocab() -> Vocab:
-    """The vocabulary of spaCy's blank English pipeline (its lexical attributes; no model
-    download), made as `spacy.blank("en")` makes it but without building the tokenizer, which
-    rules never use (pipeline.rules.tokens tokenizes) and which takes a tenth of a second."""
-    return create_vocab("en", English.Defaults)
 
 
 TOKEN = re.compile(r"\w+|[^\w\s]")

@@ -6,10 +6,9 @@ from __future__ import annotations
 import re
 
 import re2
-from spacy.matcher import Matcher
 
 from ..readers.typography import plain_text, typographic_characters
-from .language import TOKEN, compile_regex, english_vocab, phrase_variants, re2_message
+from .language import TOKEN, compile_regex, phrase_variants, re2_message
 from .schema import Rule, has_word
 
 MODEL_ONLY_ATTRS = {"POS", "TAG", "LEMMA", "DEP", "ENT_TYPE", "ENT_IOB", "ENT_ID", "MORPH", "HEAD",
@@ -87,7 +86,8 @@ def _check_pattern(pattern) -> list[str]:
                              "so it can never match" for text in _strings(value) if not TOKEN.fullmatch(text)]
     if problems:
         return problems
-    matcher = Matcher(english_vocab(), validate=True)
+    from .token_patterns import pattern_matcher  # (spaCy, loaded only for a token pattern rule)
+    matcher = pattern_matcher()
     try:
         matcher.add("check", [pattern])
     except Exception as exc:  # spaCy raises ValueError or MatchPatternError with the schema problems

@@ -1,6 +1,8 @@
 """Tests of taxotag.rules.cues."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from taxotag.rules.cues import CueSet, MethodName, Sentences, title_name
 from taxotag.rules.matching import RuleSet
@@ -115,3 +117,27 @@ def test_a_sentence_naming_the_papers_method_is_a_claim(small_rules):
     assert vote(small_rules, abstract, title="Lung nodules")[0]["ssl_claim"] == PASSING
     defined = "We propose a nodule model (MERA). Results are good. MERA then learns with a pretext task."
     assert vote(small_rules, defined, title="Lung nodules")[0]["ssl_claim"] == FIRED
+
+
+SENTENCE_PIECES = st.sampled_from(["e.g.", "E.G.", "i.e.", "al.", "et al.", "Fig.", "approx.", "vs.", "etc.", "eq.",
+                                   "cf.", "x.", ".", "!", "?", " ", "  ", "\n", "A", "b", "3", "(", "[", "word",
+                                   "ee.g.", "é", "İ"])
+
+
+def reference_sentence_starts(text: str, title_length: int) -> list[int]:
+    """Sentences' bounds as they were found before the ASCII regex: each SENTENCE_END match,
+    then a test of the eight characters before it against the abbreviations."""
+    from taxotag.rules.cues import NOT_SENTENCE_ENDS, SENTENCE_END
+
+    starts = [0] + ([title_length] if 0 < title_length < len(text) else [])
+    for match in SENTENCE_END.finditer(text, title_length):
+        if not text[max(0, match.end() - 8):match.end()].lower().endswith(tuple(NOT_SENTENCE_ENDS)):
+            starts.append(match.end())
+    return starts
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(SENTENCE_PIECES, max_size=30).map("".join), st.integers(0, 12))
+def test_sentence_bounds_are_those_of_the_abbreviation_test(text, title_length):
+    sentences = Sentences(text, title_length)
+    assert sentences._starts == reference_sentence_starts(text, title_length)

@@ -6,7 +6,8 @@ from spacy.tokens import Doc
 
 from taxotag.rules.phrases import PhraseIndex
 from taxotag.rules.tokens import tokenize
-from taxotag.taxonomy.language import english_vocab, phrase_variants
+from taxotag.taxonomy.language import phrase_variants
+from taxotag.taxonomy.token_patterns import english_vocab
 
 PHRASES = {0: (["self-supervised", "self-supervised learning"], False), 1: (["aa aa"], False),
            2: (["supervised"], False), 3: (["CLIP"], True)}
@@ -20,7 +21,7 @@ def spacy_matches(text: str) -> set[tuple[int, int, int]]:
                 for phrase in phrases for variant in phrase_variants(phrase)]
         (exact if case_sensitive else lower).add(str(rule), docs)
     tokens = tokenize(text)
-    doc = tokens.doc(vocab)
+    doc = Doc(vocab, words=tokens.words, spaces=tokens.spaces)
     return {(int(vocab.strings[key]), start, end) for matcher in (lower, exact) for key, start, end in matcher(doc)}
 
 
