@@ -106,6 +106,8 @@ def passed_value(value):
 def clean_text(value) -> str:
     """A field as text: None/NaN as empty, a JSON array or object (a list of authors or
     categories) as JSON, NUL bytes dropped, outer white space trimmed."""
+    if type(value) is str:  # (most fields: tested first)
+        return (value.replace("\x00", "") if "\x00" in value else value).strip()
     if value is None or (isinstance(value, float) and value != value):
         return ""
     if isinstance(value, (dict, list, tuple)):

@@ -54,10 +54,14 @@ def structured_as_json(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+_JSON = json.JSONEncoder(ensure_ascii=False, default=str)
+"""What json.dumps(value, ensure_ascii=False, default=str) uses, made once (dumps makes one a call)."""
+
+
 def json_if_structured(value):
     """A list or object as its JSON text; any other value as it is."""
     if isinstance(value, (list, dict, tuple)):
-        return json.dumps(value, ensure_ascii=False, default=str)
+        return _JSON.encode(value)
     return value
 
 

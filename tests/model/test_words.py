@@ -1,5 +1,8 @@
 """Tests of taxotag.model.words."""
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from taxotag.model.artifacts import load_model
 
 
@@ -27,3 +30,11 @@ def test_words_split_at_punctuation_and_symbols_but_not_hyphens():
     assert analyze("Unlike the teacher of a student: not labels") == [
         "unlike", "teacher", "student", "not", "labels",
         "unlike teacher", "teacher student", "student not", "not labels"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(st.sampled_from("aZ -\x00\n\t.é’ß\u00a0İ"), max_size=12), max_size=8))
+def test_texts_normalised_together_are_each_normalised_alone(texts):
+    from taxotag.model.words import normalise_words, normalised_texts
+
+    assert normalised_texts(texts) == [normalise_words(text) for text in texts]
