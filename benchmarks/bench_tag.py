@@ -8,8 +8,12 @@ Builds N abstracts by cycling through the corpus (new ids), then measures
 - `taxotag tag N.jsonl -o out.csv` end to end (read JSONL, rules, model, write CSV, or with
   --write the output format named; its size is printed too) as a subprocess with the default engine (one process per core), abstracts per second, and the peak
   memory of the whole process tree (main plus workers, sampled every 0.1 s);
+- the same with `--jobs 1` (one process);
 - a naive pipeline in the same run: the whole file into pandas, then rules and model one
   document at a time (measured on the first --naive-sample abstracts);
+- the peers of benchmarks/peers.py (a pandas applier of regex rules, spaCy's PhraseMatcher,
+  scikit-learn TF-IDF + predict_proba) and the text-scan floor, on the first --peer-sample
+  abstracts, each with the ratio of `taxotag tag`'s end-to-end rate to its rate;
 - with --train-corpus, a full train on that corpus (cold cache), its time and peak memory.
 Needs a trained default model (`make run`).
 """
@@ -31,6 +35,7 @@ from pathlib import Path
 import pandas as pd
 import psutil
 
+from peers import peer_rates
 from taxotag.model.artifacts import load_model
 from taxotag.tagging.tagger import Tagger
 from taxotag.taxonomy.loading import load_taxonomy
@@ -70,6 +75,7 @@ def main():
     parser.add_argument("--write", choices=["csv", "csv.gz", "jsonl", "jsonl.gz", "parquet"], default="csv",
                         help="the output format of the end-to-end run (default: %(default)s)")
     parser.add_argument("--naive-sample", type=int, default=3000)
+    parser.add_argument("--peer-sample", type=int, default=20_000)
     parser.add_argument("--train-corpus", help="also time a full train on this corpus")
     args = parser.parse_args()
     taxonomy = load_taxonomy(DEFAULT_TAXONOMY)
@@ -94,6 +100,17 @@ def main():
         rate = args.n / seconds
         print(f"taxotag tag end to end (all cores, writing {output.name}, {output.stat().st_size / 1e6:,.1f} MB): "
               f"{rate:,.0f} abstracts/s ({seconds:.1f} s, peak memory of the process tree {peak / 2**20:,.0f} MiB)")
+
+        seconds, peak = run_with_memory(command + ["--jobs", "1"])
+        print(f"taxotag tag --jobs 1: {args.n / seconds:,.0f} abstracts/s ({seconds:.1f} s, "
+              f"peak memory {peak / 2**20:,.0f} MiB)")
+
+        with open(source, encoding="utf-8") as lines:
+            sample_lines = list(itertools.islice(lines, args.peer_sample))
+        print(f"peers, each in one process on the first {len(sample_lines):,} abstracts "
+              f"(taxotag tag end to end at {rate:,.0f}/s is the ratio shown times as fast):")
+        for peer, peer_rate in peer_rates(sample_lines, taxonomy, tagger).items():
+            print(f"  {peer}: {peer_rate:,.0f} abstracts/s; ratio {rate / peer_rate:.2f}")
 
         started = time.perf_counter()
         whole = pd.read_json(source, lines=True, dtype=False)
