@@ -149,10 +149,10 @@ class Tagger:
         out = pd.DataFrame({"id": frame["id"].to_numpy(), "title": frame["title"].to_numpy()})
         if with_abstract:
             out["abstract"] = frame["abstract"].to_numpy()
-        out["tags"] = [";".join(t for t, on in zip(tag_ids, row) if on) for row in predictions.combined]
+        out["tags"] = tag_lists(tag_ids, predictions.combined)
         for j, tag_id in enumerate(tag_ids):
             out[f"score_{tag_id}"] = predictions.scores[:, j].astype(np.float64).round(4)
-        out[MODEL_TAGS] = [";".join(t for t, on in zip(tag_ids, row) if on) for row in predictions.model]
+        out[MODEL_TAGS] = tag_lists(tag_ids, predictions.model)
         tagged = predictions.combined.any(axis=1)
         out["evidence"] = [self.explain(predictions, i) if tagged[i] else "" for i in range(len(frame))]
         for column, name in passed_columns(tag_ids, frame.columns).items():
@@ -218,6 +218,23 @@ _POLICY_NEEDS = {
     "always": "",  # (the model adds every tag that reaches its threshold)
 }
 """What each policy.model_adds asks before the model may add a tag, for `explain`."""
+
+
+def tag_lists(tag_ids: list[str], given: np.ndarray) -> list[str]:
+    """For each row of a documents x tags 0/1 matrix, its tags joined by ";" (in taxonomy order);
+    each distinct row is joined once (rows are told apart by their bits packed into bytes)."""
+    given = np.asarray(given, dtype=bool)
+    if not given.shape[1]:
+        return [""] * len(given)
+    packed = np.packbits(given, axis=1)
+    joined: dict[bytes, str] = {}
+    lists = []
+    for row, key in enumerate(packed.view(f"V{packed.shape[1]}").ravel().tolist()):
+        text = joined.get(key)
+        if text is None:
+            text = joined[key] = ";".join(t for t, on in zip(tag_ids, given[row]) if on)
+        lists.append(text)
+    return lists
 
 
 def held_back(predictions: Predictions) -> np.ndarray:

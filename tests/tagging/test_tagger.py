@@ -1,6 +1,8 @@
 """Tests of taxotag.tagging.tagger."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from taxotag.model.artifacts import load_model
 from taxotag.tagging.tagger import Tagger
@@ -90,3 +92,17 @@ def test_decisions_say_why_a_tag_was_given_or_not(trained_model_dir, taxonomy):
     predictions = eager.predict(titles, abstracts)
     assert predictions.combined[1, ssl]
     assert eager.decisions(predictions, 1)[ssl].startswith("added by the model (model ")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(0, 12).flatmap(lambda tags: st.lists(st.lists(st.booleans(), min_size=tags, max_size=tags),
+                                                         max_size=30).map(lambda rows: (tags, rows))))
+def test_tag_lists_join_each_rows_tags_in_taxonomy_order(shape):
+    import numpy as np
+
+    from taxotag.tagging.tagger import tag_lists
+
+    tags, rows = shape
+    tag_ids = [f"t{j}" for j in range(tags)]
+    given = np.array(rows, dtype=bool).reshape(len(rows), tags)
+    assert tag_lists(tag_ids, given) == [";".join(t for t, on in zip(tag_ids, row) if on) for row in rows]
