@@ -22,7 +22,7 @@ browser:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
 	else echo "note: install Debian's chromium and chromium-driver to run the browser test"; fi
 
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.installed: pyproject.toml pipeline/model/_term_counts.c
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e .

@@ -29,10 +29,11 @@ def _modules() -> dict[str, Path]:
 
 
 def _imports(name: str, path: Path) -> list[tuple[str, bool]]:
-    """(module imported, whether at module level) for each relative import of a module."""
+    """(module imported, whether at module level, a top-level try included) for each relative import of a module."""
     tree = ast.parse(path.read_text("utf-8"))
     package = name.split(".")[:-1] if path.name != "__init__.py" else name.split(".")[:-1]
     found = []
+    top_level = tree.body + [inner for node in tree.body if isinstance(node, ast.Try) for inner in node.body]
     for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom) and node.level:
             base = package[:len(package) - node.level + 1]
@@ -40,7 +41,7 @@ def _imports(name: str, path: Path) -> list[tuple[str, bool]]:
                 targets = [".".join(base + node.module.split("."))]
             else:
                 targets = [".".join(base + [alias.name]) for alias in node.names]
-            found += [(target, node in tree.body) for target in targets]
+            found += [(target, node in top_level) for target in targets]
     return found
 
 

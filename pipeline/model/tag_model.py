@@ -12,7 +12,9 @@ from scipy import sparse
 
 from ..fingerprints import text_sha256
 from ..rules.votes import Mention
-from .words import FUNCTION_WORDS, ONE_CHARACTER, CodeTable, analyze, word_hashes
+from . import compiled_counts
+from .compiled_counts import CompiledCounts
+from .words import FUNCTION_WORDS, ONE_CHARACTER, CodeTable, analyze, normalised_texts, word_hashes
 
 VECTORIZER_PARAMS = {
     "analyzer": analyze,
@@ -55,13 +57,23 @@ class TagModel:
         word_ids, unique = pd.factorize(hashes)
         self._n_words = len(unique)
         function_words = np.setdiff1d(_function_word_hashes(), unique)
-        self._word_ids = CodeTable(np.concatenate([unique.astype(np.int64), function_words]),
-                                   np.concatenate([np.arange(len(unique)), np.full(len(function_words), -1)]))
+        self._words = (np.concatenate([unique.astype(np.int64), function_words]),
+                       np.concatenate([np.arange(len(unique)), np.full(len(function_words), -1)]))
         first = np.cumsum(lengths) - lengths  # where each term's words start in word_ids
         unigram, bigram = np.flatnonzero(lengths == 1), np.flatnonzero(lengths == 2)
         self._unigram_column = np.full(self._n_words + 1, -1, dtype=np.int64)
         self._unigram_column[word_ids[first[unigram]]] = unigram
-        self._bigrams = CodeTable(word_ids[first[bigram]] * self._n_words + word_ids[first[bigram] + 1], bigram)
+        self._bigram_codes = (word_ids[first[bigram]] * self._n_words + word_ids[first[bigram] + 1], bigram)
+        self._compiled = CompiledCounts(*self._words, *self._bigram_codes, self._unigram_column, self._n_words,
+                                        len(self.vocabulary)) if compiled_counts.available() else None
+
+    @functools.cached_property
+    def _word_ids(self) -> CodeTable:
+        return CodeTable(*self._words)
+
+    @functools.cached_property
+    def _bigrams(self) -> CodeTable:
+        return CodeTable(*self._bigram_codes)
 
     def vocabulary_sha(self) -> str:
         return text_sha256("\n".join(self.vocabulary))
@@ -73,7 +85,13 @@ class TagModel:
         return self.weigh(self.term_counts(texts))
 
     def term_counts(self, texts) -> sparse.csr_matrix:
-        """Documents x vocabulary raw term counts."""
+        """Documents x vocabulary raw term counts (in C where taxotag's extension was built)."""
+        if self._compiled is not None:
+            return self._compiled.counts(normalised_texts(texts))
+        return self.numpy_term_counts(texts)
+
+    def numpy_term_counts(self, texts) -> sparse.csr_matrix:
+        """term_counts with numpy: every word hashed for the batch at once, then looked up."""
         hashes, lengths = word_hashes(texts)
         unknown = self._n_words
         ids = self._word_ids.get(hashes, missing=unknown)

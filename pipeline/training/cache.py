@@ -56,7 +56,8 @@ def features_version() -> str:
 def source_files(modules, package: Path = PACKAGE) -> list[Path]:
     """The source files of these modules of `package` (dotted, from the package: "rules.matching")
     and of every module of it they import, directly or through others, read from their relative
-    import statements: code moved to another module stays in the digest as long as it is imported."""
+    import statements: code moved to another module stays in the digest as long as it is imported.
+    A C extension module's source is its name with .c (pipeline/model/_term_counts.c)."""
     seen: set[Path] = set()
     todo = [package.joinpath(*module.split(".")).with_suffix(".py") for module in modules]
     while todo:
@@ -64,11 +65,14 @@ def source_files(modules, package: Path = PACKAGE) -> list[Path]:
         if path in seen:
             continue
         seen.add(path)
+        if path.suffix == ".c":
+            continue
         for node in ast.walk(ast.parse(path.read_text("utf-8"))):
             if isinstance(node, ast.ImportFrom) and node.level:
                 base = path.parents[node.level - 1]
                 target = base.joinpath(*node.module.split(".")) if node.module else base
-                found = [target.with_suffix(".py")] + [target / f"{alias.name}.py" for alias in node.names]
+                found = [target.with_suffix(suffix) for suffix in (".py", ".c")] + [
+                    target / f"{alias.name}{suffix}" for alias in node.names for suffix in (".py", ".c")]
                 todo += [candidate for candidate in found if candidate.is_file()]
     return sorted(seen)
 
