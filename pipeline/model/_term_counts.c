@@ -20,7 +20,6 @@
 #include <Python.h>
 #include <stdint.h>
 #include <stdlib.h>
-#include <string.h>
 
 #define BASE 0x100000001B3ULL
 #define LENGTH_MIX 0x9E3779B97F4A7C15ULL

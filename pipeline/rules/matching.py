@@ -18,7 +18,7 @@ from ..taxonomy.schema import Rule, Taxonomy
 from .concepts import concept_group_regex, smallest_window, word_count
 from .cues import CueSet, MethodName, Sentences, phrases_regex, title_name
 from .phrases import PhraseIndex
-from .prefilter import compiled_set, pattern_keys, phrase_key, re2_subject, texts_hit
+from .prefilter import compiled_set, pattern_keys, phrase_key, re2_subject, scan_hits
 from .tokens import PATTERN_CONTEXT, SUSPENDED_CUE, space_after, space_before, suspended_compounds, tokenize
 from .votes import ABSTAIN, FIRED, PASSING, Mention, RuleInfo, RuleVotes, joined_text, rule_infos
 
@@ -178,9 +178,9 @@ class RuleSet:
         rows = np.flatnonzero(~unscanned)
         lowered = [texts[row].lower() for row in rows]
         may_read, suspended = unscanned.copy(), unscanned.copy()
-        suspended[rows] = texts_hit(lowered, [SUSPENDED_CUE.finditer])
-        may_read[rows] = suspended[rows] | texts_hit(lowered, [lambda joined: self._prefilter.finditer(
-            joined.encode("ascii"))])
+        suspended[rows], keys = scan_hits(lowered, [SUSPENDED_CUE.finditer,
+                                                    lambda joined: self._prefilter.finditer(joined.encode("ascii"))])
+        may_read[rows] = suspended[rows] | keys
         return may_read, suspended
 
     def _some_concept_complete(self, present: set[int]) -> bool:

@@ -58,16 +58,17 @@ def pattern_keys(pattern: list[dict]) -> set[str] | None:
     return None
 
 
-def texts_hit(texts: list[str], scans) -> np.ndarray:
-    """For each of `texts` (ASCII), whether a match of one of `scans` touches it: each scan is a
-    function from a text to its matches (an RE2 regex's finditer over bytes, or Python re's over
-    a str), run once over the texts joined by newlines, not once a text. A match across two texts
-    counts for both, and a text holding a match is always touched by one, so that no text with a
-    match is missed (scans must not anchor at a text's start or end)."""
+def scan_hits(texts: list[str], scans) -> list[np.ndarray]:
+    """For each of `scans`, for each of `texts` (ASCII), whether a match of the scan touches the
+    text: each scan is a function from a text to its matches (an RE2 regex's finditer over bytes,
+    or Python re's over a str), run once over the texts joined by newlines, not once a text. A
+    match across two texts counts for both, and a text holding a match is always touched by one,
+    so that no text with a match is missed (scans must not anchor at a text's start or end)."""
     joined = "\n".join(texts)
     starts = np.cumsum([0] + [len(text) + 1 for text in texts[:-1]])
-    hit = np.zeros(len(texts), dtype=bool)
+    hits = []
     for scan in scans:
+        hit = np.zeros(len(texts), dtype=bool)
         spans = [match.span() for match in scan(joined)]
         if spans:
             begin, end = np.array(spans).T
@@ -75,4 +76,5 @@ def texts_hit(texts: list[str], scans) -> np.ndarray:
             last = np.searchsorted(starts, np.maximum(end - 1, begin), side="right") - 1
             for a, b in zip(first.tolist(), last.tolist()):
                 hit[a:b + 1] = True
-    return hit
+        hits.append(hit)
+    return hits

@@ -66,10 +66,12 @@ def test_regexes_too_big_for_one_set_still_vote():
 def test_one_scan_of_joined_texts_marks_every_text_a_match_touches():
     import re
 
-    from taxotag.rules.prefilter import texts_hit
+    from taxotag.rules.prefilter import scan_hits
 
     texts = ["no match here", "a key at the end: key", "key", "", "nothing", "split ke", "y next"]
     scans = [re.compile(r"(?:^|[^a-z])key").finditer, re.compile(r"ke\ny").finditer]
-    hit = texts_hit(texts, scans)
+    keys, across = scan_hits(texts, scans)
+    hit = keys | across
     assert hit.tolist() == [False, True, True, False, False, True, True]  # (a match at a start takes the newline before)
-    assert texts_hit(texts, []).tolist() == [False] * len(texts)
+    assert across.tolist() == [False] * 5 + [True, True]  # (each scan's own findings)
+    assert scan_hits(texts, []) == []
