@@ -20,8 +20,10 @@ import gzip
 import re
 from pathlib import Path
 
-LATEX_EN_DASH = re.compile(r"(?<=[A-Za-z])--(?=[A-Za-z])")
-"""`--` between two letters (`---`, an em dash, and ` -- ` between words are left alone)."""
+LATEX_EN_DASH = re.compile(r"--(?<=[A-Za-z]--)(?=[A-Za-z])")
+"""`--` between two letters (`---`, an em dash, and ` -- ` between words are left alone). The
+literal comes first, so that the regex engine looks for it with a fast search (a lookbehind first
+tried every position: 15 times slower)."""
 
 PLAIN = {
     **dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\ufe63\uff0d"), "-"),  # hyphens, en dash
@@ -30,6 +32,11 @@ PLAIN = {
     0xFB00: "ff", 0xFB01: "fi", 0xFB02: "fl", 0xFB03: "ffi", 0xFB04: "ffl", 0xFB05: "st", 0xFB06: "st",
 }
 """Characters read as plain ones (an em dash is left alone: it separates clauses, not words)."""
+
+PLAIN_CHARACTERS = re.compile("[" + "".join(map(re.escape, map(chr, PLAIN))) + "]")
+PLAIN_OF = {chr(code): plain or "" for code, plain in PLAIN.items()}
+"""PLAIN as a regex and a dict: str.translate(PLAIN) looks up every character in Python (0.1 ms
+for an abstract), the regex scans in C and replaces only what it finds."""
 
 
 LINE_END = re.compile(r"\r\n|\r|\n")
@@ -98,7 +105,8 @@ def plain_text(text: str) -> str:
     unwrapped (unwrap_lines)."""
     if "--" in text:
         text = LATEX_EN_DASH.sub("-", text)
-    text = text if text.isascii() else text.translate(PLAIN)
+    if not text.isascii():
+        text = PLAIN_CHARACTERS.sub(lambda found: PLAIN_OF[found.group()], text)
     if "\n" in text or "\r" in text:
         text = unwrap_lines(text)
     return text

@@ -18,7 +18,7 @@ from ..taxonomy.schema import Rule, Taxonomy
 from .concepts import concept_group_regex, smallest_window, word_count
 from .cues import CueSet, MethodName, Sentences, phrases_regex, title_name
 from .phrases import PhraseIndex
-from .prefilter import compiled_set, pattern_keys, phrase_key, re2_subject, scan_hits
+from .prefilter import compiled_set, first_span, match_spans, pattern_keys, phrase_key, re2_subject, scan_hits
 from .tokens import PATTERN_CONTEXT, SUSPENDED_CUE, space_after, space_before, suspended_compounds, tokenize
 from .votes import ABSTAIN, FIRED, PASSING, Mention, RuleInfo, RuleVotes, joined_text, rule_infos
 
@@ -75,7 +75,7 @@ class RuleSet:
             sentences = sentences or Sentences(text, title_length)
             for group in groups:
                 if group not in hits_of:
-                    hits_of[group] = [match.span() for match in self._concept_regexes[group].finditer(subject)]
+                    hits_of[group] = match_spans(self._concept_regexes[group], subject)
             by_sentence: dict[tuple[int, int], list[tuple[int, int, int]]] = {}
             for number, group in enumerate(groups):
                 for start, end in hits_of[group]:
@@ -102,15 +102,15 @@ class RuleSet:
         windows: list[tuple[int, int]] = []
         context = PATTERN_CONTEXT if self._patterns is not None else 0
         subject = re2_subject(lowered)
-        hit = self._prefilter.search(subject) if self._prefilter is not None else None
+        hit = first_span(self._prefilter, subject) if self._prefilter is not None else None
         while hit is not None:  # every place a key starts, even inside another key's hit
-            start = space_before(lowered, hit.start() - context)
-            end = space_after(lowered, hit.end() + context)
+            start = space_before(lowered, hit[0] - context)
+            end = space_after(lowered, hit[1] + context)
             if windows and start <= windows[-1][1]:
                 windows[-1] = (windows[-1][0], max(end, windows[-1][1]))
             else:
                 windows.append((start, end))
-            hit = self._prefilter.search(subject, hit.start() + 1)
+            hit = first_span(self._prefilter, subject, hit[0] + 1)
         return windows
 
     def _add_keys(self, keys: set[str] | None) -> None:
@@ -178,8 +178,9 @@ class RuleSet:
         rows = np.flatnonzero(~unscanned)
         lowered = [texts[row].lower() for row in rows]
         may_read, suspended = unscanned.copy(), unscanned.copy()
-        suspended[rows], keys = scan_hits(lowered, [SUSPENDED_CUE.finditer,
-                                                    lambda joined: self._prefilter.finditer(joined.encode("ascii"))])
+        suspended[rows], keys = scan_hits(lowered, [
+            lambda joined: [match.span() for match in SUSPENDED_CUE.finditer(joined)],
+            lambda joined: match_spans(self._prefilter, joined.encode("ascii"))])
         may_read[rows] = suspended[rows] | keys
         return may_read, suspended
 
@@ -210,7 +211,7 @@ class RuleSet:
                     char_spans.add((rule, starts[start], ends[end - 1]))
         subject = scans.subject
         for rules, regex in scans.regexes:
-            spans = [(m.start(), m.end()) for m in regex.finditer(subject) if m.end() > m.start()]
+            spans = [(start, end) for start, end in match_spans(regex, subject) if end > start]
             char_spans.update((rule, start, end) for rule in rules for start, end in spans)
         if title_length and is_all_caps(text[:title_length]):
             char_spans = {(rule, start, end) for rule, start, end in char_spans

@@ -33,6 +33,39 @@ def re2_subject(text: str):
     return text.encode("ascii") if text.isascii() else text
 
 
+_UNANCHORED = getattr(re2, "_Anchor", None) and re2._Anchor.UNANCHORED
+
+
+def match_spans(regex, subject, pos: int = 0) -> list[tuple[int, int]]:
+    """(start, end) of each match of an RE2 regex in `subject` from `pos`, as
+    [m.span() for m in regex.finditer(subject, pos)] gives them. In bytes (re2_subject) RE2's own
+    Match runs in the same loop as the wrapper's finditer, without making a match object: about
+    1 us a match instead of 4 (2026-12-07)."""
+    compiled = getattr(regex, "_regexp", None)
+    if not isinstance(subject, bytes) or compiled is None or _UNANCHORED is None:
+        return [match.span() for match in regex.finditer(subject, pos)]
+    match, end, spans = compiled.Match, len(subject), []
+    pos = max(0, min(pos, end))
+    while True:
+        span = match(_UNANCHORED, subject, pos, end)[0]
+        if span[0] < 0:  # (no match: RE2 gives (-1, -1))
+            return spans
+        spans.append(span)
+        if pos == end:
+            return spans
+        pos = pos + 1 if pos == span[1] else span[1]  # (past an empty match, as finditer steps)
+
+
+def first_span(regex, subject, pos: int = 0) -> tuple[int, int] | None:
+    """The span of regex.search(subject, pos), or None; see match_spans."""
+    compiled = getattr(regex, "_regexp", None)
+    if not isinstance(subject, bytes) or compiled is None or _UNANCHORED is None:
+        found = regex.search(subject, pos)
+        return found.span() if found else None
+    span = compiled.Match(_UNANCHORED, subject, max(0, min(pos, len(subject))), len(subject))[0]
+    return None if span[0] < 0 else span
+
+
 def phrase_key(phrase: str) -> str:
     """A regex that every variant of a phrase matches (in lowercase text): its tokens, in order,
     with or without hyphens and spaces between them, the first one at a word start, the last one
@@ -60,8 +93,8 @@ def pattern_keys(pattern: list[dict]) -> set[str] | None:
 
 def scan_hits(texts: list[str], scans) -> list[np.ndarray]:
     """For each of `scans`, for each of `texts` (ASCII), whether a match of the scan touches the
-    text: each scan is a function from a text to its matches (an RE2 regex's finditer over bytes,
-    or Python re's over a str), run once over the texts joined by newlines, not once a text. A
+    text: each scan is a function from a text to the spans of its matches (match_spans of an RE2
+    regex over bytes, or Python re's over a str), run once over the texts joined by newlines, not once a text. A
     match across two texts counts for both, and a text holding a match is always touched by one,
     so that no text with a match is missed (scans must not anchor at a text's start or end)."""
     joined = "\n".join(texts)
@@ -69,7 +102,7 @@ def scan_hits(texts: list[str], scans) -> list[np.ndarray]:
     hits = []
     for scan in scans:
         hit = np.zeros(len(texts), dtype=bool)
-        spans = [match.span() for match in scan(joined)]
+        spans = scan(joined)
         if spans:
             begin, end = np.array(spans).T
             first = np.searchsorted(starts, begin, side="right") - 1

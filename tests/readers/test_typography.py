@@ -1,8 +1,12 @@
 """Tests of taxotag.readers.typography."""
 
-import pytest
+import re
 
-from taxotag.readers.typography import plain_text
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from taxotag.readers.typography import PLAIN, plain_text
 from taxotag.rules.votes import ABSTAIN, FIRED
 from tests.conftest import vote
 
@@ -25,6 +29,15 @@ def test_a_latex_en_dash_between_letters_reads_as_a_hyphen(small_rules):
     assert votes["ssl_phrase"] == FIRED
     assert [m.describe() for m in mentions if m.rule == 0] == ["'self-supervised learning' (body)"]
     assert plain_text("a--b, a---b, a -- b, 1--2, --flag") == "a-b, a---b, a -- b, 1--2, --flag"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="aZ1 -\u2010\u2013\u00ad\u00a0\ufb01\u2014\u00e9", max_size=30))
+def test_plain_text_is_the_mapping_of_each_character(text):
+    """plain_text (a fast search for `--`, a regex for the characters to map) is the plain
+    definition: `--` between letters as `-`, then str.translate(PLAIN)."""
+    expected = re.sub(r"(?<=[A-Za-z])--(?=[A-Za-z])", "-", text).translate(PLAIN)
+    assert plain_text(text) == expected
 
 
 @pytest.mark.parametrize("wrapped, unwrapped", [

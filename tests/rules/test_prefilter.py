@@ -1,5 +1,8 @@
 """Tests of taxotag.rules.prefilter."""
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from taxotag.rules.matching import RuleSet
 from taxotag.rules.votes import ABSTAIN, FIRED
 from taxotag.taxonomy.loading import parse_taxonomy
@@ -69,9 +72,30 @@ def test_one_scan_of_joined_texts_marks_every_text_a_match_touches():
     from taxotag.rules.prefilter import scan_hits
 
     texts = ["no match here", "a key at the end: key", "key", "", "nothing", "split ke", "y next"]
-    scans = [re.compile(r"(?:^|[^a-z])key").finditer, re.compile(r"ke\ny").finditer]
+    scans = [lambda joined: [m.span() for m in re.finditer(r"(?:^|[^a-z])key", joined)],
+             lambda joined: [m.span() for m in re.finditer(r"ke\ny", joined)]]
     keys, across = scan_hits(texts, scans)
     hit = keys | across
     assert hit.tolist() == [False, True, True, False, False, True, True]  # (a match at a start takes the newline before)
     assert across.tolist() == [False] * 5 + [True, True]  # (each scan's own findings)
     assert scan_hits(texts, []) == []
+
+
+PATTERNS = [r"\bkey\w*", r"a*", r"(?:^|[^a-z0-9])ke[\s-]*y", r"\b", r"x|", r"[^.;]{0,5}\bk", r"(k)(e)?"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(alphabet="ke y-a.x;\n", max_size=40), pattern=st.sampled_from(PATTERNS),
+       pos=st.integers(-2, 45), case_sensitive=st.booleans())
+def test_match_spans_are_those_of_the_re2_wrapper(text, pattern, pos, case_sensitive):
+    """match_spans and first_span give the spans of the wrapper's finditer and search, also for
+    patterns that match the empty string (where finditer steps on one character) and any pos."""
+    from taxotag.rules.prefilter import first_span, match_spans
+    from taxotag.taxonomy.language import compile_regex
+
+    regex = compile_regex(pattern, case_sensitive)
+    subject = text.encode("ascii")
+    assert match_spans(regex, subject, pos) == [m.span() for m in regex.finditer(subject, pos)]
+    found = regex.search(subject, pos)
+    assert first_span(regex, subject, pos) == (found.span() if found else None)
+    assert match_spans(regex, text, pos) == [m.span() for m in regex.finditer(text, pos)]  # (str: the wrapper's)

@@ -6,6 +6,8 @@ import json
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from taxotag.errors import TaxotagError
 from taxotag.writers.cells import restore_cell
@@ -55,3 +57,45 @@ def test_csv_rows_write_lists_as_json_and_numbers_beside_gaps_as_they_are():
     rows = list(csv.reader(io.StringIO(csv_rows(TAGGED, list(TAGGED.columns)))))
     assert rows[0] == ["a", "'=T", "self_supervised;distillation", "0.75", "...", "2025", '["cs.CV", "cs.LG"]']
     assert rows[1] == ["b", "U", "", "0.1", "", "", ""]
+
+
+def pandas_csv_rows(frame: pd.DataFrame, columns: list[str]) -> str:
+    """What csv_rows wrote with pandas' to_csv (until 2026-12-07), the reference for its cells."""
+    from taxotag.writers.cells import neutralise_frame, structured_as_json
+
+    rows = neutralise_frame(structured_as_json(frame.reindex(columns=columns, fill_value="")))
+    return rows.to_csv(header=False, index=False, lineterminator="\r\n")
+
+
+TEXTS = st.text(alphabet='ab,"\r\n =+-@\t\'[]é', max_size=8)
+OBJECTS = st.one_of(TEXTS, st.none(), st.just(float("nan")), st.integers(-10**20, 10**20), st.booleans(),
+                    st.floats(allow_nan=True), st.lists(TEXTS, max_size=2), st.dictionaries(TEXTS, st.integers(),
+                                                                                             max_size=2))
+
+
+@settings(max_examples=200, deadline=None)
+@given(rows=st.integers(0, 6).flatmap(lambda n: st.tuples(
+    st.lists(st.floats(allow_nan=True, allow_infinity=True), min_size=n, max_size=n),
+    st.lists(st.integers(-10**18, 10**18), min_size=n, max_size=n),
+    st.lists(st.booleans(), min_size=n, max_size=n),
+    st.lists(OBJECTS, min_size=n, max_size=n),
+    st.lists(st.one_of(TEXTS, st.none()), min_size=n, max_size=n))))
+def test_csv_rows_writes_the_cells_pandas_to_csv_wrote(rows):
+    """Every column type a `tag` output can hold gives the bytes of pandas' to_csv: floats
+    (NaN, infinities, tiny and huge ones), integers, booleans, mixed objects (lists and objects as
+    JSON, risky text neutralised, gaps empty) and text with gaps; a missing column is empty."""
+    floats, integers, booleans, objects, texts = rows
+    frame = pd.DataFrame({"score": pd.Series(floats, dtype="float64"), "year": pd.Series(integers, dtype="int64"),
+                          "flag": pd.Series(booleans, dtype=bool), "categories": pd.Series(objects, dtype=object),
+                          "title": pd.Series(texts, dtype="str")})
+    columns = ["title", "absent", "score", "year", "flag", "categories"]
+    assert csv_rows(frame, columns) == pandas_csv_rows(frame, columns)
+    assert csv_rows(frame, ["score"]) == pandas_csv_rows(frame, ["score"])
+
+
+def test_csv_rows_of_other_column_types_are_pandas():
+    """Dates, categories and nullable integers are written as pandas writes them."""
+    frame = pd.DataFrame({"id": ["a", "=b", None], "when": pd.to_datetime(["2025-01-02 00:00", None, "2026-03-04 05:06"]),
+                          "kind": pd.Categorical(["x", "-y", None]), "count": pd.array([1, None, 3], dtype="Int64")})
+    assert csv_rows(frame, list(frame.columns)) == pandas_csv_rows(frame, list(frame.columns))
+    assert "'=b" in csv_rows(frame, ["id", "count"])
