@@ -8,6 +8,8 @@ from __future__ import annotations
 import numpy as np
 from scipy import sparse
 
+from .words import normalised_bytes
+
 try:
     from . import _term_counts
 except ImportError:  # (not built: TagModel uses its numpy code)
@@ -33,7 +35,7 @@ def _table(codes: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, int]:
 
 
 class CompiledCounts:
-    """Documents x vocabulary term counts of normalised texts (pipeline.model.words.normalised_texts).
+    """Documents x vocabulary term counts of texts (their words: pipeline.model.words).
 
     `word_codes` are the word hashes (pipeline.model.words.word_hashes) with their word ids in
     `word_values` (-1 for a function word, left out); `bigram_codes` are first id * n_words +
@@ -50,12 +52,12 @@ class CompiledCounts:
         self._unigram_column = np.ascontiguousarray(unigram_column, dtype=np.int64)
         self._n_words, self._n_columns = n_words, n_columns
 
-    def counts(self, normalised: list[str]) -> sparse.csr_matrix:
+    def counts(self, texts: list[str]) -> sparse.csr_matrix:
         parts, start, size = [], 0, 0
-        for end, text in enumerate(normalised, start=1):
+        for end, text in enumerate(texts, start=1):
             size += len(text) + 1
-            if size >= BATCH_BYTES or end == len(normalised):
-                parts.append(self._batch(normalised[start:end]))
+            if size >= BATCH_BYTES or end == len(texts):
+                parts.append(self._batch(normalised_bytes(texts[start:end]), end - start))
                 start, size = end, 0
         if not parts:
             return sparse.csr_matrix((0, self._n_columns), dtype=np.float32)
@@ -63,15 +65,15 @@ class CompiledCounts:
         matrix.has_sorted_indices = True
         return matrix
 
-    def _batch(self, texts: list[str]) -> sparse.csr_matrix:
-        data = "\n".join(texts).encode("utf-8")
-        indptr = np.empty(len(texts) + 1, dtype=np.int64)
+    def _batch(self, data: bytes, n_texts: int) -> sparse.csr_matrix:
+        """The counts of `n_texts` normalised texts, each ended by a newline but the last (normalised_bytes)."""
+        indptr = np.empty(n_texts + 1, dtype=np.int64)
         indices = np.empty(len(data) + 1, dtype=np.int32)  # (a text has fewer terms than bytes)
         counts = np.empty(len(data) + 1, dtype=np.float32)
-        terms = _term_counts.count_terms(data, len(texts), self._words, self._word_bits, self._bigrams,
+        terms = _term_counts.count_terms(data, n_texts, self._words, self._word_bits, self._bigrams,
                                          self._bigram_bits, self._unigram_column, self._n_words, self._n_columns,
                                          indptr, indices, counts)
         matrix = sparse.csr_matrix((counts[:terms].copy(), indices[:terms].copy(), indptr.astype(np.int32)),
-                                   shape=(len(texts), self._n_columns))
+                                   shape=(n_texts, self._n_columns))
         matrix.has_sorted_indices = True
         return matrix

@@ -14,7 +14,7 @@ from ..fingerprints import text_sha256
 from ..rules.votes import Mention
 from . import compiled_counts
 from .compiled_counts import CompiledCounts
-from .words import FUNCTION_WORDS, ONE_CHARACTER, CodeTable, analyze, normalised_texts, word_hashes
+from .words import FUNCTION_WORDS, ONE_CHARACTER, CodeTable, analyze, word_hashes
 
 VECTORIZER_PARAMS = {
     "analyzer": analyze,
@@ -87,7 +87,7 @@ class TagModel:
     def term_counts(self, texts) -> sparse.csr_matrix:
         """Documents x vocabulary raw term counts (in C where taxotag's extension was built)."""
         if self._compiled is not None:
-            return self._compiled.counts(normalised_texts(texts))
+            return self._compiled.counts(list(texts))
         return self.numpy_term_counts(texts)
 
     def numpy_term_counts(self, texts) -> sparse.csr_matrix:

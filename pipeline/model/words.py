@@ -58,6 +58,15 @@ def normalised_texts(texts) -> list[str]:
     return pieces
 
 
+def normalised_bytes(texts) -> bytes:
+    """"\n".join(normalised_texts(texts)).encode("utf-8"), as the C term counts read them, without
+    a string made for each text: all are joined by NUL (a text holding one, or other than ASCII, is
+    normalised first: normalising it again leaves it as it is), and lowercased and translated as
+    bytes in one call each."""
+    pieces = [text if text.isascii() and "\x00" not in text else normalise_words(text) for text in texts]
+    return "\x00".join(pieces).encode("utf-8").lower().translate(_ASCII_KEEPING_NUL).replace(b"\x00", b"\n")
+
+
 def split_words(text: str) -> list[str]:
     """The words of a text, with one C-level translate and split: several times faster than a
     regex tokenizer."""

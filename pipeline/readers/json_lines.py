@@ -4,6 +4,7 @@ records of a document), each parsed and its errors reported with their line."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 
 from .columns import INVERTED_INDEX, OPENREVIEW_CONTENT, column_in
@@ -42,10 +43,28 @@ def _parsed(raw: str, number: int, path, report: ReadReport) -> Iterator[tuple[i
     """(number, value) of the JSON text `raw`, which starts at line `number`; nothing, and a
     reported problem, when it is not valid JSON."""
     try:
-        yield number, json.loads(raw)
+        value = json.loads(raw)
     except json.JSONDecodeError as exc:
         line = number + exc.lineno - 1
         column = f"column {exc.colno}" if exc.lineno == 1 else f"line {line}, column {exc.colno}"
         report.skip(path, number, f"invalid JSON: {exc.msg.removesuffix(' at')} ({column})")
     except RecursionError:
         report.skip(path, number, "invalid JSON (nested too deeply)")
+    else:
+        yield number, without_lone_surrogates(value) if "\\ud" in raw or "\\uD" in raw else value
+
+
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def without_lone_surrogates(value):
+    """A parsed JSON value with each lone surrogate (an escape such as \\ud800 with no pair, which
+    stands for no character and cannot be written as UTF-8) replaced by U+FFFD, as undecodable
+    bytes are; its pairs are already one character each."""
+    if isinstance(value, str):
+        return LONE_SURROGATE.sub("\ufffd", value)
+    if isinstance(value, list):
+        return [without_lone_surrogates(item) for item in value]
+    if isinstance(value, dict):
+        return {without_lone_surrogates(key): without_lone_surrogates(item) for key, item in value.items()}
+    return value

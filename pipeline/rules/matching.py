@@ -18,7 +18,8 @@ from ..taxonomy.schema import Rule, Taxonomy
 from .concepts import concept_group_regex, smallest_window, word_count
 from .cues import CueSet, MethodName, Sentences, phrases_regex, title_name
 from .phrases import PhraseIndex
-from .prefilter import compiled_set, first_span, match_spans, pattern_keys, phrase_key, re2_subject, scan_hits
+from .prefilter import (compiled_set, first_span, match_spans, pattern_keys, phrase_key, re2_subject, scan_hits,
+                        set_matches)
 from .tokens import PATTERN_CONTEXT, SUSPENDED_CUE, space_after, space_before, suspended_compounds, tokenize
 from .votes import ABSTAIN, FIRED, PASSING, Mention, RuleInfo, RuleVotes, joined_text, rule_infos
 
@@ -60,6 +61,10 @@ class RuleSet:
         self._concept_regexes = [compile_regex(pattern, case_sensitive=False) for pattern in self._concept_groups]
         self._concept_set = compiled_set([(pattern, False) for pattern in self._concept_groups]) \
             if self._concept_groups else None
+        self._concept_members = np.zeros((len(self._concept_groups), len(self._concepts)), dtype=np.int32)
+        for number, (_, groups, _) in enumerate(self._concepts):  # (which groups each concept rule needs)
+            self._concept_members[sorted(set(groups)), number] = 1
+        self._concept_sizes = self._concept_members.sum(axis=0)
 
     def _concept_spans(self, text: str, subject, title_length: int,
                        present: set[int]) -> tuple[set[tuple[int, int, int]], Sentences | None]:
@@ -85,13 +90,6 @@ class RuleSet:
                 if window is not None and (within is None or word_count(text, *window) <= within):
                     spans.add((rule, *window))
         return spans, sentences
-
-    def _matching_regexes(self, subject) -> list[tuple[list[int], object]]:
-        """The (rules, regex) pairs whose regex matches somewhere in the subject: one RE2 Set scan
-        finds them, so that most documents, which no regex rule matches, are scanned once."""
-        if self._regex_set is None:
-            return self._regex_list
-        return [self._regex_list[i] for i in sorted(self._regex_set.Match(subject) or ())]
 
     def token_windows(self, text: str, lowered: str) -> list[tuple[int, int]]:
         """The parts of a text to tokenize: around each pre-filter hit (a place where a phrase or
@@ -146,15 +144,21 @@ class RuleSet:
         plain_titles = [plain_text(title) for title in titles]
         texts = [joined_text(title, plain_text(abstract)) for title, abstract in zip(plain_titles, abstracts)]
         matrix = np.full((len(texts), len(self.rules)), ABSTAIN, dtype=np.int8)
-        all_mentions = []
+        all_mentions: list[list[Mention]] = [[] for _ in texts]
         may_read_tokens, may_be_suspended = self._chunk_scans(texts)
-        for row, (text, title) in enumerate(zip(texts, plain_titles)):
-            subject = re2_subject(text)
-            regexes = self._matching_regexes(subject)
-            present = self._concept_groups_present(subject) if self._concepts else set()
-            if not (may_read_tokens[row] or regexes or self._some_concept_complete(present)):
-                all_mentions.append([])  # (what find_mentions would find: no rule can match)
-                continue
+        subjects = [re2_subject(text) for text in texts]
+        regex_hits = set_matches(self._regex_set, subjects) if self._regex_set is not None else None
+        group_hits = set_matches(self._concept_set, subjects) if self._concept_set is not None else None
+        may_match = may_read_tokens | self._concepts_complete(group_hits, len(texts))
+        if regex_hits is None:
+            may_match |= bool(self._regex_list)
+        else:
+            may_match |= np.array([bool(hits) for hits in regex_hits], dtype=bool)
+        for row in np.flatnonzero(may_match).tolist():  # (the others: no rule can match, no mentions)
+            text, title, subject = texts[row], plain_titles[row], subjects[row]
+            regexes = (self._regex_list if regex_hits is None
+                       else [self._regex_list[i] for i in sorted(regex_hits[row])])
+            present = set(group_hits[row]) if group_hits is not None else set(range(len(self._concept_regexes)))
             lowered = text.lower()
             windows = itertools.chain(
                 (tokenize(text, start, end) for start, end in self.token_windows(text, lowered)),
@@ -165,7 +169,7 @@ class RuleSet:
             for rule_index in {mention.rule for mention in mentions}:
                 if self._fires(rule_index, [m for m in mentions if m.rule == rule_index]):
                     matrix[row, rule_index] = FIRED
-            all_mentions.append(mentions)
+            all_mentions[row] = mentions
         return RuleVotes(rules=list(self.rules), matrix=matrix, mentions=all_mentions, texts=texts)
 
     def _chunk_scans(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -184,16 +188,18 @@ class RuleSet:
         may_read[rows] = suspended[rows] | keys
         return may_read, suspended
 
-    def _some_concept_complete(self, present: set[int]) -> bool:
-        """Whether every group of some concept rule is among the groups `present` in a text."""
-        return any(present.issuperset(groups) for _, groups, _ in self._concepts)
-
-    def _concept_groups_present(self, subject) -> set[int]:
-        """The concept groups that match somewhere in a text (one RE2 Set scan; every group when
-        RE2 could not build the set)."""
-        if self._concept_set is None:
-            return set(range(len(self._concept_regexes)))
-        return set(self._concept_set.Match(subject) or ())
+    def _concepts_complete(self, group_hits: list[list[int]] | None, count: int) -> np.ndarray:
+        """For each of `count` texts, whether every group of some concept rule is among the
+        groups found in it (`group_hits`; None when RE2 could not build the Set: every group)."""
+        if not self._concepts:
+            return np.zeros(count, dtype=bool)
+        if group_hits is None:
+            return np.ones(count, dtype=bool)
+        lengths = np.array([len(hits) for hits in group_hits], dtype=np.intp)
+        found = np.zeros((count, len(self._concept_regexes)), dtype=np.int32)
+        found[np.repeat(np.arange(count), lengths),
+              np.fromiter(itertools.chain.from_iterable(group_hits), dtype=np.intp, count=int(lengths.sum()))] = 1
+        return (found @ self._concept_members == self._concept_sizes).any(axis=1)
 
     def find_mentions(self, windows, text: str, title_length: int, lowered: str, scans: Scans) -> list[Mention]:
         """Every rule match in a document, each judged central or passing.

@@ -56,6 +56,16 @@ def match_spans(regex, subject, pos: int = 0) -> list[tuple[int, int]]:
         pos = pos + 1 if pos == span[1] else span[1]  # (past an empty match, as finditer steps)
 
 
+def set_matches(regex_set, subjects: list) -> list[list[int]]:
+    """For each subject (re2_subject), the indices of the RE2 Set's regexes that match in it:
+    bytes straight to RE2's own Set (the wrapper's Match only checks their type)."""
+    compiled = getattr(regex_set, "_set", None)
+    if compiled is None:
+        return [regex_set.Match(subject) or [] for subject in subjects]
+    return [compiled.Match(subject) if type(subject) is bytes else regex_set.Match(subject) or []
+            for subject in subjects]
+
+
 def first_span(regex, subject, pos: int = 0) -> tuple[int, int] | None:
     """The span of regex.search(subject, pos), or None; see match_spans."""
     compiled = getattr(regex, "_regexp", None)

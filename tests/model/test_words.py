@@ -35,6 +35,7 @@ def test_words_split_at_punctuation_and_symbols_but_not_hyphens():
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.text(st.sampled_from("aZ -\x00\n\t.é’ß\u00a0İ"), max_size=12), max_size=8))
 def test_texts_normalised_together_are_each_normalised_alone(texts):
-    from taxotag.model.words import normalise_words, normalised_texts
+    from taxotag.model.words import normalise_words, normalised_bytes, normalised_texts
 
     assert normalised_texts(texts) == [normalise_words(text) for text in texts]
+    assert normalised_bytes(texts) == "\n".join(normalise_words(text) for text in texts).encode("utf-8")

@@ -37,3 +37,16 @@ def test_a_json_file_whose_records_all_lack_an_id_is_an_error_naming_their_keys(
     report = ReadReport()
     assert read_all(path, report=report)["id"].tolist() == ["kept"]
     assert [p.message for p in report.problems] == ["missing id", "missing id"]
+
+
+@pytest.mark.parametrize("suffix", [".jsonl", ".json"])
+def test_a_lone_surrogate_escape_reads_as_a_replacement_character(tmp_path, suffix):
+    """JSON may escape half of a UTF-16 pair alone ("\\ud800"), which is no character and cannot
+    be written as UTF-8: it is read as U+FFFD; a pair ("\\ud83d\\ude00") is its character."""
+    path = tmp_path / f"in{suffix}"
+    line = '{"id": "a", "title": "T \\ud800", "abstract": "x \\udc80 \\ud83d\\ude00", "tags": ["\\uDBFF"]}'
+    path.write_text(line if suffix == ".json" else line + "\n")
+    frame = read_all(path, report=ReadReport())
+    assert frame["title"].tolist() == ["T \ufffd"] and frame["abstract"].tolist() == ["x \ufffd \U0001f600"]
+    assert frame["tags"].tolist() == [["\ufffd"]]
+    frame.to_csv(tmp_path / "out.csv")  # (writable as UTF-8)
