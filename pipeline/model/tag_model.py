@@ -125,7 +125,15 @@ class TagModel:
         return sparse.csr_matrix(sparse.diags(1 / norms) @ counts, dtype=np.float32)
 
     def decision(self, features) -> np.ndarray:
-        return np.asarray(features @ self.coef.T) + self.intercept
+        return np.asarray(features @ self._coef_by_term()) + self.intercept
+
+    def _coef_by_term(self) -> np.ndarray:
+        """coef.T in C order, made once for each coef array the model is given: scipy's product
+        with coef.T itself copies it whole every time (4.6 MB a chunk), for the same numbers."""
+        made = self.__dict__.get("_coef_by_term_of")
+        if made is None or made[0] is not self.coef:
+            made = self.__dict__["_coef_by_term_of"] = (self.coef, np.ascontiguousarray(self.coef.T))
+        return made[1]
 
     def predict_proba(self, features) -> np.ndarray:
         """Documents x tags probabilities."""
