@@ -3,6 +3,7 @@ the library's jobs, print their results. Errors are raised as TaxotagError for p
 
 from __future__ import annotations
 
+import gc
 import json
 import math
 import sys
@@ -149,6 +150,7 @@ def cmd_tag(args) -> int:
         check_writable(args.errors)  # (it is written last)
     spec = TaggerSpec(str(args.taxonomy), str(args.model), args.allow_stale)
     taxonomy = spec.tagger().taxonomy  # (the taxonomy read and the model verified once, before any work)
+    gc.freeze()  # (what lives now, the modules and the tagger, lives to the end: the collector need not walk it)
     if args.allow_stale:
         print(f"Warning: --allow-stale: {args.model} may not reflect the current {args.taxonomy}", file=sys.stderr)
     for path in args.inputs:

@@ -14,9 +14,12 @@ from .records import ReadReport
 
 
 def jsonl_records(text: TextSource) -> Iterator[tuple[int, object]]:
+    path, report = text.path, text.report
     for number, line in text.lines():
-        if line.strip():
-            yield from _parsed(line, number, text.path, text.report)
+        if line and not line.isspace():  # (what line.strip() tests, without a copy of the line)
+            value = _parsed(line, number, path, report)
+            if value is not INVALID:
+                yield number, value
 
 
 def json_document_records(text: TextSource, source: dict[str, str],
@@ -36,12 +39,18 @@ def json_document_records(text: TextSource, source: dict[str, str],
             text.report.skip(text.path, number, f"not {text.label} (in the record that starts here)",
                              undecodable=True)
         else:
-            yield from _parsed(raw, number, text.path, text.report)
+            value = _parsed(raw, number, text.path, text.report)
+            if value is not INVALID:
+                yield number, value
 
 
-def _parsed(raw: str, number: int, path, report: ReadReport) -> Iterator[tuple[int, object]]:
-    """(number, value) of the JSON text `raw`, which starts at line `number`; nothing, and a
-    reported problem, when it is not valid JSON."""
+INVALID = object()
+"""What _parsed gives for text that is not JSON."""
+
+
+def _parsed(raw: str, number: int, path, report: ReadReport):
+    """The value of the JSON text `raw`, which starts at line `number`; INVALID, and a reported
+    problem, when it is not valid JSON."""
     try:
         value = json.loads(raw)
     except json.JSONDecodeError as exc:
@@ -51,7 +60,8 @@ def _parsed(raw: str, number: int, path, report: ReadReport) -> Iterator[tuple[i
     except RecursionError:
         report.skip(path, number, "invalid JSON (nested too deeply)")
     else:
-        yield number, without_lone_surrogates(value) if "\\ud" in raw or "\\uD" in raw else value
+        return without_lone_surrogates(value) if "\\ud" in raw or "\\uD" in raw else value
+    return INVALID
 
 
 LONE_SURROGATE = re.compile("[\ud800-\udfff]")

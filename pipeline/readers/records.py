@@ -53,14 +53,17 @@ class ReadReport:
         return any(problem.undecodable for problem in self.problems)
 
 
+_REQUIRED = frozenset(REQUIRED_COLUMNS)
+
+
 def clean_record(record, path: str, line: int, report: ReadReport) -> dict | None:
     if not isinstance(record, dict):
         report.skip(path, line, "not a JSON object")
         return None
     if "abstract" not in record and "id" in record and "title" in record:
         record = {**record, "abstract": None}  # (as a null abstract is: the title alone is tagged)
-    missing = [column for column in REQUIRED_COLUMNS if column not in record]
-    if missing:
+    if not record.keys() >= _REQUIRED:
+        missing = [column for column in REQUIRED_COLUMNS if column not in record]
         report.skip(path, line, f"missing {', '.join(missing)}")
         return None
     if isinstance(record["abstract"], dict):
@@ -71,8 +74,9 @@ def clean_record(record, path: str, line: int, report: ReadReport) -> dict | Non
     if structured:
         report.skip(path, line, f"{', '.join(structured)} is a JSON {_json_kind(record[structured[0]])}, not text")
         return None
-    document = {key: clean_text(value) if key in REQUIRED_COLUMNS else passed_value(value)
-                for key, value in record.items()}
+    document = {key: (value.strip() if "\x00" not in value else clean_text(value)) if type(value) is str
+                else clean_text(value) if key in REQUIRED_COLUMNS else passed_value(value)
+                for key, value in record.items()}  # (text, most fields, cleaned inline: a call each cost more)
     if not document["id"]:
         report.skip(path, line, "empty id")
         return None
