@@ -7,6 +7,8 @@ import json
 import re
 from collections.abc import Iterator
 
+import orjson
+
 from .columns import INVERTED_INDEX, OPENREVIEW_CONTENT, column_in
 from .decoding import UNDECODABLE_MARK, TextSource
 from .json_document import json_records
@@ -50,7 +52,34 @@ INVALID = object()
 
 def _parsed(raw: str, number: int, path, report: ReadReport):
     """The value of the JSON text `raw`, which starts at line `number`; INVALID, and a reported
-    problem, when it is not valid JSON."""
+    problem, when it is not valid JSON.
+
+    orjson parses it (in half json's time); where orjson refuses (NaN, numbers beyond a double,
+    invalid JSON) or may differ, json does, so the value and the messages are json's: orjson
+    gives a float for an integer beyond 64 bits, so a value that holds a float is parsed again."""
+    try:
+        value = orjson.loads(raw)
+        if holds_float(value):
+            value = json.loads(raw)
+    except orjson.JSONDecodeError:
+        return _parsed_by_json(raw, number, path, report)
+    return without_lone_surrogates(value) if "\\ud" in raw or "\\uD" in raw else value
+
+
+def holds_float(value) -> bool:
+    """Whether a parsed JSON value is a float or holds one."""
+    if type(value) is dict:
+        value = value.values()
+    elif type(value) is not list:
+        return type(value) is float
+    for item in value:
+        kind = type(item)
+        if kind is float or (kind is dict or kind is list) and holds_float(item):
+            return True
+    return False
+
+
+def _parsed_by_json(raw: str, number: int, path, report: ReadReport):
     try:
         value = json.loads(raw)
     except json.JSONDecodeError as exc:

@@ -50,3 +50,19 @@ def test_a_lone_surrogate_escape_reads_as_a_replacement_character(tmp_path, suff
     assert frame["title"].tolist() == ["T \ufffd"] and frame["abstract"].tolist() == ["x \ufffd \U0001f600"]
     assert frame["tags"].tolist() == [["\ufffd"]]
     frame.to_csv(tmp_path / "out.csv")  # (writable as UTF-8)
+
+
+@pytest.mark.parametrize("raw", ['{"id": "a", "title": "T", "abstract": "A", "n": 123456789012345678901234567890}',
+                                 '{"id": "a", "title": "T", "abstract": "A", "n": [1, {"m": -18446744073709551617}]}',
+                                 '{"id": "a", "title": "T", "abstract": "A", "x": NaN, "y": 1e400, "z": 0.1}',
+                                 '{"id": "a", "title": "T", "abstract": "A", "n": 18446744073709551615, "s": "\\u00e9"}'])
+def test_json_values_are_those_of_the_json_module(tmp_path, raw):
+    """orjson parses the lines, but what it gives differently (an integer beyond 64 bits as a
+    float) or refuses (NaN, 1e400) is json's: the same values as json.loads."""
+    from taxotag.readers.decoding import TextSource
+    from taxotag.readers.json_lines import jsonl_records
+
+    path = tmp_path / "in.jsonl"
+    path.write_text(raw + "\n")
+    [(number, value)] = list(jsonl_records(TextSource(path, ReadReport())))
+    assert number == 1 and repr(value) == repr(json.loads(raw))
