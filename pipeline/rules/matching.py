@@ -235,11 +235,13 @@ class RuleSet:
         clashing_name = own_name.casefold() if own_name and self.context.own_name_passing else None
         background_end = functools.cache(  # computed only when a skip_background rule needs it
             lambda: self._cues.first_claim_start(text, lowered, sentences, title_length, name))
-        mentions = []
+        mentions, claim_of = [], {}  # (whether each sentence is a claim: a third of the mentions share one)
         for rule, start, end in _drop_nested(char_spans):
             sentence = sentences.of(start)
             in_title = start < title_length
-            in_claim = in_title or self._cues.is_claim(text, lowered, sentence, name)
+            in_claim = in_title or claim_of.get(sentence)
+            if in_claim is None:
+                in_claim = claim_of[sentence] = self._cues.is_claim(text, lowered, sentence, name)
             passing = self._passing_reason(rule, text, lowered, start, end, sentence, clashing_name,
                                            None if in_claim else background_end)
             mentions.append(Mention(rule=rule, start=start, end=end, text=text[start:end],
