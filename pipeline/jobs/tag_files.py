@@ -17,8 +17,8 @@ from ..files import refuse_overwriting
 from ..fingerprints import json_sha256
 from ..options import STDIN, STDOUT
 from ..readers.documents import STDIN_UNNAMED, read_documents
+from ..model.manifest import model_fingerprint
 from ..readers.records import ReadReport
-from ..report.html import model_fingerprint
 from ..tagging.columns import output_columns
 from ..taxonomy.schema import Taxonomy
 from ..writers.outputs import ResumableOutput, StreamedOutput

@@ -7,6 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ..fingerprints import json_sha256
+
 FORMAT_VERSION = 2
 
 
@@ -70,3 +72,8 @@ class Manifest(_Record):
     def json_text(self) -> str:
         """The manifest.json text (fields not set are left out)."""
         return self.model_dump_json(indent=2, exclude_none=True)
+
+
+def model_fingerprint(manifest: Manifest) -> str:
+    """A short id of a trained model: the hash of its artefacts' hashes."""
+    return json_sha256(sorted(entry.sha256 for entry in manifest.artifacts.values()))[:12]

@@ -8,18 +8,13 @@ from datetime import date
 import numpy as np
 
 from ..evaluation.metrics import figure
-from ..fingerprints import json_sha256
 from ..model.artifacts import read_manifest
+from ..model.manifest import model_fingerprint
 from ..readers.gold import UNLABELLED
 from ..tagging.tagger import held_back
 from ..taxonomy.schema import Taxonomy
 from .gold_errors import gold_errors
 from .markdown import note_sentence
-
-
-def model_fingerprint(manifest) -> str:
-    """A short id of a trained model: the hash of its artefacts' hashes."""
-    return json_sha256(sorted(entry.sha256 for entry in manifest.artifacts.values()))[:12]
 
 
 def html_report(taxonomy: Taxonomy, model_dir, evaluations, tagger, rule_table, corpus_tags=None) -> str:
