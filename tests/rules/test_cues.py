@@ -141,3 +141,26 @@ def reference_sentence_starts(text: str, title_length: int) -> list[int]:
 def test_sentence_bounds_are_those_of_the_abbreviation_test(text, title_length):
     sentences = Sentences(text, title_length)
     assert sentences._starts == reference_sentence_starts(text, title_length)
+
+
+CUE_PIECES = st.sampled_from(["we", "propose", "in", "this", "paper", "unlike", "not", "self", "-", " ", "  ",
+                              "\t", "\x1c", "\x0b", "\n", ".", ",", "_", "x", "1", "é", "state-of-the-art",
+                              "wepropose", "we-propose", "e.g."])
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=st.lists(CUE_PIECES, max_size=14).map("".join), pos=st.integers(-2, 60), endpos=st.integers(-2, 60),
+       phrases=st.sampled_from([["we propose", "in this paper"], ["unlike", "not", "state-of-the-art"],
+                                ["e.g. x", "we propose"], ["-based", "self"], ["self"], ["e.g.", "e.g", "we propose"],
+                                ["-based", "e.g."]]))
+def test_phrase_regex_search_in_ascii_text_is_the_python_regex_search(text, pos, endpos, phrases):
+    """The RE2 twin that searches ASCII text (with a Python regex for the phrases it cannot hold,
+    "e.g.") finds what the Python regex finds (start, end, text), for any pos and endpos, also
+    where both find a phrase at one place ("e.g" and "e.g."); text that is not ASCII uses the Python regex."""
+    from taxotag.rules.cues import phrases_regex
+
+    regex = phrases_regex(phrases, plurals=True)
+    assert (regex._twin is None) == (phrases == ["-based", "e.g."])  # (phrases that end in a word character have one)
+    for args in [(pos, endpos), (pos,), ()]:
+        found, expected = regex.search(text, *args), regex.regex.search(text, *args)
+        assert (found.span(), found.group()) == (expected.span(), expected.group()) if expected else found is None
