@@ -4,7 +4,6 @@ mentions behind it. Whether a mention is central or passing is pipeline.rules.cu
 
 from __future__ import annotations
 
-import functools
 import itertools
 import re
 from typing import NamedTuple
@@ -233,8 +232,13 @@ class RuleSet:
         method_name = own_name or self._cues.defined_name(text, lowered, sentences, title_length)
         name = MethodName(method_name) if method_name else None
         clashing_name = own_name.casefold() if own_name and self.context.own_name_passing else None
-        background_end = functools.cache(  # computed only when a skip_background rule needs it
-            lambda: self._cues.first_claim_start(text, lowered, sentences, title_length, name))
+        first_claim: list[int | None] = []
+
+        def background_end() -> int | None:  # (computed once, and only when a skip_background rule needs it)
+            if not first_claim:
+                first_claim.append(self._cues.first_claim_start(text, lowered, sentences, title_length, name))
+            return first_claim[0]
+
         mentions, claim_of = [], {}  # (whether each sentence is a claim: a third of the mentions share one)
         for rule, start, end in _drop_nested(char_spans):
             sentence = sentences.of(start)
