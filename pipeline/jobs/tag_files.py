@@ -15,9 +15,9 @@ from tqdm import tqdm
 from ..errors import OutputWriteError, StdinFormatError, TaxotagError
 from ..files import refuse_overwriting
 from ..fingerprints import json_sha256
+from ..model.manifest import model_fingerprint
 from ..options import STDIN, STDOUT
 from ..readers.documents import STDIN_UNNAMED, read_documents
-from ..model.manifest import model_fingerprint
 from ..readers.records import ReadReport
 from ..tagging.columns import output_columns
 from ..taxonomy.schema import Taxonomy

@@ -59,9 +59,10 @@ def _parsed(raw: str, number: int, path, report: ReadReport):
     gives a float for an integer beyond 64 bits, so a value that holds a float is parsed again."""
     try:
         value = orjson.loads(raw)
-        if holds_float(value):
-            value = json.loads(raw)
-    except orjson.JSONDecodeError:
+        exact = not holds_float(value)
+    except (orjson.JSONDecodeError, RecursionError):  # (RecursionError: nested deeper than Python's limit)
+        exact = False
+    if not exact:
         return _parsed_by_json(raw, number, path, report)
     return without_lone_surrogates(value) if "\\ud" in raw or "\\uD" in raw else value
 

@@ -1,5 +1,9 @@
 """Cheap scans that say where rules could match, so that most of a document is never tokenized
-and most regexes never run: key regexes of phrases and patterns, and RE2 sets."""
+and most regexes never run: key regexes of phrases and patterns, and RE2 sets.
+
+match_spans, first_span and set_matches call the RE2 objects inside google-re2's Python wrapper
+(its `_regexp`, `_set` and `_Anchor`), as the wrapper's own loop does; where a version lacks them
+they use the wrapper's methods, and a test compares both."""
 
 from __future__ import annotations
 
@@ -104,9 +108,10 @@ def pattern_keys(pattern: list[dict]) -> set[str] | None:
 def scan_hits(texts: list[str], scans) -> list[np.ndarray]:
     """For each of `scans`, for each of `texts` (ASCII), whether a match of the scan touches the
     text: each scan is a function from a text to the spans of its matches (match_spans of an RE2
-    regex over bytes, or Python re's over a str), run once over the texts joined by newlines, not once a text. A
-    match across two texts counts for both, and a text holding a match is always touched by one,
-    so that no text with a match is missed (scans must not anchor at a text's start or end)."""
+    regex over bytes, or Python re's over a str), run once over the texts joined by newlines, not
+    once a text. A match across two texts counts for both, and a text holding a match is always
+    touched by one, so that no text with a match is missed (scans must not anchor at a text's
+    start or end)."""
     joined = "\n".join(texts)
     starts = np.cumsum([0] + [len(text) + 1 for text in texts[:-1]])
     hits = []

@@ -26,13 +26,14 @@ def csv_rows(frame: pd.DataFrame, columns: list[str]) -> str:
     The cells are those pandas' to_csv writes, given to the csv module a column at a time
     (csv_cells; a third of to_csv's time); a column of another type (dates, categories) sends the
     whole frame through pandas."""
-    cells = [csv_cells(frame[column]) if column in frame.columns else [""] * len(frame) for column in columns]
-    if not columns or frame.columns.has_duplicates or any(column is None for column in cells):
-        rows = neutralise_frame(structured_as_json(frame.reindex(columns=columns, fill_value="")))
-        return rows.to_csv(header=False, index=False, lineterminator="\r\n")
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerows(zip(*cells))
-    return buffer.getvalue()
+    if columns and not frame.columns.has_duplicates:
+        cells = [csv_cells(frame[column]) if column in frame.columns else [""] * len(frame) for column in columns]
+        if all(column is not None for column in cells):
+            buffer = io.StringIO()
+            csv.writer(buffer, lineterminator="\r\n").writerows(zip(*cells))
+            return buffer.getvalue()
+    rows = neutralise_frame(structured_as_json(frame.reindex(columns=columns, fill_value="")))
+    return rows.to_csv(header=False, index=False, lineterminator="\r\n")
 
 
 def csv_cells(values: pd.Series) -> list | None:

@@ -52,10 +52,13 @@ def test_a_lone_surrogate_escape_reads_as_a_replacement_character(tmp_path, suff
     frame.to_csv(tmp_path / "out.csv")  # (writable as UTF-8)
 
 
-@pytest.mark.parametrize("raw", ['{"id": "a", "title": "T", "abstract": "A", "n": 123456789012345678901234567890}',
-                                 '{"id": "a", "title": "T", "abstract": "A", "n": [1, {"m": -18446744073709551617}]}',
-                                 '{"id": "a", "title": "T", "abstract": "A", "x": NaN, "y": 1e400, "z": 0.1}',
-                                 '{"id": "a", "title": "T", "abstract": "A", "n": 18446744073709551615, "s": "\\u00e9"}'])
+RECORD = '{"id": "a", "title": "T", "abstract": "A", '
+
+
+@pytest.mark.parametrize("raw", [RECORD + '"n": 123456789012345678901234567890}',
+                                 RECORD + '"n": [1, {"m": -18446744073709551617}]}',
+                                 RECORD + '"x": NaN, "y": 1e400, "z": 0.1}',
+                                 RECORD + '"n": 18446744073709551615, "s": "\\u00e9"}'])
 def test_json_values_are_those_of_the_json_module(tmp_path, raw):
     """orjson parses the lines, but what it gives differently (an integer beyond 64 bits as a
     float) or refuses (NaN, 1e400) is json's: the same values as json.loads."""
@@ -66,3 +69,13 @@ def test_json_values_are_those_of_the_json_module(tmp_path, raw):
     path.write_text(raw + "\n")
     [(number, value)] = list(jsonl_records(TextSource(path, ReadReport())))
     assert number == 1 and repr(value) == repr(json.loads(raw))
+
+
+def test_a_record_nested_deeper_than_python_goes_is_reported_not_a_traceback(tmp_path):
+    path = tmp_path / "in.jsonl"
+    deep = "[" * 1020 + "]" * 1020
+    path.write_text(RECORD + f'"x": {deep}}}\n' + '{"id": "b", "title": "T", "abstract": "B"}\n')
+    report = ReadReport()
+    frame = read_all(path, report=report)
+    assert frame["id"].tolist() == ["b"]
+    assert [str(p) for p in report.problems] == [f"{path}, line 1: invalid JSON (nested too deeply)"]

@@ -99,3 +99,4 @@ def test_csv_rows_of_other_column_types_are_pandas():
                           "kind": pd.Categorical(["x", "-y", None]), "count": pd.array([1, None, 3], dtype="Int64")})
     assert csv_rows(frame, list(frame.columns)) == pandas_csv_rows(frame, list(frame.columns))
     assert "'=b" in csv_rows(frame, ["id", "count"])
+
