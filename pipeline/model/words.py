@@ -42,29 +42,20 @@ def normalise_words(text: str) -> str:
 _ASCII_KEEPING_NUL = b"\x00" + _ASCII_SEPARATORS[1:]
 
 
-def normalised_texts(texts) -> list[str]:
-    """normalise_words of each text, the ASCII texts (most) lowercased and translated in one call
-    for them all, joined by NUL (which no such text holds), as a call for each costs more than
-    the work for a short text."""
-    pieces = list(texts)
-    plain = [row for row, text in enumerate(pieces) if text.isascii() and "\x00" not in text]
-    if len(plain) < len(pieces):
-        for row in set(range(len(pieces))).difference(plain):
-            pieces[row] = normalise_words(pieces[row])
-    if plain:
-        joined = "\x00".join([pieces[row] for row in plain]).encode("ascii")
-        for row, piece in zip(plain, joined.lower().translate(_ASCII_KEEPING_NUL).decode("ascii").split("\x00")):
-            pieces[row] = piece
-    return pieces
-
-
 def normalised_bytes(texts) -> bytes:
-    """"\n".join(normalised_texts(texts)).encode("utf-8"), as the C term counts read them, without
-    a string made for each text: all are joined by NUL (a text holding one, or other than ASCII, is
-    normalised first: normalising it again leaves it as it is), and lowercased and translated as
-    bytes in one call each."""
+    """normalise_words of each text, joined by newlines (which no normalised text holds) as UTF-8,
+    as the C term counts read them: the texts are joined by NUL (a text holding one, or other than
+    ASCII, is normalised first: normalising it again leaves it as it is), then lowercased and
+    translated as bytes in one call each, as a call for each text costs more than the work for a
+    short one."""
     pieces = [text if text.isascii() and "\x00" not in text else normalise_words(text) for text in texts]
     return "\x00".join(pieces).encode("utf-8").lower().translate(_ASCII_KEEPING_NUL).replace(b"\x00", b"\n")
+
+
+def normalised_texts(texts) -> list[str]:
+    """normalise_words of each text, made for all of them at once (normalised_bytes)."""
+    texts = list(texts)
+    return normalised_bytes(texts).decode("utf-8").split("\n") if texts else []
 
 
 def split_words(text: str) -> list[str]:

@@ -63,8 +63,10 @@ def _parsed(raw: str, number: int, path, report: ReadReport):
     except (orjson.JSONDecodeError, RecursionError):  # (RecursionError: nested deeper than Python's limit)
         exact = False
     if not exact:
-        return _parsed_by_json(raw, number, path, report)
-    return without_lone_surrogates(value) if "\\ud" in raw or "\\uD" in raw else value
+        value = _parsed_by_json(raw, number, path, report)
+    if value is INVALID or not ("\\ud" in raw or "\\uD" in raw):  # (no \\u escape of a surrogate)
+        return value
+    return without_lone_surrogates(value)
 
 
 def holds_float(value) -> bool:
@@ -81,6 +83,7 @@ def holds_float(value) -> bool:
 
 
 def _parsed_by_json(raw: str, number: int, path, report: ReadReport):
+    """json's value of `raw`; INVALID, and a reported problem, when it is not valid JSON."""
     try:
         value = json.loads(raw)
     except json.JSONDecodeError as exc:
@@ -90,7 +93,7 @@ def _parsed_by_json(raw: str, number: int, path, report: ReadReport):
     except RecursionError:
         report.skip(path, number, "invalid JSON (nested too deeply)")
     else:
-        return without_lone_surrogates(value) if "\\ud" in raw or "\\uD" in raw else value
+        return value
     return INVALID
 
 

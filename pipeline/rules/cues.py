@@ -148,8 +148,13 @@ def phrases_regex(phrases: list[str], plurals: bool = False) -> PhraseRegex | No
                        _literal_first_regex(rest) if rest else None)
 
 
+def _escaped(phrase: str, separator: str = r"[\s\-]+") -> str:
+    """A phrase as a regex of its literal text, each run of spaces and hyphens as `separator`."""
+    return re.sub(r"(?:\\[ \-])+", lambda _: separator, re.escape(phrase))
+
+
 def _python_regex(phrases: list[str]) -> re.Pattern:
-    parts = [re.sub(r"(?:\\[ \-])+", r"[\\s\\-]+", re.escape(phrase)) for phrase in phrases]
+    parts = [_escaped(phrase) for phrase in phrases]
     return re.compile(r"(?<!\w)(?:" + "|".join(parts) + r")(?!\w)")
 
 
@@ -157,9 +162,8 @@ def _literal_first_regex(phrases: list[str]) -> re.Pattern:
     """_python_regex(phrases), with the lookbehind of a phrase without spaces or hyphens after it
     ("e\\.g\\.(?<!\\we\\.g\\.)"), so that the regex starts with a literal, which sre looks for
     fast (a lookbehind first, it tries every position)."""
-    parts = [re.escape(phrase) for phrase in phrases]
-    parts = [f"{part}(?<!\\w{part})" if re.search(r"[ \-]", phrase) is None else
-             "(?<!\\w)" + re.sub(r"(?:\\[ \-])+", r"[\\s\\-]+", part) for phrase, part in zip(phrases, parts)]
+    parts = [f"{_escaped(phrase)}(?<!\\w{_escaped(phrase)})" if re.search(r"[ \-]", phrase) is None else
+             "(?<!\\w)" + _escaped(phrase) for phrase in phrases]
     return re.compile("(?:" + "|".join(parts) + r")(?!\w)")
 
 
@@ -170,8 +174,7 @@ def _ascii_twin(phrases: list[str]):
     """The RE2 regex that finds in ASCII text what _python_regex(phrases) finds, for phrases that
     start and end with a word character: \\b for the lookarounds, and the ASCII characters
     Python's \\s matches for it (None if RE2 refuses the regex)."""
-    parts = [re.sub(r"(?:\\[ \-])+", lambda _: r"[\t\n\x0b\x0c\r\x1c-\x1f \-]+", re.escape(phrase))
-             for phrase in phrases]
+    parts = [_escaped(phrase, r"[\t\n\x0b\x0c\r\x1c-\x1f \-]+") for phrase in phrases]
     try:
         return compile_regex(r"\b(?:" + "|".join(parts) + r")\b", case_sensitive=True)
     except re2.error:
@@ -205,16 +208,23 @@ class PhraseRegex:
     position, 45 ns a character for the claim cues) for the phrases that start and end with a word
     character, and a Python regex of the `rest` ("e.g.", _literal_first_regex)."""
 
+    _subject: tuple[str | None, bytes | None] = (None, None)
+    """The last text searched, as bytes (None: not ASCII), shared by all: the claim, contrast and
+    `unless` regexes search the same lowercased text one after another."""
+
     def __init__(self, regex: re.Pattern, twin=None, rest: re.Pattern | None = None):
-        self.regex, self.pattern, self._twin, self._rest = regex, regex.pattern, twin, rest
-        self._subject: tuple[str | None, bytes | None] = (None, None)  # (the last text searched, as bytes)
+        self.regex, self._twin, self._rest = regex, twin, rest
+
+    @property
+    def pattern(self) -> str:
+        return self.regex.pattern
 
     def search(self, string: str, pos: int = 0, endpos: int | None = None):
         """What self.regex.search(string, pos, endpos) finds (an re.Match, or a Found), or None."""
         end = len(string) if endpos is None else max(0, min(endpos, len(string)))
-        subject = self._subject  # (one tuple read: another thread may replace it)
+        subject = PhraseRegex._subject  # (one tuple read: another thread may replace it)
         if self._twin is not None and subject[0] is not string:
-            subject = self._subject = (string, string.encode("ascii") if string.isascii() else None)
+            subject = PhraseRegex._subject = (string, string.encode("ascii") if string.isascii() else None)
         if self._twin is None or subject[1] is None:
             return self.regex.search(string, pos, end)
         if max(pos, 0) > end:
