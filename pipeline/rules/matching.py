@@ -17,8 +17,8 @@ from ..taxonomy.schema import Rule, Taxonomy
 from .concepts import concept_group_regex, smallest_window, word_count
 from .cues import CueSet, MethodName, Sentences, phrases_regex, title_name
 from .phrases import PhraseIndex
-from .prefilter import (compiled_set, first_span, match_spans, pattern_keys, phrase_key, re2_subject, scan_hits,
-                        set_matches)
+from .prefilter import (compiled_set, key_spans, match_spans, pattern_keys, phrase_key, re2_subject, scan_hits,
+                        set_matches, spans_by_text)
 from .tokens import PATTERN_CONTEXT, SUSPENDED_CUE, space_after, space_before, suspended_compounds, tokenize
 from .votes import ABSTAIN, FIRED, PASSING, Mention, RuleInfo, RuleVotes, joined_text, rule_infos
 
@@ -90,24 +90,24 @@ class RuleSet:
                     spans.add((rule, *window))
         return spans, sentences
 
-    def token_windows(self, text: str, lowered: str) -> list[tuple[int, int]]:
+    def token_windows(self, text: str, lowered: str, hits: list[tuple[int, int]] | None = None) -> list[tuple[int, int]]:
         """The parts of a text to tokenize: around each pre-filter hit (a place where a phrase or
-        pattern rule could match), cut at white space, overlapping parts merged. Empty when no such
-        rule could match anywhere; the whole text when a pattern rule has no key word to look for."""
+        pattern rule could match; `hits`, when the chunk's scan found them), cut at white space,
+        overlapping parts merged. Empty when no such rule could match anywhere; the whole text when
+        a pattern rule has no key word to look for."""
         if self._tokenize_all or len(lowered) != len(text):  # (lowercasing changed some offsets)
             return [(0, len(text))]
+        if hits is None:
+            hits = key_spans(self._prefilter, re2_subject(lowered)) if self._prefilter is not None else []
         windows: list[tuple[int, int]] = []
         context = PATTERN_CONTEXT if self._patterns is not None else 0
-        subject = re2_subject(lowered)
-        hit = first_span(self._prefilter, subject) if self._prefilter is not None else None
-        while hit is not None:  # every place a key starts, even inside another key's hit
-            start = space_before(lowered, hit[0] - context)
-            end = space_after(lowered, hit[1] + context)
+        for hit_start, hit_end in hits:  # (every place a key starts, even inside another key's hit)
+            start = space_before(lowered, hit_start - context)
+            end = space_after(lowered, hit_end + context)
             if windows and start <= windows[-1][1]:
                 windows[-1] = (windows[-1][0], max(end, windows[-1][1]))
             else:
                 windows.append((start, end))
-            hit = first_span(self._prefilter, subject, hit[0] + 1)
         return windows
 
     def _add_keys(self, keys: set[str] | None) -> None:
@@ -144,7 +144,7 @@ class RuleSet:
         texts = [joined_text(title, plain_text(abstract)) for title, abstract in zip(plain_titles, abstracts)]
         matrix = np.full((len(texts), len(self.rules)), ABSTAIN, dtype=np.int8)
         all_mentions: list[list[Mention]] = [[] for _ in texts]
-        may_read_tokens, may_be_suspended = self._chunk_scans(texts)
+        may_read_tokens, may_be_suspended, key_hits = self._chunk_scans(texts)
         subjects = [re2_subject(text) for text in texts]
         regex_hits = set_matches(self._regex_set, subjects) if self._regex_set is not None else None
         group_hits = set_matches(self._concept_set, subjects) if self._concept_set is not None else None
@@ -160,7 +160,7 @@ class RuleSet:
             present = set(group_hits[row]) if group_hits is not None else set(range(len(self._concept_regexes)))
             lowered = text.lower()
             windows = itertools.chain(
-                (tokenize(text, start, end) for start, end in self.token_windows(text, lowered)),
+                (tokenize(text, start, end) for start, end in self.token_windows(text, lowered, key_hits[row])),
                 suspended_compounds(text) if may_be_suspended[row] else ())
             mentions = self.find_mentions(windows, text, len(title), lowered, Scans(subject, regexes, present))
             for mention in mentions:
@@ -171,21 +171,24 @@ class RuleSet:
             all_mentions[row] = mentions
         return RuleVotes(rules=list(self.rules), matrix=matrix, mentions=all_mentions, texts=texts)
 
-    def _chunk_scans(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    def _chunk_scans(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray, list]:
         """For each text, whether a phrase or pattern rule could match in it (a pre-filter hit or
-        a suspended compound), and whether it may hold a suspended compound: found for all the
-        ASCII texts in one scan each (true for the others, whose lowercase form may move offsets)."""
+        a suspended compound), whether it may hold a suspended compound, and its pre-filter hits
+        (token_windows; None where its own scan must find them): found for all the ASCII texts in
+        one scan each (the others, whose lowercase form may move offsets, may hold anything)."""
         unscanned = np.array([not text.isascii() for text in texts], dtype=bool)
+        key_hits: list = [None] * len(texts)
         if not self._reads_tokens or self._tokenize_all:
-            return unscanned | self._tokenize_all, unscanned & self._reads_tokens | self._tokenize_all
-        rows = np.flatnonzero(~unscanned)
+            return unscanned | self._tokenize_all, unscanned & self._reads_tokens | self._tokenize_all, key_hits
+        rows = np.flatnonzero(~unscanned).tolist()
         lowered = [texts[row].lower() for row in rows]
         may_read, suspended = unscanned.copy(), unscanned.copy()
-        suspended[rows], keys = scan_hits(lowered, [
-            lambda joined: [match.span() for match in SUSPENDED_CUE.finditer(joined)],
-            lambda joined: match_spans(self._prefilter, joined.encode("ascii"))])
-        may_read[rows] = suspended[rows] | keys
-        return may_read, suspended
+        suspended[rows] = scan_hits(lowered, [lambda joined: [match.span() for match in SUSPENDED_CUE.finditer(joined)]])[0]
+        hits = spans_by_text(key_spans(self._prefilter, "\n".join(lowered).encode("ascii")), list(map(len, lowered)))
+        for row, found in zip(rows, hits):
+            key_hits[row] = found
+            may_read[row] = suspended[row] or found != []
+        return may_read, suspended, key_hits
 
     def _concepts_complete(self, group_hits: list[list[int]] | None, count: int) -> np.ndarray:
         """For each of `count` texts, whether every group of some concept rule is among the

@@ -86,6 +86,39 @@ def first_span(regex, subject, pos: int = 0) -> tuple[int, int] | None:
     return None if span[0] < 0 else span
 
 
+def key_spans(regex, subject) -> list[tuple[int, int]]:
+    """The span of the match at every place a match of an RE2 regex starts in `subject`, even
+    inside another match: after each one the search goes on from one past its start."""
+    spans, span = [], first_span(regex, subject)
+    while span is not None:
+        spans.append(span)
+        span = first_span(regex, subject, span[0] + 1)
+    return spans
+
+
+def spans_by_text(spans: list[tuple[int, int]], lengths: list[int]) -> list[list[tuple[int, int]] | None]:
+    """key_spans of texts joined by newlines, as each text's own search finds them: offsets from
+    the text's start, and None for a text in which some match runs past its end (into the next
+    text), whose own search must be made. Keys start with (?:^|[^a-z0-9]): where a text's own
+    search matches at its start, the joined one matches at the newline before it, and may match
+    again at the text's first character; those are one match at 0, the longer one."""
+    starts = np.cumsum([0] + [length + 1 for length in lengths[:-1]]).tolist()
+    by_text: list = [[] for _ in lengths]
+    if spans:
+        owners = np.searchsorted(starts, np.array(spans)[:, 0] + 1, side="right") - 1
+        for owner, (start, end) in zip(owners.tolist(), spans):
+            found, offset = by_text[owner], starts[owner]
+            if found is None:
+                continue
+            if end - offset > lengths[owner]:
+                by_text[owner] = None
+            elif start <= offset and found and found[-1][0] == 0:
+                found[-1] = (0, max(found[-1][1], end - offset))
+            else:
+                found.append((max(start - offset, 0), end - offset))
+    return by_text
+
+
 def phrase_key(phrase: str) -> str:
     """A regex that every variant of a phrase matches (in lowercase text): its tokens, in order,
     with or without hyphens and spaces between them, the first one at a word start, the last one

@@ -1,9 +1,10 @@
 """Tests of taxotag.rules.prefilter."""
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from taxotag.rules.matching import RuleSet
+from taxotag.rules.prefilter import phrase_key
 from taxotag.rules.votes import ABSTAIN, FIRED
 from taxotag.taxonomy.loading import parse_taxonomy
 from tests.conftest import vote
@@ -99,3 +100,32 @@ def test_match_spans_are_those_of_the_re2_wrapper(text, pattern, pos, case_sensi
     found = regex.search(subject, pos)
     assert first_span(regex, subject, pos) == (found.span() if found else None)
     assert match_spans(regex, text, pos) == [m.span() for m in regex.finditer(text, pos)]  # (str: the wrapper's)
+
+
+KEYS = "|".join(sorted({phrase_key(phrase) for phrase in ("self supervised", "self", "ssl", "(ssl)", "key", "-key")}))
+
+
+@settings(max_examples=400, deadline=None)
+@given(texts=st.lists(st.text(alphabet="self supervised-()k y\n", max_size=30), min_size=1, max_size=5))
+@example(texts=["x", "(ssl) y"])  # (two joined matches at the second text's start, one of its own)
+@example(texts=["self", "supervised"])  # (a match across texts)
+def test_one_scan_of_joined_texts_finds_each_texts_key_hits(texts):
+    """The chunk's pre-filter scan, split by text, gives each text the hits its own scan gives
+    (or None, when a hit runs into the next text: its own scan is then made)."""
+    from taxotag.rules.prefilter import key_spans, spans_by_text
+    from taxotag.taxonomy.language import compile_regex
+
+    regex = compile_regex(KEYS, case_sensitive=True, longest_match=True)
+    by_text = spans_by_text(key_spans(regex, "\n".join(texts).encode("ascii")), [len(text) for text in texts])
+    for text, hits in zip(texts, by_text):
+        if hits is not None:
+            assert hits == key_spans(regex, text.encode("ascii"))
+
+
+def test_a_key_hit_across_two_joined_texts_leaves_the_first_to_its_own_scan():
+    from taxotag.rules.prefilter import key_spans, spans_by_text
+    from taxotag.taxonomy.language import compile_regex
+
+    regex = compile_regex(KEYS, case_sensitive=True, longest_match=True)
+    texts = ["we use self", "supervised ssl"]
+    assert spans_by_text(key_spans(regex, "\n".join(texts).encode("ascii")), [11, 14]) == [None, [(10, 14)]]

@@ -1,7 +1,10 @@
 """Tests of taxotag.rules.tokens."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from taxotag.rules.tokens import SUSPENDED_LIST, suspended_lists
 from taxotag.rules.votes import ABSTAIN, FIRED, PASSING
 from tests.conftest import vote
 
@@ -24,3 +27,11 @@ def test_only_a_list_makes_a_compound_suspended(small_rules):
     assert vote(small_rules, "We use self- supervised learning.")[0]["ssl_phrase"] == FIRED  # (a broken line's hyphen)
     votes = small_rules.apply(["Models trained by self-"], ["and semi-supervised learning."])
     assert votes.matrix[0, votes.rule_ids.index("ssl_phrase")] == ABSTAIN  # (not across the title's end)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(["self", "semi", "Über", "2d", "-", ", ", "-, ", "- ", " and ", " or ", " AND ", "&",
+                                 "/", " ", "\n", "\t", ".", "(", ")", ";", "_", "x-", "y- and z-w"]), max_size=30))
+def test_suspended_lists_finds_what_the_whole_text_search_finds(parts):
+    text = "".join(parts)
+    assert [m.span() for m in suspended_lists(text)] == [m.span() for m in SUSPENDED_LIST.finditer(text)]
