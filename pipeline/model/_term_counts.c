@@ -8,9 +8,11 @@
  * fill_table(codes, values, slots, bits)
  *     An open-addressing table (linear probing, Fibonacci hashing) of distinct int64 codes >= 0:
  *     slots holds 2**bits (code, value) pairs, filled with -1 by the caller.
- * count_terms(data, n_texts, word_slots, word_bits, bigram_slots, bigram_bits, unigram_column,
+ * count_terms(data, table, n_texts, word_slots, word_bits, bigram_slots, bigram_bits, unigram_column,
  *             n_words, n_columns, indptr_out, indices_out, counts_out)
- *     data: the normalised texts, UTF-8, joined by "\n". Word ids are looked up in word_slots
+ *     data: the texts, UTF-8, joined by NUL bytes; each byte is read as table (256 bytes) maps it,
+ *     which gives the normalised text (pipeline.model.words.joined_for_counts; NUL stays NUL, and
+ *     ends a text). Word ids are looked up in word_slots
  *     (-1: a function word, left out; missing: unknown, n_words), a word id's unigram column in
  *     unigram_column (n_words + 1 entries, -1: none), a bigram (first id * n_words + second id)
  *     in bigram_slots. Fills indptr_out (n_texts + 1 int64), indices_out (int32) and counts_out
@@ -132,38 +134,46 @@ static Py_ssize_t write_counts(int32_t *columns, int32_t *scratch, Py_ssize_t n,
 }
 
 static PyObject *count_terms(PyObject *self, PyObject *args) {
-    PyObject *objects[7];
+    PyObject *objects[8];
     Py_ssize_t n_texts, n_words, n_columns;
     int word_bits, bigram_bits;
-    if (!PyArg_ParseTuple(args, "OnOiOiOnnOOO", &objects[0], &n_texts, &objects[1], &word_bits, &objects[2],
-                          &bigram_bits, &objects[3], &n_words, &n_columns, &objects[4], &objects[5], &objects[6]))
+    if (!PyArg_ParseTuple(args, "OOnOiOiOnnOOO", &objects[0], &objects[1], &n_texts, &objects[2], &word_bits,
+                          &objects[3], &bigram_bits, &objects[4], &n_words, &n_columns, &objects[5], &objects[6],
+                          &objects[7]))
         return NULL;
-    static const Py_ssize_t items[7] = {1, 8, 8, 8, 8, 4, 4};
-    static const char *names[7] = {"data", "word_slots", "bigram_slots", "unigram_column", "indptr_out",
+    static const Py_ssize_t items[8] = {1, 1, 8, 8, 8, 8, 4, 4};
+    static const char *names[8] = {"data", "table", "word_slots", "bigram_slots", "unigram_column", "indptr_out",
                                    "indices_out", "counts_out"};
-    Py_buffer views[7];
+    Py_buffer views[8];
     int got = 0;
-    for (; got < 7; got++)
-        if (get_buffer(objects[got], &views[got], items[got], got >= 4, names[got]) < 0) break;
+    for (; got < 8; got++)
+        if (get_buffer(objects[got], &views[got], items[got], got >= 5, names[got]) < 0) break;
     PyObject *result = NULL;
     int64_t *ids = NULL;
     int32_t *columns = NULL;
-    if (got < 7) goto done;
-    const unsigned char *data = views[0].buf;
+    if (got < 8) goto done;
+    const unsigned char *raw = views[0].buf, *table = views[1].buf;
     Py_ssize_t length = views[0].len;
-    if (word_bits < 1 || word_bits > 40 || bigram_bits < 1 || bigram_bits > 40
-        || views[1].len != ((Py_ssize_t)16 << word_bits) || views[2].len != ((Py_ssize_t)16 << bigram_bits)
-        || views[3].len / 8 != n_words + 1 || views[4].len / 8 != n_texts + 1
-        || views[5].len / 4 < length + 1 || views[6].len / 4 < length + 1 || n_columns < 1) {
+    if (views[1].len != 256 || table[0] != 0 || word_bits < 1 || word_bits > 40 || bigram_bits < 1
+        || bigram_bits > 40 || views[2].len != ((Py_ssize_t)16 << word_bits)
+        || views[3].len != ((Py_ssize_t)16 << bigram_bits) || views[4].len / 8 != n_words + 1
+        || views[5].len / 8 != n_texts + 1 || views[6].len / 4 < length + 1 || views[7].len / 4 < length + 1
+        || n_columns < 1) {
         PyErr_SetString(PyExc_ValueError, "count_terms: sizes do not agree");
         goto done;
     }
-    Table words = {views[1].buf, word_bits, ((uint64_t)1 << word_bits) - 1};
-    Table bigrams = {views[2].buf, bigram_bits, ((uint64_t)1 << bigram_bits) - 1};
-    const int64_t *unigram_column = views[3].buf;
-    int64_t *indptr = views[4].buf;
-    int32_t *indices = views[5].buf;
-    float *counts = views[6].buf;
+    for (int byte = 1; byte < 256; byte++) {
+        if (table[byte] == 0) {
+            PyErr_SetString(PyExc_ValueError, "count_terms: the table maps a byte other than NUL to NUL");
+            goto done;
+        }
+    }
+    Table words = {views[2].buf, word_bits, ((uint64_t)1 << word_bits) - 1};
+    Table bigrams = {views[3].buf, bigram_bits, ((uint64_t)1 << bigram_bits) - 1};
+    const int64_t *unigram_column = views[4].buf;
+    int64_t *indptr = views[5].buf;
+    int32_t *indices = views[6].buf;
+    float *counts = views[7].buf;
     int passes = 1;  /* radix sort passes: enough bytes for the largest column */
     while (passes < 4 && (n_columns - 1) >> (8 * passes)) passes++;
     ids = malloc(sizeof(int64_t) * (length / 2 + 2));  /* a text's word hashes, then ids (words < bytes / 2 + 1) */
@@ -179,25 +189,26 @@ static PyObject *count_terms(PyObject *self, PyObject *args) {
         /* 1. the hash of each word of two or more characters (a word of one is left out, as
            function words are, so that its neighbours make a bigram), each slot prefetched */
         Py_ssize_t n = 0;
-        while (position < length && data[position] != '\n') {
-            if (data[position] <= ' ') {
+        while (position < length && table[raw[position]] != 0) {
+            if (table[raw[position]] <= ' ') {
                 position++;
                 continue;
             }
             Py_ssize_t start = position;
             uint64_t hash = 0, power = 1;
-            while (position < length && data[position] > ' ') {
-                hash += ((uint64_t)data[position] + 1) * power;
+            unsigned char byte;
+            while (position < length && (byte = table[raw[position]]) > ' ') {
+                hash += ((uint64_t)byte + 1) * power;
                 power *= BASE;
                 position++;
             }
             Py_ssize_t size = position - start;
-            unsigned char lead = data[start];
+            unsigned char lead = table[raw[start]];
             if (size == 1 + (lead >= 0xC0) + (lead >= 0xE0) + (lead >= 0xF0)) continue;
             ids[n] = (int64_t)(finalise(hash ^ ((uint64_t)size * LENGTH_MIX)) >> 1);
             prefetch(&words, ids[n++]);
         }
-        position++;  /* (past the "\n" that ends the text) */
+        position++;  /* (past the NUL that ends the text) */
         /* 2. word ids (n_words: not in the vocabulary); function words (-1) dropped */
         Py_ssize_t content = 0;
         for (Py_ssize_t i = 0; i < n; i++) {
@@ -233,7 +244,7 @@ done:
 
 static PyMethodDef methods[] = {
     {"fill_table", fill_table, METH_VARARGS, "Fill an open-addressing table of int64 codes."},
-    {"count_terms", count_terms, METH_VARARGS, "Term counts of normalised texts joined by newlines."},
+    {"count_terms", count_terms, METH_VARARGS, "Term counts of texts joined by NUL, read through a byte table."},
     {NULL, NULL, 0, NULL},
 };
 

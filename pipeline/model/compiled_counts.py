@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import sparse
 
-from .words import normalised_bytes
+from .words import BYTE_NORMALISING, joined_for_counts
 
 try:
     from . import _term_counts
@@ -57,7 +57,7 @@ class CompiledCounts:
         for end, text in enumerate(texts, start=1):
             size += len(text) + 1
             if size >= BATCH_BYTES or end == len(texts):
-                parts.append(self._batch(normalised_bytes(texts[start:end]), end - start))
+                parts.append(self._batch(joined_for_counts(texts[start:end]), end - start))
                 start, size = end, 0
         if not parts:
             return sparse.csr_matrix((0, self._n_columns), dtype=np.float32)
@@ -66,11 +66,11 @@ class CompiledCounts:
         return matrix
 
     def _batch(self, data: bytes, n_texts: int) -> sparse.csr_matrix:
-        """The counts of `n_texts` normalised texts, each ended by a newline but the last (normalised_bytes)."""
+        """The counts of `n_texts` texts joined by NUL (joined_for_counts)."""
         indptr = np.empty(n_texts + 1, dtype=np.int64)
         indices = np.empty(len(data) + 1, dtype=np.int32)  # (a text has fewer terms than bytes)
         counts = np.empty(len(data) + 1, dtype=np.float32)
-        terms = _term_counts.count_terms(data, n_texts, self._words, self._word_bits, self._bigrams,
+        terms = _term_counts.count_terms(data, BYTE_NORMALISING, n_texts, self._words, self._word_bits, self._bigrams,
                                          self._bigram_bits, self._unigram_column, self._n_words, self._n_columns,
                                          indptr, indices, counts)
         matrix = sparse.csr_matrix((counts[:terms].copy(), indices[:terms].copy(), indptr.astype(np.int32)),

@@ -39,17 +39,23 @@ def normalise_words(text: str) -> str:
     return text.lower().translate(_SEPARATORS)
 
 
-_ASCII_KEEPING_NUL = b"\x00" + _ASCII_SEPARATORS[1:]
+BYTE_NORMALISING = bytes(range(256)).lower().translate(b"\x00" + _ASCII_SEPARATORS[1:])
+"""What normalise_words does to an ASCII byte (lowercase, a separator a space), NUL kept; other bytes stay."""
+
+
+def joined_for_counts(texts) -> bytes:
+    """The texts joined by NUL as UTF-8, which BYTE_NORMALISING maps byte by byte to their
+    normalise_words (the C term counts read them so): a text holding a NUL, or other than
+    ASCII, is normalised first (normalising it again leaves it as it is)."""
+    return "\x00".join([text if text.isascii() and "\x00" not in text else normalise_words(text)
+                        for text in texts]).encode("utf-8")
 
 
 def normalised_bytes(texts) -> bytes:
-    """normalise_words of each text, joined by newlines (which no normalised text holds) as UTF-8,
-    as the C term counts read them: the texts are joined by NUL (a text holding one, or other than
-    ASCII, is normalised first: normalising it again leaves it as it is), then lowercased and
-    translated as bytes in one call each, as a call for each text costs more than the work for a
-    short one."""
-    pieces = [text if text.isascii() and "\x00" not in text else normalise_words(text) for text in texts]
-    return "\x00".join(pieces).encode("utf-8").lower().translate(_ASCII_KEEPING_NUL).replace(b"\x00", b"\n")
+    """normalise_words of each text, joined by newlines (which no normalised text holds) as UTF-8:
+    joined_for_counts translated in one call, as a call for each text costs more than the work
+    for a short one."""
+    return joined_for_counts(texts).translate(BYTE_NORMALISING).replace(b"\x00", b"\n")
 
 
 def normalised_texts(texts) -> list[str]:

@@ -75,9 +75,19 @@ def test_tables_of_the_wrong_size_are_refused():
 
     with pytest.raises(ValueError, match="sizes do not agree"):
         fill_table(np.arange(3), np.arange(2), np.full(32, -1), 4)
+    from taxotag.model.words import BYTE_NORMALISING
+
+    def count(table, word_slots):
+        return count_terms(b"ab cd", table, 1, word_slots, 4, np.full(32, -1), 4, np.full(2, -1), 1, 10,
+                           np.empty(2, np.int64), np.empty(6, np.int32), np.empty(6, np.float32))
+
+    assert count(BYTE_NORMALISING, np.full(32, -1)) == 0  # (two unknown words, no vocabulary)
     with pytest.raises(ValueError, match="sizes do not agree"):
-        count_terms(b"ab cd", 1, np.full(32, -1), 4, np.full(32, -1), 4, np.full(2, -1), 1, 10,
-                    np.empty(2, np.int64), np.empty(2, np.int32), np.empty(6, np.float32))
+        count(BYTE_NORMALISING, np.full(30, -1))
+    with pytest.raises(ValueError, match="sizes do not agree"):
+        count(BYTE_NORMALISING[:255], np.full(32, -1))
+    with pytest.raises(ValueError, match="other than NUL to NUL"):
+        count(BYTE_NORMALISING.replace(b" ", b"\x00"), np.full(32, -1))
 
 
 def test_without_the_extension_a_model_counts_with_numpy_and_tags_the_same(model, monkeypatch):

@@ -121,7 +121,7 @@ def test_a_sentence_naming_the_papers_method_is_a_claim(small_rules):
 
 SENTENCE_PIECES = st.sampled_from(["e.g.", "E.G.", "i.e.", "al.", "et al.", "Fig.", "approx.", "vs.", "etc.", "eq.",
                                    "cf.", "x.", ".", "!", "?", " ", "  ", "\n", "A", "b", "3", "(", "[", "word",
-                                   "ee.g.", "é", "İ"])
+                                   "ee.g.", "é", "İ", "\t", "\x0b", "\x0c", "\r", "\x1c", "\x1f", "\x85"])
 
 
 def reference_sentence_starts(text: str, title_length: int) -> list[int]:
