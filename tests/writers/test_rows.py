@@ -4,9 +4,10 @@ import csv
 import io
 import json
 
+import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from taxotag.errors import TaxotagError
@@ -80,6 +81,7 @@ OBJECTS = st.one_of(TEXTS, st.none(), st.just(float("nan")), st.integers(-10**20
     st.lists(st.booleans(), min_size=n, max_size=n),
     st.lists(OBJECTS, min_size=n, max_size=n),
     st.lists(st.one_of(TEXTS, st.none()), min_size=n, max_size=n))))
+@example(rows=([0.0], [0], [False], [[""]], [None]))  # (a column of lists: numpy would make it two-dimensional)
 def test_csv_rows_writes_the_cells_pandas_to_csv_wrote(rows):
     """Every column type a `tag` output can hold gives the bytes of pandas' to_csv: floats
     (NaN, infinities, tiny and huge ones), integers, booleans, mixed objects (lists and objects as
@@ -100,3 +102,16 @@ def test_csv_rows_of_other_column_types_are_pandas():
     assert csv_rows(frame, list(frame.columns)) == pandas_csv_rows(frame, list(frame.columns))
     assert "'=b" in csv_rows(frame, ["id", "count"])
 
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.integers(0, 10_000).map(lambda k: round(k / 10_000, 4)), st.just(float("nan")),
+                          st.sampled_from([-0.0, 1.0, 0.5, 1.0001, -0.0001, 0.00005, float("inf")]),
+                          st.floats(0, 1)), max_size=8))
+def test_score_cells_are_numpys_text_of_each_float(numbers):
+    """Scores (rounded to 4 places) are looked up, not formatted; the text is numpy's all the same."""
+    from taxotag.writers.rows import float_cells
+
+    array = np.array(numbers, dtype=np.float64)
+    expected = ["" if np.isnan(number) else text for number, text in zip(array, array.astype(str).tolist())]
+    assert float_cells(array) == expected
