@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 from pathlib import Path
@@ -59,20 +60,24 @@ def csv_cells(values: pd.Series) -> list | None:
 
 
 SCORE_STEPS = 10_000
-_SCORE_TEXTS = (np.arange(SCORE_STEPS + 1) / SCORE_STEPS).astype(str).astype(object)
-"""numpy's text of each k / SCORE_STEPS from 0 to 1: what the scores (rounded to 4 places) are."""
+
+
+@functools.cache
+def _score_texts() -> np.ndarray:
+    """numpy's text of each k / SCORE_STEPS from 0 to 1: what the scores (rounded to 4 places) are."""
+    return (np.arange(SCORE_STEPS + 1) / SCORE_STEPS).astype(str).astype(object)
 
 
 def float_cells(numbers: np.ndarray) -> list:
     """numpy's text of each float (numbers.astype(str)), a NaN as empty. A column of which every
-    value is one of k / SCORE_STEPS in [0, 1] (the scores) is looked up in _SCORE_TEXTS: numpy
+    value is one of k / SCORE_STEPS in [0, 1] (the scores) is looked up in _score_texts(): numpy
     makes the text of a float in about 1 us."""
     gaps = np.isnan(numbers)
     known = np.where(gaps, 0, numbers)
     with np.errstate(over="ignore", invalid="ignore"):  # (a huge number: not a score)
         steps = np.rint(known * SCORE_STEPS)
     if (known == steps / SCORE_STEPS).all() and not np.signbit(numbers).any() and (steps <= SCORE_STEPS).all():
-        text = _SCORE_TEXTS[steps.astype(np.intp)]
+        text = _score_texts()[steps.astype(np.intp)]
     else:
         text = numbers.astype(str).astype(object)
     text[gaps] = ""
