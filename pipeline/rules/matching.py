@@ -90,7 +90,8 @@ class RuleSet:
                     spans.add((rule, *window))
         return spans, sentences
 
-    def token_windows(self, text: str, lowered: str, hits: list[tuple[int, int]] | None = None) -> list[tuple[int, int]]:
+    def token_windows(self, text: str, lowered: str, hits: list[tuple[int, int]] | None = None
+                      ) -> list[tuple[int, int]]:
         """The parts of a text to tokenize: around each pre-filter hit (a place where a phrase or
         pattern rule could match; `hits`, when the chunk's scan found them), cut at white space,
         overlapping parts merged. Empty when no such rule could match anywhere; the whole text when
@@ -183,7 +184,8 @@ class RuleSet:
         rows = np.flatnonzero(~unscanned).tolist()
         lowered = [texts[row].lower() for row in rows]
         may_read, suspended = unscanned.copy(), unscanned.copy()
-        suspended[rows] = scan_hits(lowered, [lambda joined: [match.span() for match in SUSPENDED_CUE.finditer(joined)]])[0]
+        cues = scan_hits(lowered, [lambda joined: [found.span() for found in SUSPENDED_CUE.finditer(joined)]])
+        suspended[rows] = cues[0]
         hits = spans_by_text(key_spans(self._prefilter, "\n".join(lowered).encode("ascii")), list(map(len, lowered)))
         for row, found in zip(rows, hits):
             key_hits[row] = found

@@ -58,14 +58,12 @@ def suspended_lists(text: str) -> list[re.Match]:
     SUSPENDED_CUE: Python's re tries the list's start at every word of a text, 70 us an abstract
     with a cue (2026-12-07). A match cannot cross a break, and a search bounded by two of them
     sees the same characters on either side, so it finds what the whole text's search finds there."""
-    found, done = [], 0  # (done: where the stretches searched so far end)
-    cue = SUSPENDED_CUE.search(text)
-    while cue is not None:
+    found, cue = [], SUSPENDED_CUE.search(text)
+    while cue is not None:  # (the next cue is searched for after the stretch: its break comes before it)
         start = max(text.rfind(mark, 0, cue.start()) for mark in LIST_BREAKS) + 1
         ends = [text.find(mark, cue.end()) for mark in LIST_BREAKS]
         end = min([end for end in ends if end >= 0], default=len(text))
-        found.extend(SUSPENDED_LIST.finditer(text, max(start, done), end))
-        done = end
+        found.extend(SUSPENDED_LIST.finditer(text, start, end))
         cue = SUSPENDED_CUE.search(text, end)
     return found
 
