@@ -69,14 +69,15 @@ def _score_texts() -> np.ndarray:
 
 
 def float_cells(numbers: np.ndarray) -> list:
-    """numpy's text of each float (numbers.astype(str)), a NaN as empty. A column of which every
-    value is one of k / SCORE_STEPS in [0, 1] (the scores) is looked up in _score_texts(): numpy
-    makes the text of a float in about 1 us."""
+    """numpy's text of each float (numbers.astype(str)), a NaN as empty. A float64 column of which
+    every value is one of k / SCORE_STEPS in [0, 1] (the scores) is looked up in _score_texts():
+    numpy makes the text of a float in about 1 us."""
     gaps = np.isnan(numbers)
     known = np.where(gaps, 0, numbers)
     with np.errstate(over="ignore", invalid="ignore"):  # (a huge number: not a score)
         steps = np.rint(known * SCORE_STEPS)
-    if (known == steps / SCORE_STEPS).all() and not np.signbit(numbers).any() and (steps <= SCORE_STEPS).all():
+    if numbers.dtype == np.float64 and (known == steps / SCORE_STEPS).all() and not np.signbit(numbers).any() \
+            and (steps <= SCORE_STEPS).all():
         text = _score_texts()[steps.astype(np.intp)]
     else:
         text = numbers.astype(str).astype(object)

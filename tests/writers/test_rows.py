@@ -112,6 +112,7 @@ def test_score_cells_are_numpys_text_of_each_float(numbers):
     """Scores (rounded to 4 places) are looked up, not formatted; the text is numpy's all the same."""
     from taxotag.writers.rows import float_cells
 
-    array = np.array(numbers, dtype=np.float64)
-    expected = ["" if np.isnan(number) else text for number, text in zip(array, array.astype(str).tolist())]
-    assert float_cells(array) == expected
+    for dtype in (np.float64, np.float32):
+        array = np.array(numbers, dtype=dtype)
+        expected = ["" if np.isnan(number) else text for number, text in zip(array, array.astype(str).tolist())]
+        assert float_cells(array) == expected
