@@ -15,8 +15,8 @@ from ..errors import OutputNameError
 from ..files import atomic_text
 from ..formats import OUTPUT_NAMES, output_format_of
 from ..options import STDOUT
-from .cells import (FORMULA_STARTS, TAG_LISTS, finite_values, is_gap, json_if_structured, neutralise_cell,
-                    neutralise_frame, structured_as_json)
+from .cells import (TAG_LISTS, finite_values, is_gap, json_if_structured, neutralise_cell, neutralise_frame,
+                    neutralised_texts, structured_as_json)
 
 
 def csv_rows(frame: pd.DataFrame, columns: list[str]) -> str:
@@ -52,7 +52,7 @@ def csv_cells(values: pd.Series) -> list | None:
     array = values.to_numpy(dtype=object)
     items = array.tolist()
     if all(type(value) is str for value in items):  # (most columns: no gap, nothing structured)
-        return ["'" + value if value.startswith(FORMULA_STARTS) else value for value in items]
+        return neutralised_texts(items)
     gaps = pd.isna(array).tolist()
     structured = dtype == object
     return ["" if gap else neutralise_cell(json_if_structured(value) if structured else value)
